@@ -1,0 +1,103 @@
+# Motus: one non-recursive Makefile. `make` builds into build/, `make asan`
+# into build-asan/ (AddressSanitizer + UBSan, one malloc per arena allocation).
+
+BUILD   ?= build
+SAN     ?=
+CC      ?= cc
+PKGS    := libpq libmemcached json-c libcrypto
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -iquote include \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
+TEST_LIBS := $(shell pkg-config --libs check libcurl 2>/dev/null)
+
+ifeq ($(SAN),1)
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+              -DMOTUS_ARENA_MALLOC
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(wildcard lib/*.c)
+APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/model/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INT_SRC  := $(wildcard tests/integration/test_*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
+PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl
+
+.PHONY: all asan deps test unit integration run stop bench format format-check clean
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
+
+asan:
+	$(MAKE) BUILD=build-asan SAN=1 all
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libmotus.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/libmotusapp.a: $(APP_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/motus-fcgi: $(BUILD)/app/main_fcgi.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/motusctl: $(BUILD)/app/main_ctl.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# A unit suite links its own object and takes from the archives only the modules it uses.
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/integration/harness.o $(BUILD)/libmotus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+deps:
+	@etc/dev/deps.sh
+
+# Everything a user would trust: both builds, unit suites, then the integration suite
+# through nginx and Apache against a throwaway stack, for the normal and the ASan build.
+test: deps
+	$(MAKE) all
+	$(MAKE) asan
+	tests/run-unit.sh build
+	tests/run-unit.sh build-asan
+	tests/integration/run.sh build
+	tests/integration/run.sh build-asan
+
+unit: all
+	tests/run-unit.sh $(BUILD)
+
+integration: all
+	tests/integration/run.sh $(BUILD)
+
+run: deps
+	$(MAKE) all
+	etc/dev/stack.sh start
+
+stop:
+	etc/dev/stack.sh stop
+
+bench: deps
+	$(MAKE) all
+	tests/bench/run.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch]
+
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch]
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,163 @@
+/* motusctl: operations from the command line (migrations, demo data, settings, cache). */
+#include "cache.h"
+#include "conf.h"
+#include "db.h"
+#include "migrate.h"
+#include "str.h"
+#include "worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct command {
+	const char *name, *args, *help;
+	int (*fn)(struct worker *w, int argc, char **argv);
+};
+
+static int cmd_migrate(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	int n;
+
+	(void)argc, (void)argv;
+	n = migrate_run(w->db, conf_str(&w->conf, CONF_MIGRATIONS_DIR), &e);
+	if (n < 0) {
+		fprintf(stderr, "motusctl migrate: %s\n", e.msg);
+		return 1;
+	}
+	printf("%d migration%s applied\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_seed(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+
+	(void)argc, (void)argv;
+	if (migrate_seed(w->db, conf_str(&w->conf, CONF_SEED_DIR), &e) < 0) {
+		fprintf(stderr, "motusctl seed: %s\n", e.msg);
+		return 1;
+	}
+	/* Seeded rows replace what was cached. */
+	if (cache_bump(w->cache, "client_config") < 0)
+		fprintf(stderr, "motusctl seed: warning: memcached unreachable, cached documents expire on their own\n");
+	return 0;
+}
+
+static void show(const struct conf *c)
+{
+	for (int i = 0; i < CONF_COUNT; i++)
+		printf("%s = %s\n", conf_settings[i].name,
+		       conf_settings[i].secret && *conf_str(c, (enum conf_key)i) ? "(secret)" : conf_str(c, (enum conf_key)i));
+}
+
+static int config_docs_check(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char text[1 << 20];
+	size_t n;
+	const char *missing;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	missing = conf_first_undocumented(text);
+	if (missing) {
+		fprintf(stderr, "motusctl config check: setting '%s' is not documented in %s\n", missing, path);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_config(struct worker *w, int argc, char **argv)
+{
+	if (argc >= 1 && str_eq(argv[0], "get") && argc == 2) {
+		int i = conf_find(argv[1]);
+
+		if (i < 0) {
+			fprintf(stderr, "motusctl config get: unknown setting '%s'\n", argv[1]);
+			return 1;
+		}
+		printf("%s\n", conf_str(&w->conf, (enum conf_key)i));
+		return 0;
+	}
+	if (argc >= 1 && str_eq(argv[0], "check")) {
+		/* Loading already validated every value; optionally check the docs list every setting too. */
+		for (int i = 1; i < argc; i++)
+			if (config_docs_check(argv[i]))
+				return 1;
+		show(&w->conf);
+		puts("configuration OK");
+		return 0;
+	}
+	fprintf(stderr, "usage: motusctl config check [DOC...] | config get NAME\n");
+	return 2;
+}
+
+static int cmd_cache(struct worker *w, int argc, char **argv)
+{
+	if (argc == 2 && str_eq(argv[0], "bump")) {
+		if (cache_bump(w->cache, argv[1]) < 0) {
+			fprintf(stderr, "motusctl cache bump: memcached unreachable\n");
+			return 1;
+		}
+		printf("generation of %s bumped\n", argv[1]);
+		return 0;
+	}
+	fprintf(stderr, "usage: motusctl cache bump COLLECTION\n");
+	return 2;
+}
+
+static const struct command commands[] = {
+	{"migrate", "", "apply pending database migrations (safe to run on several hosts at once)", cmd_migrate},
+	{"seed", "", "load the demo data (idempotent)", cmd_seed},
+	{"config", "check [DOC...] | get NAME",
+	 "validate the settings and print them (secrets hidden); check that each DOC lists every setting; print one value",
+	 cmd_config},
+	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)", cmd_cache},
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: motusctl [-c motus.conf] COMMAND [ARGS]\n\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-8s %-26s %s\n", commands[i].name, commands[i].args, commands[i].help);
+	fputs("\nSettings come from -c FILE or MOTUS_CONFIG, then MOTUS_<SETTING> environment variables.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = getenv("MOTUS_CONFIG");
+	struct worker w;
+	struct err e = {0};
+	int argi = 1, rc;
+
+	if (argc > 2 && str_eq(argv[1], "-c")) {
+		config = argv[2];
+		argi = 3;
+	}
+	if (argi >= argc || str_eq(argv[argi], "--help") || str_eq(argv[argi], "-h") || str_eq(argv[argi], "help")) {
+		usage(argi >= argc ? stderr : stdout);
+		return argi >= argc ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (!str_eq(commands[i].name, argv[argi]))
+			continue;
+		if (worker_init(&w, config, false, &e) < 0) {
+			fprintf(stderr, "motusctl: %s\n", e.msg);
+			worker_release(&w);
+			return 1;
+		}
+		rc = commands[i].fn(&w, argc - argi - 1, argv + argi + 1);
+		worker_release(&w);
+		return rc;
+	}
+	fprintf(stderr, "motusctl: unknown command '%s'\n\n", argv[argi]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,228 @@
+/* client_config: storage, caching and rules of the remote client configuration. */
+#include "client_config.h"
+#include "arena.h"
+#include "cache.h"
+#include "db.h"
+#include "http_response.h"
+#include "json.h"
+#include "log.h"
+#include "str.h"
+#include "validate.h"
+#include "worker.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const client_config_platforms[] = {"ios", "android", "web", NULL};
+
+#define COLLECTION "client_config"
+
+int client_config_version(const char *in, char out[CLIENT_CONFIG_VERSION_MAX])
+{
+	long part[3] = {0, 0, 0};
+	size_t nparts = 0;
+	const char *p = in;
+
+	if (!in || !*in)
+		return -1;
+	while (nparts < 3) {
+		char digits[6];
+		size_t n = 0;
+
+		while (isdigit((unsigned char)p[n]) && n < 5)
+			n++;
+		if (n == 0 || isdigit((unsigned char)p[n]))
+			return -1;
+		memcpy(digits, p, n);
+		digits[n] = '\0';
+		if (str_to_long(digits, 0, 99999, &part[nparts]) < 0)
+			return -1;
+		nparts++;
+		p += n;
+		if (*p == '\0')
+			break;
+		if (*p != '.' || nparts == 3)
+			return -1;
+		p++;
+	}
+	snprintf(out, CLIENT_CONFIG_VERSION_MAX, "%ld.%ld.%ld", part[0], part[1], part[2]);
+	return 0;
+}
+
+/* The whole document in one statement; versions compare as integer arrays. */
+static const char find_sql[] =
+	"SELECT json_build_object("
+	" 'platform', c.platform,"
+	" 'version', $2::text,"
+	" 'min_version', c.min_version,"
+	" 'latest_version', c.latest_version,"
+	" 'force_update', string_to_array($2, '.')::int[] < string_to_array(c.min_version, '.')::int[],"
+	" 'update_available', string_to_array($2, '.')::int[] < string_to_array(c.latest_version, '.')::int[],"
+	" 'update_url', c.update_url,"
+	" 'features', COALESCE((SELECT json_object_agg(f.name, f.enabled AND (f.min_version IS NULL OR"
+	"     string_to_array($2, '.')::int[] >= string_to_array(f.min_version, '.')::int[]) ORDER BY f.name)"
+	"   FROM client_feature f WHERE f.platform = c.platform), '{}'::json)"
+	")::text FROM client_config c WHERE c.platform = $1";
+
+int client_config_find(struct worker *w, struct arena *a, const char *platform, const char *version,
+		       struct cache_repr *out, struct err *e)
+{
+	const char *params[] = {platform, version};
+	const char *key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "%s:%s", platform, version));
+	struct db_result *r;
+
+	if (cache_get_repr(w->cache, a, key, out))
+		return 1;
+	r = db_query(w->db, a, find_sql, 2, params, e);
+	if (!r)
+		return -1;
+	if (db_rows(r) == 0)
+		return 0;
+	out->body = db_value(r, 0, 0);
+	out->len = strlen(out->body);
+	out->etag = http_etag(a, out->body, out->len);
+	cache_set_repr(w->cache, key, out, (int)conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return 1;
+}
+
+static const char *stored_version(struct validate *v, const struct json *doc, const char *field, bool required)
+{
+	const struct json *j = json_get(doc, field);
+	char norm[CLIENT_CONFIG_VERSION_MAX];
+	const char *s = json_string(j);
+
+	if (!j || json_kind_of(j) == JSON_NULL) {
+		if (required)
+			validate_add(v, field, "required", "%s is required", field);
+		return NULL;
+	}
+	if (!s || client_config_version(s, norm) < 0) {
+		validate_add(v, field, "invalid", "must be a version such as 1.9.3");
+		return NULL;
+	}
+	return arena_strdup(v->arena, norm);
+}
+
+static bool valid_feature_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || !islower((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Checks the features object and returns it normalised, as JSON text for json_each(). */
+static const char *features_json(struct validate *v, struct arena *a, const struct json *features)
+{
+	struct json *out = json_new_object(a);
+	struct json_iter it;
+	const char *name;
+	struct json *f;
+
+	if (json_kind_of(features) != JSON_OBJECT) {
+		validate_add(v, "features", "invalid", "must be an object of feature name to {enabled, min_version}");
+		return NULL;
+	}
+	json_iter_init(&it, features);
+	while (json_iter_next(&it, &name, &f)) {
+		const char *field = arena_printf(a, "features.%s", name);
+		struct json *enabled = json_get(f, "enabled"), *o;
+		struct json_iter keys;
+		const char *k;
+		struct json *unused;
+
+		if (!valid_feature_name(name)) {
+			validate_add(v, field, "invalid", "feature names are lowercase letters, digits and _");
+			continue;
+		}
+		if (json_kind_of(f) != JSON_OBJECT || !enabled || json_kind_of(enabled) != JSON_BOOL) {
+			validate_add(v, field, "invalid", "must be {\"enabled\": true|false, \"min_version\": \"x.y.z\"|null}");
+			continue;
+		}
+		json_iter_init(&keys, f);
+		while (json_iter_next(&keys, &k, &unused))
+			if (!str_eq(k, "enabled") && !str_eq(k, "min_version"))
+				validate_add(v, arena_printf(a, "%s.%s", field, k), "unknown_field", "not a feature setting");
+		o = json_set_object(out, name);
+		json_set_bool(o, "enabled", json_boolean(enabled));
+		json_set_string(o, "min_version", stored_version(v, f, "min_version", false));
+	}
+	return validate_ok(v) ? json_serialize(out, NULL) : NULL;
+}
+
+static const char upsert_sql[] =
+	"INSERT INTO client_config (platform, min_version, latest_version, update_url, updated_at)"
+	" VALUES ($1, $2, $3, $4, now())"
+	" ON CONFLICT (platform) DO UPDATE SET min_version = EXCLUDED.min_version,"
+	" latest_version = EXCLUDED.latest_version, update_url = EXCLUDED.update_url, updated_at = now()";
+
+static const char replace_features_sql[] =
+	"WITH gone AS (DELETE FROM client_feature WHERE platform = $1)"
+	" INSERT INTO client_feature (platform, name, enabled, min_version)"
+	" SELECT $1, key, (value->>'enabled')::boolean, value->>'min_version' FROM json_each($2::json)";
+
+int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+		       struct validate *v, struct err *e)
+{
+	static const char *const fields[] = {"min_version", "latest_version", "update_url", "features", NULL};
+	const char *min, *latest, *url = NULL, *features = NULL;
+	const struct json *url_j = json_get(doc, "update_url"), *features_j = json_get(doc, "features");
+	struct json_iter it;
+	const char *k;
+	struct json *unused;
+
+	if (json_kind_of(doc) != JSON_OBJECT) {
+		validate_add(v, "body", "invalid", "must be a JSON object");
+		return 1;
+	}
+	json_iter_init(&it, doc);
+	while (json_iter_next(&it, &k, &unused)) {
+		const char *const *f = fields;
+
+		while (*f && !str_eq(*f, k))
+			f++;
+		if (!*f)
+			validate_add(v, k, "unknown_field", "not a client configuration field");
+	}
+	validate_choice(v, "platform", platform, client_config_platforms);
+	min = stored_version(v, doc, "min_version", true);
+	latest = stored_version(v, doc, "latest_version", true);
+	if (url_j && json_kind_of(url_j) != JSON_NULL) {
+		url = json_string(url_j);
+		if (!url || !(str_starts_with(url, "https://") || str_starts_with(url, "itms-apps://") ||
+			      str_starts_with(url, "market://")) || strlen(url) > 2000)
+			validate_add(v, "update_url", "invalid", "must be an https://, itms-apps:// or market:// URL");
+	}
+	if (features_j)
+		features = features_json(v, a, features_j);
+	if (min && latest) {
+		char cmp[CLIENT_CONFIG_VERSION_MAX * 2 + 2];
+		unsigned a1, a2, a3, b1, b2, b3;
+
+		snprintf(cmp, sizeof(cmp), "%s %s", min, latest);
+		if (sscanf(cmp, "%u.%u.%u %u.%u.%u", &a1, &a2, &a3, &b1, &b2, &b3) == 6 &&
+		    (a1 > b1 || (a1 == b1 && (a2 > b2 || (a2 == b2 && a3 > b3)))))
+			validate_add(v, "min_version", "invalid", "must not be newer than latest_version");
+	}
+	if (!validate_ok(v))
+		return 1;
+
+	const char *params[] = {platform, min, latest, url};
+	const char *fparams[] = {platform, features};
+	if (db_begin(w->db, e) < 0)
+		return -1;
+	if (db_exec(w->db, a, upsert_sql, 4, params, e) < 0 ||
+	    (features && db_exec(w->db, a, replace_features_sql, 2, fparams, e) < 0) || db_commit(w->db, e) < 0) {
+		db_rollback(w->db);
+		return -1;
+	}
+	if (cache_bump(w->cache, COLLECTION) < 0)
+		log_warn("client_config saved but the cache could not be invalidated; entries expire within %ld s",
+			 conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return 0;
+}

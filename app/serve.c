@@ -1,0 +1,132 @@
+/* serve: one request from accept to access log. */
+#include "serve.h"
+#include "arena.h"
+#include "clock.h"
+#include "fcgi.h"
+#include "http_problem.h"
+#include "http_request.h"
+#include "http_response.h"
+#include "json.h"
+#include "log.h"
+#include "metrics.h"
+#include "netaddr.h"
+#include "routes.h"
+#include "str.h"
+#include "worker.h"
+
+#include <string.h>
+#include <strings.h>
+
+static void field_problem(struct http_response *resp, int status, const char *code, const struct err *e)
+{
+	struct http_problem_field f = {e->field[0] ? e->field : "request", "invalid", e->msg};
+
+	http_problem_fields(resp, status, code, e->msg, &f, 1);
+}
+
+static bool is_json(const char *type)
+{
+	size_t n = strlen("application/json");
+
+	return type && strncasecmp(type, "application/json", n) == 0 && (type[n] == '\0' || type[n] == ';');
+}
+
+static bool service_token_ok(struct worker *w, struct http_request *req, struct http_response *resp)
+{
+	const char *token = conf_str(&w->conf, CONF_ADMIN_TOKEN), *auth = http_request_header(req, "Authorization");
+
+	if (!*token) {
+		http_problem(resp, 403, "operations_api_disabled", "set admin_token to enable the operations API");
+		return false;
+	}
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 || !str_equal_ct(auth + 7, token)) {
+		http_problem(resp, 401, "invalid_token", "a valid operations bearer token is required");
+		if (http_response_header(resp, "WWW-Authenticate", "Bearer realm=\"motus\"") < 0)
+			log_error("WWW-Authenticate refused");
+		return false;
+	}
+	return true;
+}
+
+/* Checks what the route's row demands; false when resp already holds the refusal. */
+static bool enforce(struct worker *w, const struct route *rt, struct http_request *req, struct http_response *resp)
+{
+	struct err e = {0};
+
+	if (http_query_only(&req->query, rt->query, &e) < 0) {
+		field_problem(resp, 400, "unknown_parameter", &e);
+		return false;
+	}
+	if ((rt->flags & ROUTE_METRICS_ACL) &&
+	    !netaddr_allowed(conf_str(&w->conf, CONF_METRICS_ALLOW), req->remote_addr)) {
+		http_problem(resp, 403, "forbidden", "metrics are served to allowed addresses only");
+		return false;
+	}
+	if ((rt->flags & ROUTE_SERVICE_TOKEN) && !service_token_ok(w, req, resp))
+		return false;
+	if (rt->flags & ROUTE_JSON_BODY) {
+		if (!is_json(http_request_env(req, "CONTENT_TYPE"))) {
+			http_problem(resp, 415, "unsupported_media_type", "send the body as application/json");
+			return false;
+		}
+		req->json = json_parse(req->arena, req->body, req->body_len, (int)conf_int(&w->conf, CONF_MAX_JSON_DEPTH),
+				       &e);
+		if (!req->json) {
+			field_problem(resp, 400, "malformed_json", &e);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void dispatch(struct worker *w, struct http_request *req, struct http_response *resp, size_t *row)
+{
+	char allow[128];
+
+	switch (http_router_match(routes, routes_count, sizeof(routes[0]), req, row, allow, sizeof(allow))) {
+	case HTTP_MATCH_NOT_FOUND:
+		*row = routes_count;
+		http_problem(resp, 404, "not_found", "no such resource");
+		return;
+	case HTTP_MATCH_BAD_METHOD:
+		*row = routes_count;
+		http_problem(resp, 405, "method_not_allowed", "see the Allow header for the methods this resource answers");
+		if (http_response_header(resp, "Allow", arena_strdup(req->arena, allow)) < 0)
+			log_error("Allow header refused");
+		return;
+	case HTTP_MATCH_FOUND:
+		break;
+	}
+	if (enforce(w, &routes[*row], req, resp))
+		routes[*row].handler(w, req, resp);
+}
+
+void serve_request(void *app, struct fcgi_exchange *x)
+{
+	struct worker *w = app;
+	uint64_t started = clock_now_us();
+	struct http_request req;
+	struct http_response resp;
+	struct err e = {0};
+	size_t row = routes_count, bytes;
+
+	arena_reset(w->arena);
+	http_response_init(&resp, w->arena);
+	if (http_request_parse(&req, w->arena, fcgi_env(x), fcgi_read, x, (size_t)conf_int(&w->conf, CONF_MAX_BODY_BYTES),
+			       &e) < 0) {
+		if (e.code == 413)
+			http_problem(&resp, 413, "payload_too_large", e.msg);
+		else
+			field_problem(&resp, 400, str_eq(e.field, "path") ? "malformed_path" : "malformed_request", &e);
+	} else {
+		dispatch(w, &req, &resp, &row);
+	}
+	bytes = http_response_send(&resp, &req, fcgi_write, x);
+
+	struct log_request line = {
+		.id = req.id, .method = req.method, .route = req.route, .path = req.path,
+		.status = resp.status, .bytes = bytes, .micros = clock_now_us() - started,
+	};
+	log_request(&line);
+	metrics_request(w->metrics, row, resp.status, line.micros);
+}

@@ -1,0 +1,40 @@
+/* worker: building and releasing the process-lifetime state. */
+#include "worker.h"
+#include "arena.h"
+#include "cache.h"
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "routes.h"
+
+#include <string.h>
+
+int worker_init(struct worker *w, const char *config_path, bool with_metrics, struct err *e)
+{
+	memset(w, 0, sizeof(*w));
+	if (conf_load(&w->conf, config_path, e) < 0)
+		return -1;
+	log_set_level((enum log_level)log_level_parse(conf_str(&w->conf, CONF_LOG_LEVEL)));
+	w->arena = arena_new(64 * 1024);
+	if (with_metrics) {
+		w->metrics = metrics_attach(conf_str(&w->conf, CONF_METRICS_SHM_PATH), routes_metric_labels(),
+					    routes_count, e);
+		if (!w->metrics)
+			return -1;
+	}
+	w->db = db_new(conf_str(&w->conf, CONF_DB_CONNINFO), (int)conf_int(&w->conf, CONF_DB_CONNECT_TIMEOUT_S),
+		       (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS));
+	w->cache = cache_new(conf_str(&w->conf, CONF_MEMCACHED_SERVERS), (int)conf_int(&w->conf, CONF_CACHE_TIMEOUT_MS),
+			     (int)conf_int(&w->conf, CONF_CACHE_RETRY_S), w->metrics, e);
+	return w->cache ? 0 : -1;
+}
+
+void worker_release(struct worker *w)
+{
+	cache_free(w->cache);
+	db_free(w->db);
+	metrics_detach(w->metrics);
+	arena_free(w->arena);
+	conf_release(&w->conf);
+	memset(w, 0, sizeof(*w));
+}

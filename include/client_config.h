@@ -1,0 +1,51 @@
+/*
+ * client_config: remote configuration for the phone and web apps, per
+ * platform and app version: the minimum supported version (older apps must
+ * update), the latest version and feature flags. Read through the cache as a
+ * finished JSON representation built by Postgres.
+ */
+#ifndef MOTUS_CLIENT_CONFIG_H
+#define MOTUS_CLIENT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct arena;
+struct cache_repr;
+struct json;
+struct validate;
+struct worker;
+
+extern const char *const client_config_platforms[]; /* NULL-terminated */
+
+/* Public, CDN-cacheable: every app polls this, and a minute of staleness is harmless. */
+#define CLIENT_CONFIG_CACHE_CONTROL "public, max-age=60, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400"
+
+#define CLIENT_CONFIG_VERSION_MAX 24
+
+/*
+ * Normalises an app version of one to three numeric parts to "major.minor.patch"
+ * ("2" -> "2.0.0"). -1 when it is not such a version.
+ */
+int client_config_version(const char *in, char out[CLIENT_CONFIG_VERSION_MAX]) MOTUS_MUSTCHECK;
+
+/*
+ * The configuration document for platform at a normalised version. Returns 1
+ * and fills out (memory in a), 0 when the platform has no configuration, -1
+ * when the database is unreachable (err set).
+ */
+int client_config_find(struct worker *w, struct arena *a, const char *platform, const char *version,
+		       struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Replaces a platform's configuration from an operations API document
+ * ({min_version, latest_version, update_url?, features?}) after validating it
+ * into v; then invalidates the cached documents. Returns 0 on success, 1 when
+ * v holds validation errors, -1 on a database failure.
+ */
+int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+		       struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+
+#endif

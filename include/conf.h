@@ -1,0 +1,102 @@
+/*
+ * conf: every setting Motus has, in one table. Values come from the table's
+ * defaults, then the config file (`name = value` lines, `#` comments, a later
+ * line wins), then MOTUS_<NAME> environment variables. The loader, `motusctl
+ * config check`, the dev scripts (`motusctl config get`) and the docs check
+ * all read the same table.
+ */
+#ifndef MOTUS_CONF_H
+#define MOTUS_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* X(key, name, type, default, min, max, secret, help) */
+#define CONF_SETTINGS(X)                                                                               \
+	X(DB_CONNINFO, "db_conninfo", CONF_STR, "dbname=motus", 0, 0, true,                            \
+	  "libpq connection string of the primary database")                                            \
+	X(DB_STATEMENT_TIMEOUT_MS, "db_statement_timeout_ms", CONF_INT, "5000", 10, 600000, false,      \
+	  "longest a single SQL statement may run before Postgres cancels it")                          \
+	X(DB_CONNECT_TIMEOUT_S, "db_connect_timeout_s", CONF_INT, "2", 1, 60, false,                    \
+	  "how long a worker waits for a new database connection")                                      \
+	X(MEMCACHED_SERVERS, "memcached_servers", CONF_STR, "127.0.0.1:11211", 0, 0, false,             \
+	  "comma-separated host:port list, consistently hashed")                                        \
+	X(CACHE_TIMEOUT_MS, "cache_timeout_ms", CONF_INT, "50", 1, 5000, false,                         \
+	  "connect and I/O timeout of one memcached call")                                              \
+	X(CACHE_RETRY_S, "cache_retry_s", CONF_INT, "2", 0, 3600, false,                                \
+	  "after a memcached failure, skip the cache for this long before trying again")                \
+	X(CACHE_TTL_S, "cache_ttl_s", CONF_INT, "300", 1, 86400, false,                                 \
+	  "lifetime of a cached representation (generation bumps invalidate sooner)")                   \
+	X(MAX_BODY_BYTES, "max_body_bytes", CONF_INT, "1048576", 0, 1073741824, false,                  \
+	  "largest request body a worker reads; larger gets 413")                                       \
+	X(MAX_JSON_DEPTH, "max_json_depth", CONF_INT, "32", 2, 1000, false,                             \
+	  "deepest nesting accepted in a JSON request body")                                            \
+	X(MAX_REQUESTS, "max_requests", CONF_INT, "10000", 0, 100000000, false,                         \
+	  "a worker exits after about this many requests and is replaced (0: never)")                   \
+	X(METRICS_SHM_PATH, "metrics_shm_path", CONF_STR, "/run/motus/metrics", 0, 0, false,            \
+	  "file mapped by every worker of the pool to share counters")                                  \
+	X(METRICS_ALLOW, "metrics_allow", CONF_STR, "127.0.0.0/8,::1", 0, 0, false,                     \
+	  "addresses (IPv4 CIDR or exact) allowed to read /metrics")                                    \
+	X(LOG_LEVEL, "log_level", CONF_STR, "info", 0, 0, false, "debug, info, warn or error")          \
+	X(ADMIN_TOKEN, "admin_token", CONF_STR, "", 0, 0, true,                                         \
+	  "bearer token for the operations API (PUT /v1/admin/...); empty disables it")                 \
+	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "sql/migrations", 0, 0, false,                    \
+	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
+	X(SEED_DIR, "seed_dir", CONF_STR, "sql/seed", 0, 0, false, "demo data loaded by motusctl seed") \
+	X(FCGI_SOCKET, "fcgi_socket", CONF_STR, "/run/motus/motus.sock", 0, 0, false,                   \
+	  "unix socket the pool listens on; only the web server may open it")                           \
+	X(WORKERS, "workers", CONF_INT, "4", 1, 512, false, "FastCGI worker processes in the pool")     \
+	X(HTTP_PORT, "http_port", CONF_INT, "8080", 1, 65535, false, "dev stack: nginx port")           \
+	X(APACHE_PORT, "apache_port", CONF_INT, "8081", 1, 65535, false,                                \
+	  "dev stack: Apache port (when MOTUS_WEB is apache or both)")                                  \
+	X(MEMCACHED_PORT, "memcached_port", CONF_INT, "11311", 1, 65535, false,                         \
+	  "dev stack: port of the memcached it starts")
+
+enum conf_key {
+#define CONF_ENUM(key, ...) CONF_##key,
+	CONF_SETTINGS(CONF_ENUM)
+#undef CONF_ENUM
+	CONF_COUNT
+};
+
+enum conf_type { CONF_STR, CONF_INT };
+
+struct conf_setting {
+	const char *name;
+	enum conf_type type;
+	const char *def;
+	long min, max;
+	bool secret;
+	const char *help;
+};
+
+extern const struct conf_setting conf_settings[CONF_COUNT];
+
+struct conf {
+	char *str[CONF_COUNT];
+	long num[CONF_COUNT];
+};
+
+/*
+ * Loads defaults, then `path` (skipped when NULL), then the environment.
+ * Unknown names, bad values and unreadable files fail with a line number.
+ * On failure the struct still holds valid values and must be released.
+ */
+int conf_load(struct conf *c, const char *path, struct err *e) MOTUS_MUSTCHECK;
+void conf_release(struct conf *c);
+
+/* The setting's index, or -1. */
+int conf_find(const char *name);
+
+const char *conf_str(const struct conf *c, enum conf_key k);
+long conf_int(const struct conf *c, enum conf_key k);
+
+/*
+ * For the docs check: the first setting whose name does not appear in `text`
+ * as a whole word, or NULL when all do.
+ */
+const char *conf_first_undocumented(const char *text);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * db: the project's only door to libpq. One connection per worker, opened on
+ * first use and re-opened after it is lost (a restarted Postgres heals on the
+ * next query). Queries are parameterised; results belong to the arena.
+ */
+#ifndef MOTUS_DB_H
+#define MOTUS_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct arena;
+struct db;
+struct db_result;
+
+/* err.code after a failure. */
+enum db_error {
+	DB_ERR_UNAVAILABLE = 1, /* no connection: callers answer 503 */
+	DB_ERR_CONFLICT,	/* unique violation (SQLSTATE 23505) */
+	DB_ERR_QUERY		/* anything else: a bug or a constraint */
+};
+
+/* Does not connect; the first query does. Never NULL. */
+struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms);
+void db_free(struct db *db);
+
+/*
+ * Runs one parameterised statement (text parameters, NULL for SQL NULL).
+ * Outside a transaction, a statement that fails because the connection was
+ * lost is retried once on a fresh connection. The result lives until the
+ * arena is reset. NULL on failure, with err set.
+ */
+struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams,
+			   const char *const *params, struct err *e);
+
+/* db_query for statements without rows: returns rows affected, or -1. */
+long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+	     struct err *e) MOTUS_MUSTCHECK;
+
+/* Runs a script of several statements (migrations), no parameters. */
+int db_exec_script(struct db *db, const char *sql, struct err *e) MOTUS_MUSTCHECK;
+
+int db_begin(struct db *db, struct err *e) MOTUS_MUSTCHECK;
+int db_commit(struct db *db, struct err *e) MOTUS_MUSTCHECK;
+/* Safe to call after any failure; a lost connection is simply dropped. */
+void db_rollback(struct db *db);
+
+/* SELECT 1, connecting first if needed. */
+int db_ping(struct db *db, struct err *e) MOTUS_MUSTCHECK;
+
+size_t db_rows(const struct db_result *r);
+/* The text value; "" for NULL (check db_is_null where it matters). */
+const char *db_value(const struct db_result *r, size_t row, int col);
+bool db_is_null(const struct db_result *r, size_t row, int col);
+
+#endif

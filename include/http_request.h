@@ -1,0 +1,57 @@
+/*
+ * http_request: one FastCGI request read into the request arena: method,
+ * decoded path, canonical query, CGI parameters (headers), the body read to
+ * EOF under a hard cap, and a request id.
+ */
+#ifndef MOTUS_HTTP_REQUEST_H
+#define MOTUS_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "http_query.h"
+
+struct arena;
+struct json;
+
+/* Reads up to n body bytes: >0 bytes read, 0 at end of body, -1 on error. */
+typedef ssize_t (*http_read_fn)(void *ctx, char *buf, size_t n);
+
+#define HTTP_MAX_PATH 2048
+#define HTTP_MAX_PARAMS 8
+
+struct http_request {
+	struct arena *arena;
+	char **env; /* the CGI parameters, NULL-terminated "NAME=value" */
+	const char *method, *path, *query_string, *remote_addr, *id;
+	struct http_query query;
+	char *body; /* NUL-terminated, body_len bytes */
+	size_t body_len;
+	/* Filled by the router. */
+	const char *route; /* the pattern matched, for logs and metrics */
+	const char *param_names[HTTP_MAX_PARAMS], *param_values[HTTP_MAX_PARAMS];
+	size_t nparams;
+	struct json *json; /* the parsed body, for routes that take JSON */
+};
+
+/*
+ * Builds r from the CGI parameters and the body stream. On failure r is still
+ * usable for an error response (method, path and id are set) and err.code is
+ * the HTTP status: 400 (malformed path or query), 413 (body over max_body,
+ * which is read to EOF and discarded), 411/400 for a bad Content-Length.
+ */
+int http_request_parse(struct http_request *r, struct arena *a, char **env, http_read_fn rd, void *rd_ctx,
+		       size_t max_body, struct err *e) MOTUS_MUSTCHECK;
+
+/* A CGI parameter by exact name ("REMOTE_ADDR"), or NULL. */
+const char *http_request_env(const struct http_request *r, const char *name);
+
+/* A request header by its HTTP name, any case ("If-None-Match"), or NULL. */
+const char *http_request_header(const struct http_request *r, const char *name);
+
+/* A path parameter captured by the router ("{platform}"), or NULL. */
+const char *http_request_param(const struct http_request *r, const char *name);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * metrics: counters and latency histograms in a file every worker of the
+ * pool maps. Each worker owns one slot and is its only writer; /metrics sums
+ * all slots, so any worker answers for the whole pool. A replaced worker
+ * takes over a dead worker's slot and keeps counting from its totals, so
+ * counters never go backwards.
+ */
+#ifndef MOTUS_METRICS_H
+#define MOTUS_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct buf;
+struct metrics;
+
+#define METRICS_MAX_ROUTES 128
+
+enum metrics_counter {
+	METRICS_CACHE_HIT,
+	METRICS_CACHE_MISS,
+	METRICS_CACHE_ERROR,
+	METRICS_CACHE_BYPASS, /* skipped while memcached is marked down */
+	METRICS_DB_ERROR,
+	METRICS_WORKER_START,
+	METRICS_COUNTERS
+};
+
+/*
+ * Maps the shared file for a route table of nroutes rows, whose label sets
+ * (e.g. `method="GET",route="/healthz"`) are given; index nroutes is counted
+ * as route="unmatched". The file name gets a suffix derived from the labels,
+ * so a deploy with a different route table never mixes layouts. NULL on error.
+ */
+struct metrics *metrics_attach(const char *path, const char *const *labels, size_t nroutes, struct err *e);
+void metrics_detach(struct metrics *m);
+
+/* Records one request (route in [0, nroutes]). No-op on a NULL m. */
+void metrics_request(struct metrics *m, size_t route, int status, uint64_t micros);
+void metrics_count(struct metrics *m, enum metrics_counter c);
+
+/* The pool-wide sums in Prometheus text format 0.0.4. */
+void metrics_render(struct metrics *m, struct buf *out);
+
+#endif

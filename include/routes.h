@@ -1,0 +1,38 @@
+/*
+ * routes: the one table of every route Motus answers. Each row says the
+ * method and path pattern, the handler, what the pipeline must enforce before
+ * the handler runs (flags) and which query parameters the route accepts.
+ */
+#ifndef MOTUS_ROUTES_H
+#define MOTUS_ROUTES_H
+
+#include <stddef.h>
+
+#include "http_router.h"
+
+struct http_request;
+struct http_response;
+struct worker;
+
+typedef void (*route_handler)(struct worker *w, struct http_request *req, struct http_response *resp);
+
+enum route_flags {
+	ROUTE_METRICS_ACL = 1 << 0,   /* only from addresses in metrics_allow */
+	ROUTE_SERVICE_TOKEN = 1 << 1, /* Authorization: Bearer <admin_token> */
+	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
+};
+
+struct route {
+	struct http_route_key key; /* first: the router reads rows through it */
+	route_handler handler;
+	unsigned flags;
+	const char *const *query; /* accepted query parameters, NULL-terminated; NULL: none */
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* Prometheus label sets, one per row, e.g. method="GET",route="/healthz". */
+const char *const *routes_metric_labels(void);
+
+#endif

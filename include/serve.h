@@ -1,0 +1,14 @@
+/*
+ * serve: the request pipeline of motus-fcgi. Parse, route, enforce the
+ * route's flags, run the handler, write the response once, then one access
+ * log line and the metrics. Called by the fcgi loop for every request.
+ */
+#ifndef MOTUS_SERVE_H
+#define MOTUS_SERVE_H
+
+struct fcgi_exchange;
+
+/* app is the struct worker. */
+void serve_request(void *app, struct fcgi_exchange *x);
+
+#endif

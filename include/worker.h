@@ -1,0 +1,35 @@
+/*
+ * worker: the process-lifetime state of a Motus program, built once at
+ * start-up and read-only afterwards: settings, the request arena, the
+ * database connection, the cache client and the shared metrics slot.
+ */
+#ifndef MOTUS_WORKER_H
+#define MOTUS_WORKER_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "err.h"
+
+struct arena;
+struct cache;
+struct db;
+struct metrics;
+
+struct worker {
+	struct conf conf;
+	struct arena *arena; /* reset before every request */
+	struct db *db;
+	struct cache *cache;
+	struct metrics *metrics; /* NULL outside the FastCGI pool */
+};
+
+/*
+ * Loads settings from config_path (NULL: defaults and environment only) and
+ * builds the clients. with_metrics attaches the pool's shared metrics file.
+ * On failure, worker_release() is still safe to call.
+ */
+int worker_init(struct worker *w, const char *config_path, bool with_metrics, struct err *e) MOTUS_MUSTCHECK;
+void worker_release(struct worker *w);
+
+#endif

@@ -1,0 +1,247 @@
+/* cache: libmemcached with short timeouts, a failure pause and generation keys. */
+#include "cache.h"
+#include "arena.h"
+#include "clock.h"
+#include "crypto.h"
+#include "log.h"
+#include "metrics.h"
+#include "str.h"
+#include "xmalloc.h"
+
+#include <libmemcached/memcached.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct cache {
+	memcached_st *mc;
+	uint64_t retry_us, down_until_us;
+	struct metrics *metrics;
+};
+
+struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct metrics *m, struct err *e)
+{
+	memcached_server_st *list;
+	memcached_return_t rc;
+	struct cache *c;
+
+	list = memcached_servers_parse(servers);
+	if (!list) {
+		err_set(e, 0, "memcached_servers: cannot parse '%s'", servers);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->mc = memcached_create(NULL);
+	if (!c->mc)
+		abort();
+	rc = memcached_server_push(c->mc, list);
+	memcached_server_list_free(list);
+	if (rc != MEMCACHED_SUCCESS) {
+		err_set(e, 0, "memcached_servers: %s", memcached_strerror(c->mc, rc));
+		cache_free(c);
+		return NULL;
+	}
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, (uint64_t)timeout_ms);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, (uint64_t)timeout_ms);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)timeout_ms * 1000);
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)timeout_ms * 1000);
+	/* Our own pause below decides when to try again; libmemcached should not hold servers dead for longer. */
+	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
+	c->retry_us = (uint64_t)retry_s * 1000000u;
+	c->metrics = m;
+	return c;
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	memcached_free(c->mc);
+	free(c);
+}
+
+static bool paused(struct cache *c)
+{
+	if (c->down_until_us && clock_now_us() < c->down_until_us) {
+		metrics_count(c->metrics, METRICS_CACHE_BYPASS);
+		return true;
+	}
+	return false;
+}
+
+static void failed(struct cache *c, memcached_return_t rc, const char *op)
+{
+	metrics_count(c->metrics, METRICS_CACHE_ERROR);
+	if (!c->down_until_us || clock_now_us() >= c->down_until_us)
+		log_warn("memcached %s failed (%s); skipping the cache for %llu ms", op, memcached_strerror(c->mc, rc),
+			 (unsigned long long)(c->retry_us / 1000));
+	c->down_until_us = clock_now_us() + c->retry_us;
+}
+
+static void recovered(struct cache *c)
+{
+	if (c->down_until_us) {
+		log_info("memcached reachable again");
+		c->down_until_us = 0;
+	}
+}
+
+static void gen_key(char *out, size_t n, const char *collection)
+{
+	snprintf(out, n, "motus:gen:%s", collection);
+}
+
+/* Generations start at the current time in ms so a restarted memcached never reissues an old one. */
+static uint64_t fresh_generation(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t generation(struct cache *c, const char *collection)
+{
+	char key[200], *v, init[24];
+	size_t len;
+	uint32_t flags;
+	memcached_return_t rc;
+
+	gen_key(key, sizeof(key), collection);
+	v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
+	if (v) {
+		uint64_t g = strtoull(v, NULL, 10);
+
+		free(v);
+		recovered(c);
+		return g;
+	}
+	if (rc != MEMCACHED_NOTFOUND) {
+		failed(c, rc, "get");
+		return 0;
+	}
+	snprintf(init, sizeof(init), "%llu", (unsigned long long)fresh_generation());
+	rc = memcached_add(c->mc, key, strlen(key), init, strlen(init), 0, 0);
+	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
+		failed(c, rc, "add");
+		return 0;
+	}
+	if (rc != MEMCACHED_SUCCESS) /* another worker won the race: read its value */
+		return generation(c, collection);
+	recovered(c);
+	return strtoull(init, NULL, 10);
+}
+
+static bool plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+const char *cache_key(struct cache *c, struct arena *a, const char *collection, const char *variant)
+{
+	uint64_t g;
+
+	if (paused(c))
+		return NULL;
+	g = generation(c, collection);
+	if (!g)
+		return NULL;
+	if (strlen(variant) > 160 || !plain(variant)) {
+		char hex[65];
+
+		crypto_sha256_hex(hex, variant, strlen(variant));
+		return arena_printf(a, "motus:%s:%llu:#%s", collection, (unsigned long long)g, hex);
+	}
+	return arena_printf(a, "motus:%s:%llu:%s", collection, (unsigned long long)g, variant);
+}
+
+int cache_bump(struct cache *c, const char *collection)
+{
+	char key[200];
+	uint64_t v;
+	memcached_return_t rc;
+
+	gen_key(key, sizeof(key), collection);
+	rc = memcached_increment(c->mc, key, strlen(key), 1, &v);
+	if (rc == MEMCACHED_NOTFOUND) /* nothing cached under any generation yet */
+		return 0;
+	if (rc != MEMCACHED_SUCCESS) {
+		failed(c, rc, "incr");
+		return -1;
+	}
+	recovered(c);
+	return 0;
+}
+
+int cache_get_repr(struct cache *c, struct arena *a, const char *key, struct cache_repr *out)
+{
+	size_t len;
+	uint32_t flags;
+	memcached_return_t rc;
+	char *v, *nl;
+
+	if (!key || paused(c))
+		return 0;
+	v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
+	if (!v) {
+		if (rc == MEMCACHED_NOTFOUND)
+			metrics_count(c->metrics, METRICS_CACHE_MISS);
+		else
+			failed(c, rc, "get");
+		return 0;
+	}
+	arena_defer(a, free, v);
+	nl = memchr(v, '\n', len);
+	if (!nl) { /* not ours: treat as a miss, the next fill overwrites it */
+		metrics_count(c->metrics, METRICS_CACHE_MISS);
+		return 0;
+	}
+	*nl = '\0';
+	out->etag = v;
+	out->body = nl + 1;
+	out->len = len - (size_t)(nl + 1 - v);
+	metrics_count(c->metrics, METRICS_CACHE_HIT);
+	return 1;
+}
+
+void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r, int ttl)
+{
+	size_t elen = strlen(r->etag), n = elen + 1 + r->len;
+	char *blob;
+	memcached_return_t rc;
+
+	if (!key || paused(c))
+		return;
+	blob = xmalloc(n);
+	memcpy(blob, r->etag, elen);
+	blob[elen] = '\n';
+	memcpy(blob + elen + 1, r->body, r->len);
+	rc = memcached_set(c->mc, key, strlen(key), blob, n, (time_t)ttl, 0);
+	free(blob);
+	if (rc != MEMCACHED_SUCCESS)
+		failed(c, rc, "set");
+}
+
+bool cache_ping(struct cache *c)
+{
+	char key[] = "motus:ping";
+	size_t len;
+	uint32_t flags;
+	memcached_return_t rc;
+	char *v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
+
+	free(v);
+	if (v || rc == MEMCACHED_NOTFOUND) {
+		recovered(c);
+		return true;
+	}
+	failed(c, rc, "get");
+	return false;
+}

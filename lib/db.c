@@ -1,0 +1,215 @@
+/* db: libpq with lazy connect, one retry after a lost connection, transactions. */
+#include "db.h"
+#include "arena.h"
+#include "log.h"
+#include "str.h"
+#include "xmalloc.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db {
+	PGconn *conn;
+	char *conninfo;
+	char connect_timeout[16], options[64];
+	bool in_tx;
+};
+
+struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->conninfo = xstrdup(conninfo);
+	snprintf(db->connect_timeout, sizeof(db->connect_timeout), "%d", connect_timeout_s);
+	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%d", statement_timeout_ms);
+	return db;
+}
+
+void db_free(struct db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+static void drop(struct db *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+}
+
+static int ensure(struct db *db, struct err *e)
+{
+	static const char *const keys[] = {"dbname", "connect_timeout", "options", "application_name",
+					   "client_encoding", NULL};
+	const char *values[] = {db->conninfo, db->connect_timeout, db->options, "motus", "UTF8", NULL};
+
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	drop(db);
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(db->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		drop(db);
+		log_warn("database connection failed: %s", msg);
+		return err_set(e, DB_ERR_UNAVAILABLE, "database unavailable");
+	}
+	return 0;
+}
+
+static void clear(void *res)
+{
+	PQclear(res);
+}
+
+static int classify(PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (str_eq(state, "23505"))
+		return DB_ERR_CONFLICT;
+	return DB_ERR_QUERY;
+}
+
+static bool result_ok(PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+
+	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+static PGresult *run(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	if (nparams < 0)
+		return PQexec(db->conn, sql);
+	return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+static PGresult *exec(struct db *db, const char *sql, int nparams, const char *const *params, struct err *e)
+{
+	PGresult *res;
+
+	if (ensure(db, e) < 0)
+		return NULL;
+	res = run(db, sql, nparams, params);
+	if (!result_ok(res) && PQstatus(db->conn) == CONNECTION_BAD && !db->in_tx) {
+		/* The server went away since our last query: one fresh connection, one retry. */
+		PQclear(res);
+		drop(db);
+		if (ensure(db, e) < 0)
+			return NULL;
+		res = run(db, sql, nparams, params);
+	}
+	if (!result_ok(res)) {
+		char msg[200];
+		bool lost = PQstatus(db->conn) == CONNECTION_BAD;
+
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(db->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		err_set(e, lost ? DB_ERR_UNAVAILABLE : classify(res), "%s", msg);
+		if (!lost && e->code == DB_ERR_QUERY)
+			log_error("query failed: %s", msg);
+		PQclear(res);
+		if (lost)
+			drop(db);
+		return NULL;
+	}
+	return res;
+}
+
+struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams,
+			   const char *const *params, struct err *e)
+{
+	PGresult *res = exec(db, sql, nparams, params, e);
+
+	if (!res)
+		return NULL;
+	arena_defer(a, clear, res);
+	return (struct db_result *)res;
+}
+
+long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+	     struct err *e)
+{
+	struct db_result *r = db_query(db, a, sql, nparams, params, e);
+	const char *n;
+
+	if (!r)
+		return -1;
+	n = PQcmdTuples((PGresult *)r);
+	return n && *n ? strtol(n, NULL, 10) : 0;
+}
+
+int db_exec_script(struct db *db, const char *sql, struct err *e)
+{
+	PGresult *res = exec(db, sql, -1, NULL, e);
+
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int db_begin(struct db *db, struct err *e)
+{
+	PGresult *res = exec(db, "BEGIN", 0, NULL, e);
+
+	if (!res)
+		return -1;
+	PQclear(res);
+	db->in_tx = true;
+	return 0;
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+	PGresult *res = exec(db, "COMMIT", 0, NULL, e);
+
+	db->in_tx = false;
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+void db_rollback(struct db *db)
+{
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+	db->in_tx = false;
+}
+
+int db_ping(struct db *db, struct err *e)
+{
+	PGresult *res = exec(db, "SELECT 1", 0, NULL, e);
+
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+size_t db_rows(const struct db_result *r)
+{
+	return (size_t)PQntuples((const PGresult *)r);
+}
+
+const char *db_value(const struct db_result *r, size_t row, int col)
+{
+	return PQgetvalue((const PGresult *)r, (int)row, col);
+}
+
+bool db_is_null(const struct db_result *r, size_t row, int col)
+{
+	return PQgetisnull((const PGresult *)r, (int)row, col);
+}

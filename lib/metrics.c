@@ -1,0 +1,250 @@
+/* metrics: one slot per worker in a shared mapping, summed on read. */
+#include "metrics.h"
+#include "buf.h"
+#include "str.h"
+#include "xmalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAGIC 0x6d6f7475736d3031ULL /* "motusm01" */
+#define SLOTS 512
+#define CLASSES 5 /* 1xx .. 5xx */
+#define ROWS (METRICS_MAX_ROUTES + 1)
+
+/* Upper bounds of the latency buckets, in microseconds. */
+static const uint64_t bucket_us[] = {250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000};
+#define BUCKETS (sizeof(bucket_us) / sizeof(*bucket_us))
+
+/* name, labels, help; rows of one family stand together. */
+static const char *const counter_text[METRICS_COUNTERS][3] = {
+	[METRICS_CACHE_HIT] = {"motus_cache_requests_total", "result=\"hit\"", "Cache lookups by result."},
+	[METRICS_CACHE_MISS] = {"motus_cache_requests_total", "result=\"miss\"", ""},
+	[METRICS_CACHE_ERROR] = {"motus_cache_requests_total", "result=\"error\"", ""},
+	[METRICS_CACHE_BYPASS] = {"motus_cache_requests_total", "result=\"bypass\"", ""},
+	[METRICS_DB_ERROR] = {"motus_db_errors_total", "", "Database statements that failed."},
+	[METRICS_WORKER_START] = {"motus_worker_starts_total", "", "Worker processes started."},
+};
+
+struct slot {
+	_Atomic int pid;
+	_Atomic uint64_t counters[METRICS_COUNTERS];
+	_Atomic uint64_t requests[ROWS][CLASSES];
+	_Atomic uint64_t buckets[ROWS][BUCKETS + 1]; /* last: +Inf */
+	_Atomic uint64_t sum_us[ROWS];
+};
+
+struct shared {
+	_Atomic uint64_t magic;
+	struct slot slots[SLOTS];
+};
+
+struct metrics {
+	struct shared *shm;
+	struct slot *mine;
+	size_t nroutes;
+	char **labels;
+};
+
+static bool alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+static struct slot *claim(struct shared *shm)
+{
+	int me = (int)getpid();
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < SLOTS; i++) {
+			struct slot *s = &shm->slots[i];
+			int pid = atomic_load(&s->pid);
+
+			/* First pass: only never-used slots or ones whose owner has died. */
+			if (pid == me)
+				return s;
+			if ((pid == 0 || (pass == 1 && !alive(pid))) && atomic_compare_exchange_strong(&s->pid, &pid, me))
+				return s;
+		}
+	}
+	return NULL;
+}
+
+struct metrics *metrics_attach(const char *path, const char *const *labels, size_t nroutes, struct err *e)
+{
+	char file[512], tag[17];
+	uint64_t h = MAGIC;
+	struct stat st;
+	int fd;
+
+	if (nroutes > METRICS_MAX_ROUTES) {
+		err_set(e, 0, "route table has more than %d rows", METRICS_MAX_ROUTES);
+		return NULL;
+	}
+	for (size_t i = 0; i < nroutes; i++)
+		h = h * 31 + str_hash64(labels[i], strlen(labels[i]));
+	str_hex(tag, &h, sizeof(h));
+	snprintf(file, sizeof(file), "%s.%.8s", path, tag);
+	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		err_set(e, 0, "%s: %s", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((size_t)st.st_size < sizeof(struct shared) && ftruncate(fd, sizeof(struct shared)) < 0) {
+		err_set(e, 0, "%s: %s", file, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	struct shared *shm = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (shm == MAP_FAILED) {
+		err_set(e, 0, "mmap %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	atomic_store(&shm->magic, MAGIC);
+
+	struct metrics *m = xcalloc(1, sizeof(*m));
+	m->shm = shm;
+	m->mine = claim(shm);
+	if (!m->mine) {
+		munmap(shm, sizeof(*shm));
+		free(m);
+		err_set(e, 0, "all %d metrics slots are held by live processes", SLOTS);
+		return NULL;
+	}
+	m->nroutes = nroutes;
+	m->labels = xcalloc(nroutes + 1, sizeof(char *));
+	for (size_t i = 0; i < nroutes; i++)
+		m->labels[i] = xstrdup(labels[i]);
+	m->labels[nroutes] = xstrdup("route=\"unmatched\"");
+	metrics_count(m, METRICS_WORKER_START);
+	return m;
+}
+
+void metrics_detach(struct metrics *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i <= m->nroutes; i++)
+		free(m->labels[i]);
+	free(m->labels);
+	munmap(m->shm, sizeof(*m->shm));
+	free(m);
+}
+
+/* The owner is the only writer of its slot: a relaxed load and store suffice. */
+static void bump(_Atomic uint64_t *v, uint64_t by)
+{
+	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + by, memory_order_relaxed);
+}
+
+void metrics_request(struct metrics *m, size_t route, int status, uint64_t micros)
+{
+	size_t cls = status >= 100 && status < 600 ? (size_t)(status / 100 - 1) : 4, b = 0;
+
+	if (!m)
+		return;
+	if (route > m->nroutes)
+		route = m->nroutes;
+	while (b < BUCKETS && micros > bucket_us[b])
+		b++;
+	bump(&m->mine->requests[route][cls], 1);
+	bump(&m->mine->buckets[route][b], 1);
+	bump(&m->mine->sum_us[route], micros);
+}
+
+void metrics_count(struct metrics *m, enum metrics_counter c)
+{
+	if (m)
+		bump(&m->mine->counters[c], 1);
+}
+
+static uint64_t load(_Atomic uint64_t *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+void metrics_render(struct metrics *m, struct buf *out)
+{
+	static const char *const class_names[CLASSES] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+	uint64_t counters[METRICS_COUNTERS] = {0}, req[ROWS][CLASSES] = {{0}}, hist[ROWS][BUCKETS + 1] = {{0}},
+		 sum[ROWS] = {0};
+	size_t rows = m->nroutes + 1;
+	unsigned workers = 0;
+
+	for (size_t i = 0; i < SLOTS; i++) {
+		struct slot *s = &m->shm->slots[i];
+		int pid = atomic_load(&s->pid);
+
+		if (pid == 0)
+			continue;
+		workers += alive(pid);
+		for (size_t c = 0; c < METRICS_COUNTERS; c++)
+			counters[c] += load(&s->counters[c]);
+		for (size_t r = 0; r < rows; r++) {
+			for (size_t c = 0; c < CLASSES; c++)
+				req[r][c] += load(&s->requests[r][c]);
+			for (size_t b = 0; b <= BUCKETS; b++)
+				hist[r][b] += load(&s->buckets[r][b]);
+			sum[r] += load(&s->sum_us[r]);
+		}
+	}
+
+	buf_puts(out, "# HELP motus_http_requests_total Requests answered by the worker pool.\n"
+		      "# TYPE motus_http_requests_total counter\n");
+	for (size_t r = 0; r < rows; r++)
+		for (size_t c = 0; c < CLASSES; c++)
+			if (req[r][c])
+				buf_printf(out, "motus_http_requests_total{%s,code=\"%s\"} %llu\n", m->labels[r],
+					   class_names[c], (unsigned long long)req[r][c]);
+
+	buf_puts(out, "# HELP motus_http_request_duration_seconds Time from accept to the last byte written.\n"
+		      "# TYPE motus_http_request_duration_seconds histogram\n");
+	for (size_t r = 0; r < rows; r++) {
+		uint64_t cum = 0;
+
+		for (size_t b = 0; b <= BUCKETS; b++)
+			cum += hist[r][b];
+		if (!cum)
+			continue;
+		cum = 0;
+		for (size_t b = 0; b < BUCKETS; b++) {
+			cum += hist[r][b];
+			buf_printf(out, "motus_http_request_duration_seconds_bucket{%s,le=\"%g\"} %llu\n", m->labels[r],
+				   (double)bucket_us[b] / 1e6, (unsigned long long)cum);
+		}
+		cum += hist[r][BUCKETS];
+		buf_printf(out, "motus_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n", m->labels[r],
+			   (unsigned long long)cum);
+		buf_printf(out, "motus_http_request_duration_seconds_sum{%s} %.6f\n", m->labels[r], (double)sum[r] / 1e6);
+		buf_printf(out, "motus_http_request_duration_seconds_count{%s} %llu\n", m->labels[r],
+			   (unsigned long long)cum);
+	}
+
+	const char *last = NULL;
+	for (size_t c = 0; c < METRICS_COUNTERS; c++) {
+		const char *name = counter_text[c][0], *labels = counter_text[c][1];
+
+		if (!str_eq(name, last))
+			buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", name, counter_text[c][2], name);
+		last = name;
+		if (*labels)
+			buf_printf(out, "%s{%s} %llu\n", name, labels, (unsigned long long)counters[c]);
+		else
+			buf_printf(out, "%s %llu\n", name, (unsigned long long)counters[c]);
+	}
+	buf_printf(out, "# HELP motus_workers Worker processes of the pool that are alive.\n"
+			"# TYPE motus_workers gauge\nmotus_workers %u\n",
+		   workers);
+}
