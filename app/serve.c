@@ -101,6 +101,15 @@ static void dispatch(struct worker *w, struct http_request *req, struct http_res
 		routes[*row].handler(w, req, resp);
 }
 
+static const char *parse_error_code(const struct err *e)
+{
+	if (str_eq(e->field, "path"))
+		return "malformed_path";
+	if (!e->field[0] || str_eq(e->field, "Content-Length"))
+		return "malformed_request";
+	return "malformed_query";
+}
+
 void serve_request(void *app, struct fcgi_exchange *x)
 {
 	struct worker *w = app;
@@ -117,7 +126,7 @@ void serve_request(void *app, struct fcgi_exchange *x)
 		if (e.code == 413)
 			http_problem(&resp, 413, "payload_too_large", e.msg);
 		else
-			field_problem(&resp, 400, str_eq(e.field, "path") ? "malformed_path" : "malformed_request", &e);
+			field_problem(&resp, 400, parse_error_code(&e), &e);
 	} else {
 		dispatch(w, &req, &resp, &row);
 	}

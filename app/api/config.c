@@ -6,6 +6,7 @@
 #include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
+#include "log.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -13,8 +14,10 @@ static void db_problem(struct http_response *resp, const struct err *e)
 {
 	if (e->code == DB_ERR_UNAVAILABLE)
 		http_problem(resp, 503, "database_unavailable", "the database is unreachable; try again shortly");
-	else
+	else {
+		log_error("database statement failed: %s", e->msg);
 		http_problem(resp, 500, "internal_error", NULL);
+	}
 }
 
 API_HANDLER(api_config_get)

@@ -161,9 +161,10 @@ static const char upsert_sql[] =
 	" ON CONFLICT (platform) DO UPDATE SET min_version = EXCLUDED.min_version,"
 	" latest_version = EXCLUDED.latest_version, update_url = EXCLUDED.update_url, updated_at = now()";
 
-static const char replace_features_sql[] =
-	"WITH gone AS (DELETE FROM client_feature WHERE platform = $1)"
-	" INSERT INTO client_feature (platform, name, enabled, min_version)"
+static const char delete_features_sql[] = "DELETE FROM client_feature WHERE platform = $1";
+
+static const char insert_features_sql[] =
+	"INSERT INTO client_feature (platform, name, enabled, min_version)"
 	" SELECT $1, key, (value->>'enabled')::boolean, value->>'min_version' FROM json_each($2::json)";
 
 int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
@@ -217,7 +218,9 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 	if (db_begin(w->db, e) < 0)
 		return -1;
 	if (db_exec(w->db, a, upsert_sql, 4, params, e) < 0 ||
-	    (features && db_exec(w->db, a, replace_features_sql, 2, fparams, e) < 0) || db_commit(w->db, e) < 0) {
+	    (features && (db_exec(w->db, a, delete_features_sql, 1, fparams, e) < 0 ||
+			  db_exec(w->db, a, insert_features_sql, 2, fparams, e) < 0)) ||
+	    db_commit(w->db, e) < 0) {
 		db_rollback(w->db);
 		return -1;
 	}

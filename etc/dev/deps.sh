@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Motus builds, runs and tests with, when missing,
+# and (as root) the `motus` system user the workers and the dev Postgres run as.
+set -euo pipefail
+
+packages=(
+    build-essential pkg-config clang-format
+    libfcgi-dev spawn-fcgi multiwatch
+    libpq-dev postgresql postgresql-client
+    memcached libmemcached-dev
+    libjson-c-dev libssl-dev libcurl4-openssl-dev curl
+    check libsubunit-dev
+    nginx-light apache2
+    wrk prometheus
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    # A policy-rc.d keeps apt from starting the packaged services: Motus starts its own.
+    ours=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        $sudo sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+        ours=1
+    fi
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -z "$ours" ] || $sudo rm -f /usr/sbin/policy-rc.d
+fi
+
+if [ "$(id -u)" = 0 ] && ! id motus >/dev/null 2>&1; then
+    useradd --system --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin motus
+fi

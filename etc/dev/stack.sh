@@ -1,0 +1,428 @@
+#!/usr/bin/env bash
+# stack.sh: the whole Motus stack on one machine, in one directory: its own
+# Postgres cluster (unix socket only), memcached on loopback, the FastCGI
+# pool (spawn-fcgi + multiwatch) and nginx and/or Apache in front.
+# `make run` uses ./var; the tests and benchmarks use a temp dir and free ports.
+#
+#   stack.sh start | stop | status | env
+#   stack.sh memcached-stop | memcached-start | pg-restart | pool-pids | pool-reload
+#
+# Environment:
+#   MOTUS_VAR_DIR    where everything lives (default: ./var of the checkout)
+#   MOTUS_BUILD      build directory to take binaries from (build or build-asan)
+#   MOTUS_WEB        nginx (default), apache or both
+#   MOTUS_PORTS=auto pick free loopback ports (tests)
+#   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
+#   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+var=${MOTUS_VAR_DIR:-$repo/var}
+mkdir -p "$var"
+var=$(cd "$var" && pwd)
+build=${MOTUS_BUILD:-build}
+web=${MOTUS_WEB:-nginx}
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+root=0
+[ "$(id -u)" = 0 ] && root=1
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as the user that owns the stack's data (motus when we are root).
+as_owner() {
+    if ((root)); then runuser -u motus -- "$@"; else "$@"; fi
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    local p
+    for _ in $(seq 200); do
+        p=$((20000 + RANDOM % 40000))
+        port_free "$p" && { echo "$p"; return; }
+    done
+    die "no free port found"
+}
+
+# --- settings ---------------------------------------------------------------
+
+ctl() { MOTUS_CONFIG="$var/etc/motus.conf" "$repo/$build/motusctl" "$@"; }
+setting() { MOTUS_CONFIG="$repo/etc/motus.conf" "$repo/$build/motusctl" config get "$1"; }
+
+load_settings() {
+    [ -x "$repo/$build/motusctl" ] || die "$build/motusctl is missing: run make first"
+    if [ -f "$var/stack.env" ]; then
+        # shellcheck disable=SC1091
+        . "$var/stack.env"
+        return
+    fi
+    if [ "${MOTUS_PORTS:-}" = auto ]; then
+        http_port=$(free_port); apache_port=$(free_port); memcached_port=$(free_port)
+    else
+        http_port=$(setting http_port); apache_port=$(setting apache_port); memcached_port=$(setting memcached_port)
+    fi
+    workers=$(setting workers)
+}
+
+write_env() {
+    cat > "$var/stack.env" <<EOF
+# Written by etc/dev/stack.sh: what this stack is and where it listens.
+http_port=$http_port
+apache_port=$apache_port
+memcached_port=$memcached_port
+workers=$workers
+web=$web
+build=$build
+MOTUS_CONFIG=$var/etc/motus.conf
+MOTUS_NGINX_URL=http://127.0.0.1:$http_port
+MOTUS_APACHE_URL=http://127.0.0.1:$apache_port
+MOTUS_ADMIN_TOKEN=$admin_token
+EOF
+}
+
+# --- layout -----------------------------------------------------------------
+
+prepare() {
+    chmod 0755 "$var"
+    mkdir -p "$var"/{etc,log,bin,www,nginx,apache}
+    # run/: the FastCGI socket and metrics, reachable by the web server's group only.
+    # pgrun/: the Postgres socket (trust auth), reachable by the stack's owner only.
+    install -d -m 0750 "$var/run"
+    install -d -m 0700 "$var/pgrun"
+    if ((root)); then
+        runuser -u motus -- test -x "$var" 2>/dev/null ||
+            die "$var must be reachable by the motus user (a parent directory is private); set MOTUS_VAR_DIR"
+        chown motus:www-data "$var/run"
+        chown motus:motus "$var/pgrun"
+        chown www-data:www-data "$var/nginx" "$var/apache"
+        touch "$var/log/motus-fcgi.log" && chown motus "$var/log/motus-fcgi.log"
+    fi
+    # Copies, swapped in by rename: a running pool keeps its old binary until reloaded.
+    for b in motus-fcgi motusctl; do
+        cp "$repo/$build/$b" "$var/bin/.$b.new" && mv -f "$var/bin/.$b.new" "$var/bin/$b"
+    done
+    rm -rf "$var/www.new" && cp -r "$repo/www" "$var/www.new" && rm -rf "$var/www" && mv "$var/www.new" "$var/www"
+
+    [ -f "$var/etc/admin_token" ] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$var/etc/admin_token")
+    admin_token=$(cat "$var/etc/admin_token")
+    {
+        cat "$repo/etc/motus.conf"
+        cat <<EOF
+
+# --- written by etc/dev/stack.sh for the stack in $var ---
+db_conninfo = host=$var/pgrun dbname=motus user=motus
+memcached_servers = 127.0.0.1:$memcached_port
+metrics_shm_path = $var/run/metrics
+fcgi_socket = $var/run/motus.sock
+migrations_dir = $repo/sql/migrations
+seed_dir = $repo/sql/seed
+admin_token = $admin_token
+workers = $workers
+http_port = $http_port
+apache_port = $apache_port
+memcached_port = $memcached_port
+EOF
+    } > "$var/etc/motus.conf.new"
+    chmod 0640 "$var/etc/motus.conf.new"
+    ((root)) && chgrp motus "$var/etc/motus.conf.new"
+    mv -f "$var/etc/motus.conf.new" "$var/etc/motus.conf"
+    write_env
+}
+
+# --- Postgres -----------------------------------------------------------------
+
+pg_start() {
+    if [ ! -f "$var/pg/PG_VERSION" ]; then
+        install -d -m 0700 "$var/pg"
+        ((root)) && chown motus:motus "$var/pg"
+        as_owner "$pgbin/initdb" -D "$var/pg" -U motus --auth=trust -E UTF8 --locale=C.UTF-8 >"$var/log/initdb.log" 2>&1 ||
+            die "initdb failed: see $var/log/initdb.log"
+        {
+            echo "listen_addresses = ''"
+            echo "unix_socket_directories = '$var/pgrun'"
+            echo "max_connections = 200"
+            if [ "${MOTUS_PG_FAST:-}" = 1 ]; then
+                echo "fsync = off"
+                echo "synchronous_commit = off"
+                echo "full_page_writes = off"
+            fi
+        } >> "$var/pg/postgresql.conf"
+    fi
+    if as_owner "$pgbin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
+        return
+    fi
+    ((root)) && { touch "$var/log/postgres.log"; chown motus "$var/log/postgres.log"; }
+    as_owner "$pgbin/pg_ctl" -D "$var/pg" -l "$var/log/postgres.log" -w -t 60 start >/dev/null ||
+        die "Postgres did not start: see $var/log/postgres.log"
+    as_owner "$pgbin/psql" -h "$var/pgrun" -U motus -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'motus'" |
+        grep -q 1 || as_owner "$pgbin/createdb" -h "$var/pgrun" -U motus motus
+}
+
+pg_stop() {
+    [ -f "$var/pg/PG_VERSION" ] || return 0
+    as_owner "$pgbin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1 || return 0
+    as_owner "$pgbin/pg_ctl" -D "$var/pg" -m fast -w stop >/dev/null
+}
+
+pg_restart() {
+    as_owner "$pgbin/pg_ctl" -D "$var/pg" -l "$var/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+}
+
+# --- memcached ----------------------------------------------------------------
+
+memcached_start() {
+    alive "$var/run/memcached.pid" && return
+    local user=()
+    ((root)) && user=(-u motus)
+    memcached -d -l 127.0.0.1 -p "$memcached_port" -U 0 -m 64 -c 1024 "${user[@]}" -P "$var/run/memcached.pid" \
+        >>"$var/log/memcached.log" 2>&1
+    for _ in $(seq 100); do
+        port_free "$memcached_port" || return 0
+        sleep 0.05
+    done
+    die "memcached did not start on port $memcached_port"
+}
+
+memcached_stop() {
+    alive "$var/run/memcached.pid" || return 0
+    local pid
+    pid=$(cat "$var/run/memcached.pid")
+    kill "$pid"
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    rm -f "$var/run/memcached.pid"
+}
+
+# --- the FastCGI pool -----------------------------------------------------------
+
+pool_start() {
+    if alive "$var/run/pool.pid"; then
+        pool_reload
+        return
+    fi
+    rm -f "$var/run/motus.sock"
+    MOTUS_CONFIG="$var/etc/motus.conf" MOTUS_FCGI="$var/bin/motus-fcgi" MOTUSCTL="$var/bin/motusctl" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}" \
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+        setsid "$repo/etc/pool/motus-pool" </dev/null >>"$var/log/motus-fcgi.log" 2>&1 &
+    echo $! > "$var/run/pool.pid"
+    for _ in $(seq 200); do
+        if [ -S "$var/run/motus.sock" ] && [ "$(pgrep -c -P "$(cat "$var/run/pool.pid")" || true)" -ge "$workers" ]; then
+            return
+        fi
+        alive "$var/run/pool.pid" || break
+        sleep 0.05
+    done
+    die "the worker pool did not start: see $var/log/motus-fcgi.log"
+}
+
+pool_reload() {
+    MOTUS_POOL_PIDFILE="$var/run/pool.pid" "$repo/etc/pool/motus-pool" reload || true
+}
+
+pool_stop() {
+    alive "$var/run/pool.pid" || return 0
+    local pid
+    pid=$(cat "$var/run/pool.pid")
+    kill -TERM "$pid"
+    for _ in $(seq 200); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    rm -f "$var/run/pool.pid" "$var/run/motus.sock"
+}
+
+# --- nginx --------------------------------------------------------------------------
+
+nginx_conf() {
+    local user="" site="$var/etc/nginx-site.conf"
+    ((root)) && user="user www-data;"
+    mkdir -p "$var/nginx/cache"
+    ((root)) && chown -R www-data:www-data "$var/nginx"
+    sed -e "s|@LISTEN@|127.0.0.1:$http_port|" -e "s|@SOCKET@|$var/run/motus.sock|g" \
+        -e "s|@ROOT@|$var/www|" -e "s|@CACHE_DIR@|$var/nginx/cache|" "$repo/etc/nginx/motus.conf" > "$site"
+    cat > "$var/etc/nginx.conf" <<EOF
+# Written by etc/dev/stack.sh.
+$user
+worker_processes 1;
+pid $var/run/nginx.pid;
+error_log $var/log/nginx-error.log warn;
+events { worker_connections 2048; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format motus '\$remote_addr [\$time_iso8601] "\$request" \$status \$body_bytes_sent \$request_time "\$upstream_cache_status"';
+    access_log $var/log/nginx-access.log motus;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_timeout 30s;
+    keepalive_requests 100000;
+    client_body_temp_path $var/nginx/body;
+    fastcgi_temp_path $var/nginx/fastcgi;
+    proxy_temp_path $var/nginx/proxy;
+    uwsgi_temp_path $var/nginx/uwsgi;
+    scgi_temp_path $var/nginx/scgi;
+    include $site;
+}
+EOF
+    nginx -t -q -c "$var/etc/nginx.conf" 2>"$var/log/nginx-test.log" || die "nginx config invalid: $(cat "$var/log/nginx-test.log")"
+}
+
+nginx_start() {
+    nginx_conf
+    if alive "$var/run/nginx.pid"; then
+        nginx -c "$var/etc/nginx.conf" -s reload
+    else
+        nginx -c "$var/etc/nginx.conf"
+    fi
+}
+
+nginx_stop() {
+    alive "$var/run/nginx.pid" || return 0
+    local pid
+    pid=$(cat "$var/run/nginx.pid")
+    kill -QUIT "$pid"
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+}
+
+# --- Apache -------------------------------------------------------------------------
+
+apache_start() {
+    local mods=/usr/lib/apache2/modules user=""
+    ((root)) && user=$'User www-data\nGroup www-data'
+    cat > "$var/etc/apache2.conf" <<EOF
+# Written by etc/dev/stack.sh.
+ServerRoot /etc/apache2
+ServerName localhost
+DefaultRuntimeDir $var/apache
+PidFile $var/run/apache.pid
+Mutex file:$var/apache default
+Listen 127.0.0.1:$apache_port
+$user
+LoadModule mpm_event_module $mods/mod_mpm_event.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule mime_module $mods/mod_mime.so
+LoadModule headers_module $mods/mod_headers.so
+LoadModule proxy_module $mods/mod_proxy.so
+LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+TypesConfig /etc/mime.types
+ErrorLog $var/log/apache-error.log
+LogLevel warn
+LogFormat "%a %t \"%r\" %>s %B %D" motus
+CustomLog $var/log/apache-access.log motus
+ServerTokens Prod
+KeepAlive On
+Timeout 30
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 64
+MaxRequestWorkers 128
+Define MOTUS_APACHE_LISTEN 127.0.0.1:$apache_port
+Define MOTUS_SOCKET $var/run/motus.sock
+Define MOTUS_WWW $var/www
+Include $repo/etc/apache/motus.conf
+EOF
+    apache2 -t -f "$var/etc/apache2.conf" >"$var/log/apache-test.log" 2>&1 ||
+        die "Apache config invalid: $(cat "$var/log/apache-test.log")"
+    if alive "$var/run/apache.pid"; then
+        apache2 -f "$var/etc/apache2.conf" -k graceful
+    else
+        apache2 -f "$var/etc/apache2.conf" -k start
+    fi
+    for _ in $(seq 100); do
+        port_free "$apache_port" || return 0
+        sleep 0.05
+    done
+    die "Apache did not start: see $var/log/apache-error.log"
+}
+
+apache_stop() {
+    alive "$var/run/apache.pid" || return 0
+    local pid
+    pid=$(cat "$var/run/apache.pid")
+    apache2 -f "$var/etc/apache2.conf" -k stop 2>/dev/null || kill "$pid"
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.05
+    done
+}
+
+# --- commands -----------------------------------------------------------------------
+
+wants() { [ "$web" = both ] || [ "$web" = "$1" ]; }
+
+start() {
+    [ -n "$pgbin" ] || die "PostgreSQL server binaries not found: run etc/dev/deps.sh"
+    load_settings
+    prepare
+    pg_start
+    memcached_start
+    ctl migrate >"$var/log/migrate.log" 2>&1 || die "migrations failed: $(cat "$var/log/migrate.log")"
+    ctl seed >>"$var/log/migrate.log" 2>&1 || die "seeding failed: $(cat "$var/log/migrate.log")"
+    pool_start
+    wants nginx && nginx_start
+    wants apache && apache_start
+    report
+}
+
+report() {
+    say "Motus is running (stack in $var)."
+    wants nginx && say "  API via nginx:   http://127.0.0.1:$http_port/v1/config?platform=ios&version=2.3.0"
+    wants apache && say "  API via Apache:  http://127.0.0.1:$apache_port/v1/config?platform=ios&version=2.3.0"
+    local base="http://127.0.0.1:$http_port"
+    wants nginx || base="http://127.0.0.1:$apache_port"
+    say "  health:          $base/healthz  $base/readyz  $base/metrics"
+    say "  API contract:    $base/openapi.json"
+    say "  workers:         $workers FastCGI workers on $var/run/motus.sock"
+    say "  Postgres:        psql -h $var/pgrun -U motus motus"
+    say "  memcached:       127.0.0.1:$memcached_port"
+    say "  logs:            $var/log/ (motus-fcgi.log: one JSON line per request)"
+    say "  motusctl:        MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl --help"
+    say "  ops token:       $var/etc/admin_token"
+    say "  stop with:       make stop"
+}
+
+stop() {
+    [ -f "$var/stack.env" ] && load_settings
+    apache_stop
+    nginx_stop
+    pool_stop
+    memcached_stop
+    pg_stop
+    say "Motus stack in $var stopped."
+}
+
+status() {
+    local s
+    for s in pool memcached nginx apache; do
+        if alive "$var/run/$s.pid"; then say "$s: running (pid $(cat "$var/run/$s.pid"))"; else say "$s: stopped"; fi
+    done
+    if [ -f "$var/pg/PG_VERSION" ] && as_owner "$pgbin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
+        say "postgres: running"
+    else
+        say "postgres: stopped"
+    fi
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop ;;
+status) status ;;
+env) cat "$var/stack.env" ;;
+memcached-stop) load_settings; memcached_stop ;;
+memcached-start) load_settings; memcached_start ;;
+pg-restart) pg_restart ;;
+pool-pids) pgrep -P "$(cat "$var/run/pool.pid")" ;;
+pool-reload) pool_reload ;;
+*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
