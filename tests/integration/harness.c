@@ -1,0 +1,426 @@
+/* harness: stack, HTTP and fault controls for the integration suites. */
+#include "harness.h"
+#include "arena.h"
+#include "buf.h"
+#include "json.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+static struct arena *arena;
+static char src_dir[1024], var_dir[1024];
+static pid_t stack_owner; /* the process that started a stack of its own, if any */
+
+static struct arena *mem(void)
+{
+	if (!arena)
+		arena = arena_new(1 << 16);
+	return arena;
+}
+
+void harness_reset(void)
+{
+	if (arena)
+		arena_reset(arena);
+}
+
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void stop_own_stack(void)
+{
+	char cmd[4200];
+
+	if (getpid() != stack_owner)
+		return;
+	snprintf(cmd, sizeof(cmd), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh stop >/dev/null; rm -rf %s", var_dir, src_dir,
+		 var_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: could not stop the stack in %s\n", var_dir);
+}
+
+/* Without run.sh: start a throwaway stack in a temp dir for this process. */
+static void start_own_stack(void)
+{
+	char cmd[4200], tmpl[] = "/tmp/motus-it.XXXXXX";
+
+	if (!mkdtemp(tmpl)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	snprintf(var_dir, sizeof(var_dir), "%s", tmpl);
+	snprintf(cmd, sizeof(cmd),
+		 "chmod 755 %s && MOTUS_VAR_DIR=%s MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_WEB=both %s/etc/dev/stack.sh start "
+		 ">/dev/null",
+		 var_dir, var_dir, src_dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "harness: the stack did not start (logs in %s/log)\n", var_dir);
+		exit(1);
+	}
+	stack_owner = getpid();
+	atexit(stop_own_stack);
+	setenv("MOTUS_VAR_DIR", var_dir, 1);
+}
+
+static void setup_once(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	snprintf(src_dir, sizeof(src_dir), "%s", getenv("MOTUS_SRC_DIR") ? getenv("MOTUS_SRC_DIR") : ".");
+	if (getenv("MOTUS_VAR_DIR"))
+		snprintf(var_dir, sizeof(var_dir), "%s", getenv("MOTUS_VAR_DIR"));
+	else
+		start_own_stack();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *harness_var(void)
+{
+	setup_once();
+	return var_dir;
+}
+
+const char *harness_env(const char *name)
+{
+	static char line[4096];
+	size_t n = strlen(name);
+	char path[1100];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stack.env", harness_var());
+	f = fopen(path, "r");
+	if (!f) { /* also called outside tests, where ck_assert cannot report */
+		fprintf(stderr, "harness: no %s\n", path);
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, n) == 0 && line[n] == '=') {
+			fclose(f);
+			line[strcspn(line, "\n")] = '\0';
+			return arena_strdup(mem(), line + n + 1);
+		}
+	}
+	fclose(f);
+	fprintf(stderr, "harness: %s not in stack.env\n", name);
+	exit(1);
+}
+
+const char *harness_web(void)
+{
+	const char *w = getenv("MOTUS_TEST_WEB");
+
+	return w ? w : "nginx";
+}
+
+const char *harness_url(void)
+{
+	return harness_env(strcmp(harness_web(), "apache") == 0 ? "MOTUS_APACHE_URL" : "MOTUS_NGINX_URL");
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ctx)
+{
+	buf_append(ctx, p, size * n);
+	return size * n;
+}
+
+struct pending {
+	CURL *h;
+	struct curl_slist *hdrs;
+	struct buf body, head;
+};
+
+static void prepare(struct pending *p, const char *method, const char *path, const char *const *headers,
+		    const char *body, size_t len)
+{
+	char *url = arena_printf(mem(), "%s%s", harness_url(), path);
+
+	p->h = curl_easy_init();
+	p->hdrs = NULL;
+	buf_init(&p->body, mem());
+	buf_init(&p->head, mem());
+	curl_easy_setopt(p->h, CURLOPT_URL, url);
+	curl_easy_setopt(p->h, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(p->h, CURLOPT_NOBODY, 1L);
+	for (const char *const *hd = headers; hd && *hd; hd++)
+		p->hdrs = curl_slist_append(p->hdrs, *hd);
+	p->hdrs = curl_slist_append(p->hdrs, "Expect:");
+	curl_easy_setopt(p->h, CURLOPT_HTTPHEADER, p->hdrs);
+	if (body) {
+		curl_easy_setopt(p->h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(p->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	curl_easy_setopt(p->h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(p->h, CURLOPT_WRITEDATA, &p->body);
+	curl_easy_setopt(p->h, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(p->h, CURLOPT_HEADERDATA, &p->head);
+	curl_easy_setopt(p->h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(p->h, CURLOPT_NOPROXY, "*");
+}
+
+static struct reply *finish(struct pending *p)
+{
+	struct reply *r = arena_zalloc(mem(), sizeof(*r));
+	struct err e = {0};
+
+	curl_easy_getinfo(p->h, CURLINFO_RESPONSE_CODE, &r->status);
+	r->body = (char *)buf_cstr(&p->body);
+	r->len = p->body.len;
+	r->headers = (char *)buf_cstr(&p->head);
+	if (r->len && (r->body[0] == '{' || r->body[0] == '['))
+		r->json = json_parse(mem(), r->body, r->len, 64, &e);
+	curl_slist_free_all(p->hdrs);
+	curl_easy_cleanup(p->h);
+	return r;
+}
+
+struct reply *http_request(const char *method, const char *path, const char *const *headers, const char *body,
+			   size_t len)
+{
+	struct pending p;
+	CURLcode rc;
+
+	prepare(&p, method, path, headers, body, len);
+	rc = curl_easy_perform(p.h);
+	ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+	return finish(&p);
+}
+
+struct reply *http_get(const char *path)
+{
+	return http_request("GET", path, NULL, NULL, 0);
+}
+
+const char *reply_header(const struct reply *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *line = r->headers; line && *line;) {
+		const char *end = strstr(line, "\r\n");
+
+		if (!end)
+			break;
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+			const char *v = line + n + 1;
+
+			while (*v == ' ')
+				v++;
+			return arena_strndup(mem(), v, (size_t)(end - v));
+		}
+		line = end + 2;
+	}
+	return NULL;
+}
+
+const char *reply_str(const struct reply *r, const char *key)
+{
+	return json_string(json_get(r->json, key));
+}
+
+const char *reply_error_field(const struct reply *r, size_t i, const char *member)
+{
+	struct json *errors = json_get(r->json, "errors");
+
+	if (i >= json_array_len(errors))
+		return NULL;
+	return json_string(json_get(json_array_at(errors, i), member));
+}
+
+int http_burst(const char *path, const char *const *headers, int n, int parallel, void (*during)(int done))
+{
+	CURLM *m = curl_multi_init();
+	struct pending *p = arena_zalloc(mem(), (size_t)n * sizeof(*p));
+	int started = 0, done = 0, failed = 0, running = 0;
+
+	while (done < n) {
+		while (started < n && started - done < parallel) {
+			prepare(&p[started], "GET", path, headers, NULL, 0);
+			curl_easy_setopt(p[started].h, CURLOPT_PRIVATE, &p[started]);
+			curl_multi_add_handle(m, p[started].h);
+			started++;
+		}
+		curl_multi_perform(m, &running);
+		curl_multi_poll(m, NULL, 0, 100, NULL);
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(m, &left))) {
+			struct pending *q;
+			long status = 0;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&q);
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+			if (msg->data.result != CURLE_OK || status != 200) {
+				failed++;
+				fprintf(stderr, "burst: %s -> %ld %s %s\n", path, status, curl_easy_strerror(msg->data.result),
+					buf_cstr(&q->body));
+			}
+			curl_multi_remove_handle(m, msg->easy_handle);
+			curl_slist_free_all(q->hdrs);
+			curl_easy_cleanup(msg->easy_handle);
+			done++;
+			if (during)
+				during(done);
+		}
+	}
+	curl_multi_cleanup(m);
+	return failed;
+}
+
+double metric_sum(const char *prefix)
+{
+	struct reply *r = http_get("/metrics");
+	size_t n = strlen(prefix);
+	double sum = 0;
+
+	ck_assert_int_eq(r->status, 200);
+	for (const char *line = r->body; *line;) {
+		const char *end = strchr(line, '\n');
+
+		if (strncmp(line, prefix, n) == 0) {
+			const char *sp = memchr(line, ' ', end ? (size_t)(end - line) : strlen(line));
+			/* a label set after the prefix, or the value directly */
+			if (sp)
+				sum += strtod(sp + 1, NULL);
+		}
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	return sum;
+}
+
+static char *run_capture(const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+	struct buf out;
+	char chunk[4096];
+	size_t got;
+
+	ck_assert_msg(f != NULL, "popen %s", cmd);
+	buf_init(&out, mem());
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&out, chunk, got);
+	ck_assert_msg(pclose(f) == 0, "command failed: %s\n%s", cmd, buf_cstr(&out));
+	return arena_strdup(mem(), buf_cstr(&out)); /* writable even when empty */
+}
+
+void stack_ctl(const char *command)
+{
+	run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh %s 2>&1", harness_var(), src_dir, command));
+}
+
+int pool_pids(pid_t *pids, int max)
+{
+	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh pool-pids || true",
+					     harness_var(), src_dir));
+	int n = 0;
+
+	for (char *tok = strtok(out, "\n"); tok && n < max; tok = strtok(NULL, "\n"))
+		pids[n++] = (pid_t)atoi(tok);
+	return n;
+}
+
+bool pool_wait_size(int want, double seconds)
+{
+	double deadline = now_s() + seconds;
+	pid_t pids[64];
+
+	while (now_s() < deadline) {
+		if (pool_pids(pids, 64) == want)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+long memcached_stat(const char *name)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	char req[] = "stats\r\n", resp[8192], *p, key[80];
+	size_t got = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	long value = -1;
+
+	sa.sin_port = htons((uint16_t)atoi(harness_env("memcached_port")));
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (got < sizeof(resp) - 1) {
+		ssize_t n = read(fd, resp + got, sizeof(resp) - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		resp[got] = '\0';
+		if (strstr(resp, "END\r\n"))
+			break;
+	}
+	close(fd);
+	resp[got] = '\0';
+	snprintf(key, sizeof(key), "STAT %s ", name);
+	p = strstr(resp, key);
+	if (p)
+		value = strtol(p + strlen(key), NULL, 10);
+	return value;
+}
+
+const char *sql(const char *statement)
+{
+	char *out = run_capture(arena_printf(mem(), "psql -X -q -At -v ON_ERROR_STOP=1 -h %s/pgrun -U motus -d motus -c \"%s\"",
+					     harness_var(), statement));
+
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+int motusctl(const char *args)
+{
+	char *cmd = arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s >/dev/null 2>&1", harness_var(),
+				 harness_var(), args);
+	int rc = system(cmd);
+
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+int harness_run(Suite *s, const char *name)
+{
+	SRunner *sr;
+	int failed;
+
+	setup_once();
+	printf("integration suite %s through %s (%s)\n", name, harness_web(), harness_url());
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	harness_reset();
+	arena_free(arena);
+	arena = NULL;
+	curl_global_cleanup();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * harness: what every integration suite needs. The stack under test (started
+ * by tests/integration/run.sh, or by the harness itself when a suite runs on
+ * its own), HTTP through the real web server with JSON helpers, and fault
+ * controls: stop and start memcached, restart Postgres, kill workers.
+ */
+#ifndef MOTUS_TEST_HARNESS_H
+#define MOTUS_TEST_HARNESS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct json;
+
+struct reply {
+	long status;
+	char *body;
+	size_t len;
+	char *headers; /* raw header block, "Name: value\r\n" lines */
+	struct json *json; /* parsed when the body is a JSON object or array */
+};
+
+/* Prepares the stack (once per process) and returns the base URL under test. */
+const char *harness_url(void);
+/* "nginx" or "apache". */
+const char *harness_web(void);
+/* The stack's directory and a value of its stack.env. */
+const char *harness_var(void);
+const char *harness_env(const char *name);
+
+/*
+ * One request through the web server under test. headers: NULL-terminated
+ * "Name: value" strings, or NULL. body may be NULL. Memory lives until the
+ * next harness_reset() (each test's teardown).
+ */
+struct reply *http_request(const char *method, const char *path, const char *const *headers, const char *body,
+			   size_t len);
+struct reply *http_get(const char *path);
+/* The header's value (case-insensitive name) or NULL. */
+const char *reply_header(const struct reply *r, const char *name);
+/* Top-level string / boolean members of the JSON body. */
+const char *reply_str(const struct reply *r, const char *key);
+/* The "code" of the first field error, and its "field". */
+const char *reply_error_field(const struct reply *r, size_t i, const char *member);
+
+/*
+ * Sends n GETs of path, `parallel` at a time; calls during(i) after the i-th
+ * completion (may be NULL). Returns how many did not answer 200.
+ */
+int http_burst(const char *path, const char *const *headers, int n, int parallel, void (*during)(int done));
+
+/* Sum of every sample of /metrics whose line starts with prefix (e.g. `motus_workers`). */
+double metric_sum(const char *prefix);
+
+/* Fault controls: run etc/dev/stack.sh COMMAND against the stack; aborts the test on failure. */
+void stack_ctl(const char *command);
+/* Worker pids of the pool (children of multiwatch); returns how many. */
+int pool_pids(pid_t *pids, int max);
+/* Polls until the pool has `want` live workers; false after the deadline. */
+bool pool_wait_size(int want, double seconds);
+/* memcached's own counter (e.g. "get_hits"); -1 when memcached does not answer. */
+long memcached_stat(const char *name);
+/* Runs SQL through psql against the stack's database; returns the first output line (or ""). */
+const char *sql(const char *statement);
+/* Runs motusctl with the stack's settings; returns its exit status. */
+int motusctl(const char *args);
+
+/* A monotonic clock in seconds, for polling deadlines. */
+double now_s(void);
+/* Frees what the last test allocated; use as the teardown of every TCase. */
+void harness_reset(void);
+
+/* Runs a suite: prints Check's summary, returns the process exit status. */
+int harness_run(Suite *s, const char *name);
+
+#endif

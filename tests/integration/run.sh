@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every integration suite against a throwaway stack (temp dir, free
+# ports): once through nginx, once through Apache. Usage: run.sh BUILD_DIR
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-build}
+cd "$repo"
+
+var=$(mktemp -d /tmp/motus-it.XXXXXX)
+chmod 0755 "$var"
+export MOTUS_VAR_DIR=$var MOTUS_BUILD=$build MOTUS_WEB=both MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_SRC_DIR=$repo
+
+cleanup() {
+    etc/dev/stack.sh stop >/dev/null 2>&1 || true
+    if [ "${failed:-1}" = 0 ]; then rm -rf "$var"; else echo "stack kept for inspection: $var"; fi
+}
+trap cleanup EXIT
+
+echo "== integration ($build): starting a throwaway stack in $var"
+etc/dev/stack.sh start >/dev/null
+
+failed=0
+for web in nginx apache; do
+    for suite in "$build"/tests/integration/test_*; do
+        case $suite in *.*) continue ;; esac
+        MOTUS_TEST_WEB=$web "$suite" || failed=1
+    done
+done
+
+# A sanitizer report in a worker is a failure even when every answer was right.
+if grep -E "AddressSanitizer|LeakSanitizer|runtime error:" "$var/log/motus-fcgi.log"; then
+    echo "sanitizer reports in $var/log/motus-fcgi.log"
+    failed=1
+fi
+if [ "$failed" != 0 ]; then
+    echo "== integration ($build) FAILED; last worker log lines:"
+    grep -v '"event":"request"' "$var/log/motus-fcgi.log" | tail -n 30
+    exit 1
+fi
+echo "== integration ($build): all suites passed through nginx and Apache"
