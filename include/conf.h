@@ -42,9 +42,10 @@
 	X(LOG_LEVEL, "log_level", CONF_STR, "info", 0, 0, false, "debug, info, warn or error")          \
 	X(ADMIN_TOKEN, "admin_token", CONF_STR, "", 0, 0, true,                                         \
 	  "bearer token for the operations API (PUT /v1/admin/...); empty disables it")                 \
-	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "sql/migrations", 0, 0, false,                    \
+	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                    \
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
-	X(SEED_DIR, "seed_dir", CONF_STR, "sql/seed", 0, 0, false, "demo data loaded by motusctl seed") \
+	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \
+	  "demo data loaded by motusctl seed") \
 	X(FCGI_SOCKET, "fcgi_socket", CONF_STR, "/run/motus/motus.sock", 0, 0, false,                   \
 	  "unix socket the pool listens on; only the web server may open it")                           \
 	X(WORKERS, "workers", CONF_INT, "4", 1, 512, false, "FastCGI worker processes in the pool")     \
