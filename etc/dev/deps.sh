@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential pkg-config clang-format
-    libfcgi-dev spawn-fcgi multiwatch
+    libfcgi-dev libfcgi-bin spawn-fcgi multiwatch
     libpq-dev postgresql postgresql-client
     memcached libmemcached-dev
     libjson-c-dev libssl-dev libcurl4-openssl-dev curl
