@@ -1,0 +1,115 @@
+/* test_routes: every row of the route table is well-formed, reachable and labelled for metrics. */
+#include "arena.h"
+#include "http_request.h"
+#include "http_router.h"
+#include "metrics.h"
+#include "routes.h"
+
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+
+START_TEST(routes_rows_are_well_formed)
+{
+	ck_assert_uint_gt(routes_count, 0);
+	ck_assert_uint_le(routes_count, METRICS_MAX_ROUTES);
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		const char *const *m = methods;
+
+		ck_assert_msg(r->handler != NULL, "route %zu has no handler", i);
+		while (*m && strcmp(*m, r->key.method) != 0)
+			m++;
+		ck_assert_msg(*m != NULL, "route %s %s: unknown method", r->key.method, r->key.pattern);
+		ck_assert_msg(r->key.pattern[0] == '/', "route %s: pattern must start with /", r->key.pattern);
+		ck_assert_msg(strstr(r->key.pattern, "//") == NULL, "route %s: empty segment", r->key.pattern);
+		for (size_t j = 0; j < i; j++)
+			ck_assert_msg(strcmp(routes[j].key.method, r->key.method) != 0 ||
+					      strcmp(routes[j].key.pattern, r->key.pattern) != 0,
+				      "route %s %s appears twice", r->key.method, r->key.pattern);
+		for (const char *const *q = r->query; q && *q; q++)
+			ck_assert_msg(**q != '\0', "route %s: empty query parameter name", r->key.pattern);
+	}
+}
+END_TEST
+
+/* The pattern with every {name} replaced by a sample segment. */
+static char *sample_path(struct arena *a, const char *pattern)
+{
+	char *out = arena_alloc(a, strlen(pattern) * 4 + 1), *o = out;
+
+	for (const char *p = pattern; *p;) {
+		if (*p == '{') {
+			memcpy(o, "ios", 3);
+			o += 3;
+			p = strchr(p, '}') + 1;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+START_TEST(routes_every_row_is_reachable_through_the_router)
+{
+	struct arena *a = arena_new(4096);
+
+	for (size_t i = 0; i < routes_count; i++) {
+		struct http_request r;
+		size_t row = 999;
+		char allow[128];
+
+		memset(&r, 0, sizeof(r));
+		r.arena = a;
+		r.method = routes[i].key.method;
+		r.path = sample_path(a, routes[i].key.pattern);
+		ck_assert_msg(http_router_match(routes, routes_count, sizeof(routes[0]), &r, &row, allow, sizeof(allow)) ==
+				      HTTP_MATCH_FOUND,
+			      "%s %s does not route", r.method, r.path);
+		ck_assert_msg(row == i, "%s %s routes to row %zu, not %zu (shadowed)", r.method, r.path, row, i);
+	}
+	arena_free(a);
+}
+END_TEST
+
+START_TEST(routes_metric_labels_name_method_and_route)
+{
+	const char *const *labels = routes_metric_labels();
+
+	ck_assert_ptr_eq(routes_metric_labels(), labels); /* built once */
+	for (size_t i = 0; i < routes_count; i++) {
+		char want[512];
+
+		snprintf(want, sizeof(want), "method=\"%s\",route=\"%s\"", routes[i].key.method, routes[i].key.pattern);
+		ck_assert_str_eq(labels[i], want);
+	}
+}
+END_TEST
+
+static Suite *routes_suite(void)
+{
+	Suite *s = suite_create("routes");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_test(tc, routes_rows_are_well_formed);
+	tcase_add_test(tc, routes_every_row_is_reachable_through_the_router);
+	tcase_add_test(tc, routes_metric_labels_name_method_and_route);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(routes_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
