@@ -75,10 +75,11 @@ void http_response_etag_from_body(struct http_response *resp)
 
 bool http_response_etag_matches(const char *inm, const char *etag)
 {
-	size_t n = strlen(etag);
+	size_t n;
 
 	if (!inm || !etag)
 		return false;
+	n = strlen(etag);
 	for (const char *p = inm; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;

@@ -43,7 +43,8 @@ struct json *json_parse(struct arena *a, const char *text, size_t len, int max_d
 		err_set_field(e, 400, "body", "request body is not valid UTF-8");
 		return NULL;
 	}
-	tok = json_tokener_new_ex(max_depth);
+	/* json-c counts a value inside the innermost container as a level of its own. */
+	tok = json_tokener_new_ex(max_depth + 1);
 	if (!tok)
 		abort();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);

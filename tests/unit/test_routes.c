@@ -1,6 +1,8 @@
-/* Unit: the route table is complete and matches the API contract in www/openapi.json. */
+/* test_routes: every row of the route table is well-formed, reachable and labelled for metrics. */
 #include "arena.h"
-#include "json.h"
+#include "http_request.h"
+#include "http_router.h"
+#include "metrics.h"
 #include "routes.h"
 
 #include <check.h>
@@ -8,135 +10,106 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-static struct json *openapi;
-static struct arena *arena;
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
 
-static void load_openapi(void)
+START_TEST(routes_rows_are_well_formed)
 {
-	const char *src = getenv("MOTUS_SRC_DIR");
-	char path[1024];
-	static char text[1 << 20];
-	struct err e = {0};
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/www/openapi.json", src ? src : ".");
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "cannot open %s (set MOTUS_SRC_DIR to the checkout)\n", path);
-		exit(1);
-	}
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	arena = arena_new(4096);
-	openapi = json_parse(arena, text, n, 64, &e);
-	if (!openapi) {
-		fprintf(stderr, "%s: %s\n", path, e.msg);
-		exit(1);
-	}
-}
-
-START_TEST(every_route_has_a_handler_and_a_contract_entry)
-{
-	struct json *paths = json_get(openapi, "paths");
-
-	ck_assert_ptr_nonnull(paths);
+	ck_assert_uint_gt(routes_count, 0);
+	ck_assert_uint_le(routes_count, METRICS_MAX_ROUTES);
 	for (size_t i = 0; i < routes_count; i++) {
-		char method[16];
-		size_t j;
+		const struct route *r = &routes[i];
+		const char *const *m = methods;
 
-		ck_assert_msg(routes[i].handler != NULL, "%s %s has no handler", routes[i].key.method, routes[i].key.pattern);
-		for (j = 0; routes[i].key.method[j] && j < sizeof(method) - 1; j++)
-			method[j] = (char)tolower((unsigned char)routes[i].key.method[j]);
-		method[j] = '\0';
-		ck_assert_msg(json_get(json_get(paths, routes[i].key.pattern), method) != NULL,
-			      "%s %s is missing from www/openapi.json", routes[i].key.method, routes[i].key.pattern);
+		ck_assert_msg(r->handler != NULL, "route %zu has no handler", i);
+		while (*m && strcmp(*m, r->key.method) != 0)
+			m++;
+		ck_assert_msg(*m != NULL, "route %s %s: unknown method", r->key.method, r->key.pattern);
+		ck_assert_msg(r->key.pattern[0] == '/', "route %s: pattern must start with /", r->key.pattern);
+		ck_assert_msg(strstr(r->key.pattern, "//") == NULL, "route %s: empty segment", r->key.pattern);
+		for (size_t j = 0; j < i; j++)
+			ck_assert_msg(strcmp(routes[j].key.method, r->key.method) != 0 ||
+					      strcmp(routes[j].key.pattern, r->key.pattern) != 0,
+				      "route %s %s appears twice", r->key.method, r->key.pattern);
+		for (const char *const *q = r->query; q && *q; q++)
+			ck_assert_msg(**q != '\0', "route %s: empty query parameter name", r->key.pattern);
 	}
 }
 END_TEST
 
-START_TEST(every_contract_entry_is_a_route)
+/* The pattern with every {name} replaced by a sample segment. */
+static char *sample_path(struct arena *a, const char *pattern)
 {
-	static const char *const methods[] = {"get", "put", "post", "patch", "delete"};
-	struct json_iter it;
-	const char *path;
-	struct json *item;
+	char *out = arena_alloc(a, strlen(pattern) * 4 + 1), *o = out;
 
-	json_iter_init(&it, json_get(openapi, "paths"));
-	while (json_iter_next(&it, &path, &item)) {
-		for (size_t m = 0; m < sizeof(methods) / sizeof(*methods); m++) {
-			bool found = false;
-
-			if (!json_get(item, methods[m]))
-				continue;
-			for (size_t i = 0; i < routes_count && !found; i++)
-				found = strcmp(routes[i].key.pattern, path) == 0 && strcasecmp(routes[i].key.method, methods[m]) == 0;
-			ck_assert_msg(found, "www/openapi.json documents %s %s, which no route serves", methods[m], path);
+	for (const char *p = pattern; *p;) {
+		if (*p == '{') {
+			memcpy(o, "ios", 3);
+			o += 3;
+			p = strchr(p, '}') + 1;
+		} else {
+			*o++ = *p++;
 		}
 	}
+	*o = '\0';
+	return out;
+}
+
+START_TEST(routes_every_row_is_reachable_through_the_router)
+{
+	struct arena *a = arena_new(4096);
+
+	for (size_t i = 0; i < routes_count; i++) {
+		struct http_request r;
+		size_t row = 999;
+		char allow[128];
+
+		memset(&r, 0, sizeof(r));
+		r.arena = a;
+		r.method = routes[i].key.method;
+		r.path = sample_path(a, routes[i].key.pattern);
+		ck_assert_msg(http_router_match(routes, routes_count, sizeof(routes[0]), &r, &row, allow, sizeof(allow)) ==
+				      HTTP_MATCH_FOUND,
+			      "%s %s does not route", r.method, r.path);
+		ck_assert_msg(row == i, "%s %s routes to row %zu, not %zu (shadowed)", r.method, r.path, row, i);
+	}
+	arena_free(a);
 }
 END_TEST
 
-START_TEST(documented_query_parameters_are_exactly_the_accepted_ones)
+START_TEST(routes_metric_labels_name_method_and_route)
 {
+	const char *const *labels = routes_metric_labels();
+
+	ck_assert_ptr_eq(routes_metric_labels(), labels); /* built once */
 	for (size_t i = 0; i < routes_count; i++) {
-		char method[16];
-		size_t j, documented = 0, accepted = 0;
-		struct json *params;
+		char want[512];
 
-		for (j = 0; routes[i].key.method[j] && j < sizeof(method) - 1; j++)
-			method[j] = (char)tolower((unsigned char)routes[i].key.method[j]);
-		method[j] = '\0';
-		params = json_get(json_get(json_get(json_get(openapi, "paths"), routes[i].key.pattern), method), "parameters");
-		for (size_t p = 0; p < json_array_len(params); p++) {
-			struct json *param = json_array_at(params, p);
-			const char *name = json_string(json_get(param, "name"));
-			bool known = false;
-
-			if (strcmp(json_string(json_get(param, "in")), "query") != 0)
-				continue;
-			documented++;
-			for (const char *const *q = routes[i].query; q && *q; q++)
-				known |= strcmp(*q, name) == 0;
-			ck_assert_msg(known, "%s %s documents query parameter %s but refuses it", method, routes[i].key.pattern, name);
-		}
-		for (const char *const *q = routes[i].query; q && *q; q++)
-			accepted++;
-		ck_assert_msg(documented == accepted, "%s %s accepts %zu query parameters, documents %zu", method,
-			      routes[i].key.pattern, accepted, documented);
+		snprintf(want, sizeof(want), "method=\"%s\",route=\"%s\"", routes[i].key.method, routes[i].key.pattern);
+		ck_assert_str_eq(labels[i], want);
 	}
 }
 END_TEST
 
-START_TEST(patterns_are_unique_per_method)
+static Suite *routes_suite(void)
 {
-	for (size_t i = 0; i < routes_count; i++)
-		for (size_t j = i + 1; j < routes_count; j++)
-			ck_assert_msg(strcmp(routes[i].key.pattern, routes[j].key.pattern) != 0 ||
-					      strcmp(routes[i].key.method, routes[j].key.method) != 0,
-				      "%s %s appears twice", routes[i].key.method, routes[i].key.pattern);
+	Suite *s = suite_create("routes");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_test(tc, routes_rows_are_well_formed);
+	tcase_add_test(tc, routes_every_row_is_reachable_through_the_router);
+	tcase_add_test(tc, routes_metric_labels_name_method_and_route);
+	suite_add_tcase(s, tc);
+	return s;
 }
-END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("routes");
-	TCase *tc = tcase_create("routes");
-	SRunner *sr;
+	SRunner *sr = srunner_create(routes_suite());
 	int failed;
 
-	load_openapi();
-	tcase_add_test(tc, every_route_has_a_handler_and_a_contract_entry);
-	tcase_add_test(tc, every_contract_entry_is_a_route);
-	tcase_add_test(tc, documented_query_parameters_are_exactly_the_accepted_ones);
-	tcase_add_test(tc, patterns_are_unique_per_method);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	arena_free(arena);
-	return failed ? 1 : 0;
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
