@@ -13,6 +13,13 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -iquote include \
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
 TEST_LIBS := $(shell pkg-config --libs check libcurl 2>/dev/null)
 
+# `make V=1` shows the full compiler lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 ifeq ($(SAN),1)
 ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
               -DMOTUS_ARENA_MALLOC
@@ -40,26 +47,33 @@ asan:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libmotus.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libmotusapp.a: $(APP_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
+
+LINK = @$(if $(Q),echo "  LD    $@")
 
 $(BUILD)/motus-fcgi: $(BUILD)/app/main_fcgi.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/motusctl: $(BUILD)/app/main_ctl.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # A unit suite links its own object and takes from the archives only the modules it uses.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/integration/harness.o $(BUILD)/libmotus.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 deps:
 	@etc/dev/deps.sh

@@ -5,10 +5,13 @@
  */
 #include "harness.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +114,33 @@ START_TEST(idle_worker_stops_cleanly_on_each_stop_signal)
 }
 END_TEST
 
+START_TEST(pool_socket_is_only_for_the_web_server)
+{
+	char path[1100];
+	struct stat st, run;
+
+	snprintf(path, sizeof(path), "%s/run/motus.sock", harness_var());
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	snprintf(path, sizeof(path), "%s/run", harness_var());
+	ck_assert_int_eq(stat(path, &run), 0);
+	if (getuid() == 0) {
+		struct passwd *motus = getpwnam("motus");
+		struct group *web = getgrnam("www-data");
+
+		ck_assert_ptr_nonnull(motus);
+		ck_assert_ptr_nonnull(web);
+		/* Owned by the workers' user, opened by the web server's group, nobody else. */
+		ck_assert_int_eq(st.st_mode & 0777, 0660);
+		ck_assert_int_eq(st.st_uid, motus->pw_uid);
+		ck_assert_int_eq(st.st_gid, web->gr_gid);
+		ck_assert_int_eq(run.st_mode & 0007, 0);
+	} else {
+		ck_assert_int_eq(st.st_mode & 0077, 0);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("worker");
@@ -118,6 +148,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, pool_socket_is_only_for_the_web_server);
 	tcase_add_test(tc, worker_recycles_after_max_requests);
 	tcase_add_test(tc, idle_worker_stops_cleanly_on_each_stop_signal);
 	suite_add_tcase(s, tc);
