@@ -104,36 +104,50 @@ static uint64_t fresh_generation(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static uint64_t generation(struct cache *c, const char *collection)
+/* Reads the generation; 0 with *missing set when memcached has none, 0 alone on failure. */
+static uint64_t read_generation(struct cache *c, const char *key, bool *missing)
 {
-	char key[200], *v, init[24];
 	size_t len;
 	uint32_t flags;
 	memcached_return_t rc;
+	char *v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
+	uint64_t g;
 
-	gen_key(key, sizeof(key), collection);
-	v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
-	if (v) {
-		uint64_t g = strtoull(v, NULL, 10);
-
-		free(v);
-		recovered(c);
-		return g;
-	}
-	if (rc != MEMCACHED_NOTFOUND) {
-		failed(c, rc, "get");
+	*missing = false;
+	if (!v) {
+		if (rc == MEMCACHED_NOTFOUND)
+			*missing = true;
+		else
+			failed(c, rc, "get");
 		return 0;
 	}
+	g = strtoull(v, NULL, 10);
+	free(v);
+	recovered(c);
+	return g;
+}
+
+static uint64_t generation(struct cache *c, const char *collection)
+{
+	char key[200], init[24];
+	memcached_return_t rc;
+	bool missing;
+	uint64_t g;
+
+	gen_key(key, sizeof(key), collection);
+	g = read_generation(c, key, &missing);
+	if (!missing)
+		return g;
 	snprintf(init, sizeof(init), "%llu", (unsigned long long)fresh_generation());
 	rc = memcached_add(c->mc, key, strlen(key), init, strlen(init), 0, 0);
-	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
+	if (rc == MEMCACHED_SUCCESS)
+		return strtoull(init, NULL, 10);
+	if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
 		failed(c, rc, "add");
 		return 0;
 	}
-	if (rc != MEMCACHED_SUCCESS) /* another worker won the race: read its value */
-		return generation(c, collection);
-	recovered(c);
-	return strtoull(init, NULL, 10);
+	/* Another worker added it first: use theirs (0 if it vanished again: skip the cache this once). */
+	return read_generation(c, key, &missing);
 }
 
 static bool plain(const char *s)

@@ -50,6 +50,19 @@ int client_config_version(const char *in, char out[CLIENT_CONFIG_VERSION_MAX])
 	return 0;
 }
 
+/* Compares two normalised versions like strcmp. */
+static int version_cmp(const char *a, const char *b)
+{
+	unsigned x[3], y[3];
+
+	if (sscanf(a, "%u.%u.%u", &x[0], &x[1], &x[2]) != 3 || sscanf(b, "%u.%u.%u", &y[0], &y[1], &y[2]) != 3)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
 /* The whole document in one statement; versions compare as integer arrays. */
 static const char find_sql[] =
 	"SELECT json_build_object("
@@ -201,15 +214,8 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 	}
 	if (features_j)
 		features = features_json(v, a, features_j);
-	if (min && latest) {
-		char cmp[CLIENT_CONFIG_VERSION_MAX * 2 + 2];
-		unsigned a1, a2, a3, b1, b2, b3;
-
-		snprintf(cmp, sizeof(cmp), "%s %s", min, latest);
-		if (sscanf(cmp, "%u.%u.%u %u.%u.%u", &a1, &a2, &a3, &b1, &b2, &b3) == 6 &&
-		    (a1 > b1 || (a1 == b1 && (a2 > b2 || (a2 == b2 && a3 > b3)))))
-			validate_add(v, "min_version", "invalid", "must not be newer than latest_version");
-	}
+	if (min && latest && version_cmp(min, latest) > 0)
+		validate_add(v, "min_version", "invalid", "must not be newer than latest_version");
 	if (!validate_ok(v))
 		return 1;
 

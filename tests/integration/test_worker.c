@@ -141,6 +141,28 @@ START_TEST(pool_socket_is_only_for_the_web_server)
 }
 END_TEST
 
+static void start_again(int done)
+{
+	if (done == 50)
+		stack_ctl("start"); /* what a second `make run` does: reload the pool, keep the rest */
+}
+
+START_TEST(starting_a_running_stack_again_is_harmless)
+{
+	pid_t before[64], after[64];
+	int n = pool_pids(before, 64);
+
+	/* Requests flow through the whole reload: workers finish their request, exit and are replaced. */
+	ck_assert_int_eq(http_burst("/readyz", NULL, 400, 4, start_again), 0);
+	ck_assert(pool_wait_size(n, 10));
+	ck_assert_int_eq(pool_pids(after, 64), n);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			ck_assert_int_ne(before[i], after[j]);
+	ck_assert_str_eq(reply_str(http_get("/readyz"), "status"), "ready");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("worker");
@@ -149,6 +171,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pool_socket_is_only_for_the_web_server);
+	tcase_add_test(tc, starting_a_running_stack_again_is_harmless);
 	tcase_add_test(tc, worker_recycles_after_max_requests);
 	tcase_add_test(tc, idle_worker_stops_cleanly_on_each_stop_signal);
 	suite_add_tcase(s, tc);
