@@ -1,7 +1,7 @@
 /* test_arena: alignment, block chaining, large allocations, deferred cleanups and reset. */
 #include "arena.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -276,11 +276,5 @@ static Suite *arena_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(arena_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(arena_suite());
 }

@@ -1,22 +1,10 @@
 /* test_buf: growth of appends and printf, JSON string escaping, C-string view. */
 #include "arena.h"
 #include "buf.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
-
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(1024);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 START_TEST(buf_cstr_is_empty_string_before_any_append)
 {
@@ -153,7 +141,7 @@ static Suite *buf_suite(void)
 	Suite *s = suite_create("buf");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, buf_cstr_is_empty_string_before_any_append);
 	tcase_add_test(tc, buf_clear_empties_but_keeps_appending);
 	tcase_add_test(tc, buf_append_grows_across_many_small_writes);
@@ -167,11 +155,5 @@ static Suite *buf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(buf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(buf_suite());
 }

@@ -1,7 +1,7 @@
 /* test_client_config: app version normalisation and the platform list. */
 #include "client_config.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,11 +105,5 @@ static Suite *client_config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(client_config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(client_config_suite());
 }

@@ -1,7 +1,7 @@
 /* test_conf: the settings table, file parsing, environment overrides and the docs check. */
 #include "conf.h"
+#include "unit.h"
 
-#include <check.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -340,11 +340,5 @@ static Suite *conf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(conf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(conf_suite());
 }

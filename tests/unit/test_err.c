@@ -1,7 +1,7 @@
 /* test_err: filling and clearing a caller's struct err. */
 #include "err.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,11 +76,5 @@ static Suite *err_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(err_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(err_suite());
 }

@@ -5,22 +5,11 @@
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 static struct json *body_json(const struct http_response *resp)
 {
@@ -150,7 +139,7 @@ static Suite *http_problem_suite(void)
 	Suite *s = suite_create("http_problem");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, problem_body_has_type_title_status_code_detail);
 	tcase_add_test(tc, problem_without_detail_omits_it);
 	tcase_add_test(tc, problem_fields_lists_errors_with_field_code_detail);
@@ -162,11 +151,5 @@ static Suite *http_problem_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_problem_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(http_problem_suite());
 }

@@ -1,25 +1,14 @@
 /* test_http_query: parsing, decoding, sorting, refusals and the canonical form. */
 #include "arena.h"
 #include "http_query.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 static const struct {
 	const char *name, *qs;
@@ -234,7 +223,7 @@ static Suite *http_query_suite(void)
 	Suite *s = suite_create("http_query");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, query_parse_table, 0, N(cases));
 	tcase_add_test(tc, query_parse_decodes_values);
 	tcase_add_test(tc, query_parse_null_and_empty_give_no_parameters);
@@ -251,11 +240,5 @@ static Suite *http_query_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_query_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(http_query_suite());
 }

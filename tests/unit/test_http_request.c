@@ -1,8 +1,8 @@
 /* test_http_request: CGI parameters and a chunked body stream into a struct http_request. */
 #include "arena.h"
 #include "http_request.h"
+#include "unit.h"
 
-#include <check.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +10,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 /* A body stream over memory that hands out at most `chunk` bytes per call. */
 struct reader {
@@ -500,7 +489,7 @@ static Suite *http_request_suite(void)
 	Suite *s = suite_create("http_request");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, request_parses_a_get_with_query_and_headers);
 	tcase_add_loop_test(tc, request_header_lookup_ignores_case, 0, N(header_names));
 	tcase_add_test(tc, request_env_lookup_is_exact);
@@ -524,11 +513,5 @@ static Suite *http_request_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_request_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(http_request_suite());
 }

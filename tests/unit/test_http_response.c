@@ -4,25 +4,14 @@
 #include "http_request.h"
 #include "http_response.h"
 #include "str.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 /* Collects everything written; can pretend the client went away. */
 struct capture {
@@ -458,7 +447,7 @@ static Suite *http_response_suite(void)
 	Suite *s = suite_create("http_response");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, response_writes_status_headers_and_body);
 	tcase_add_test(tc, response_has_security_headers);
 	tcase_add_test(tc, response_adds_hsts_over_https);
@@ -483,11 +472,5 @@ static Suite *http_response_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_response_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(http_response_suite());
 }

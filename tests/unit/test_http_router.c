@@ -2,8 +2,8 @@
 #include "arena.h"
 #include "http_request.h"
 #include "http_router.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,17 +28,6 @@ static const struct row rows[] = {
 	{{"GET", "/v1/items/featured"}, 108, "shadowed by {id}, first row wins"},
 };
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 static void request(struct http_request *r, const char *method, const char *path)
 {
@@ -197,7 +186,7 @@ static Suite *http_router_suite(void)
 	Suite *s = suite_create("http_router");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, router_table, 0, N(cases));
 	tcase_add_test(tc, router_captures_are_copies_in_the_arena);
 	tcase_add_test(tc, router_allow_is_truncated_safely_in_a_small_buffer);
@@ -209,11 +198,5 @@ static Suite *http_router_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_router_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(http_router_suite());
 }

@@ -1,24 +1,13 @@
 /* test_json: strict parsing with limits, builders, serialisation and iteration. */
 #include "arena.h"
 #include "json.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 static struct json *parse(const char *text, int depth, struct err *e)
 {
@@ -293,7 +282,7 @@ static Suite *json_suite(void)
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, json_parse_accepts_objects_and_arrays, 0, N(ok_cases));
 	tcase_add_loop_test(tc, json_parse_rejects_with_400, 0, N(bad_cases));
 	tcase_add_loop_test(tc, json_parse_accepts_nesting_up_to_max_depth, 0, N(depth_ok));
@@ -313,11 +302,5 @@ static Suite *json_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(json_suite());
 }

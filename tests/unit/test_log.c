@@ -2,30 +2,29 @@
 #include "arena.h"
 #include "json.h"
 #include "log.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
 static int fds[2];
 
-static void setup(void)
+static void log_setup(void)
 {
-	arena = arena_new(4096);
+	unit_setup();
 	ck_assert_int_eq(pipe(fds), 0);
 	log_set_fd(fds[1]);
 	log_set_level(LOG_INFO);
 }
 
-static void teardown(void)
+static void log_teardown(void)
 {
 	close(fds[0]);
 	close(fds[1]);
-	arena_free(arena);
+	unit_teardown();
 }
 
 /* Everything logged so far (the pipe is closed for writing first). */
@@ -160,7 +159,7 @@ static Suite *log_suite(void)
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, log_setup, log_teardown);
 	tcase_add_loop_test(tc, log_level_parse_table, 0, N(levels));
 	tcase_add_test(tc, log_msg_writes_one_json_line_with_escaped_message);
 	tcase_add_test(tc, log_level_filters_lower_levels);
@@ -173,11 +172,5 @@ static Suite *log_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(log_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(log_suite());
 }

@@ -1,7 +1,7 @@
 /* test_netaddr: allow-list matching of IPv4/IPv6 addresses and CIDR blocks. */
 #include "netaddr.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -122,11 +122,5 @@ static Suite *netaddr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(netaddr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(netaddr_suite());
 }

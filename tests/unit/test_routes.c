@@ -4,8 +4,8 @@
 #include "http_router.h"
 #include "metrics.h"
 #include "routes.h"
+#include "unit.h"
 
-#include <check.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,11 +105,5 @@ static Suite *routes_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(routes_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(routes_suite());
 }

@@ -1,25 +1,14 @@
 /* test_str: integer and boolean parsing, URL coding, UTF-8 validation, hashing, comparison. */
 #include "arena.h"
 #include "str.h"
+#include "unit.h"
 
-#include <check.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 /* ---- str_to_long ---- */
 
@@ -339,7 +328,7 @@ static Suite *str_suite(void)
 	Suite *s = suite_create("str");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, str_to_long_table, 0, N(long_cases));
 	tcase_add_test(tc, str_to_long_rejects_null);
 	tcase_add_loop_test(tc, str_to_bool_table, 0, N(bool_cases));
@@ -361,11 +350,5 @@ static Suite *str_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(str_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(str_suite());
 }

@@ -1,23 +1,12 @@
 /* test_validate: collecting field errors, choices and the error cap. */
 #include "arena.h"
 #include "validate.h"
+#include "unit.h"
 
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct arena *arena;
-
-static void setup(void)
-{
-	arena = arena_new(4096);
-}
-
-static void teardown(void)
-{
-	arena_free(arena);
-}
 
 static const char *const platforms[] = {"ios", "android", "web", NULL};
 
@@ -125,7 +114,7 @@ static Suite *validate_suite(void)
 	Suite *s = suite_create("validate");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, validate_starts_ok);
 	tcase_add_test(tc, validate_add_records_field_code_and_formatted_detail);
 	tcase_add_test(tc, validate_choice_accepts_a_listed_value);
@@ -139,11 +128,5 @@ static Suite *validate_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(validate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(validate_suite());
 }
