@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential pkg-config clang-format
     libfcgi-dev libfcgi-bin spawn-fcgi multiwatch
-    libpq-dev postgresql postgresql-client
+    libpq-dev postgresql postgresql-client libargon2-dev
     memcached libmemcached-dev
     libjson-c-dev libssl-dev libcurl4-openssl-dev curl
     check libsubunit-dev
