@@ -1,0 +1,142 @@
+/* Integration: lib/ratelimit against the stack's real Postgres, from several processes at once. */
+#include "arena.h"
+#include "db.h"
+#include "harness.h"
+#include "ratelimit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct db *db;
+static struct arena *a;
+
+static void setup(void)
+{
+	char conninfo[1200];
+
+	snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=motus user=motus", harness_var());
+	db = db_new(conninfo, 2, 5000);
+	a = arena_new(4096);
+}
+
+static void teardown(void)
+{
+	db_free(db);
+	arena_free(a);
+	harness_reset();
+}
+
+static const char *unique_key(const char *what)
+{
+	return arena_printf(a, "test:%s:%d:%ld", what, (int)getpid(), (long)(now_s() * 1000));
+}
+
+START_TEST(hits_within_the_limit_pass_then_are_refused_with_retry_after)
+{
+	const char *key = unique_key("basic");
+	struct err e = {0};
+	int retry = -1;
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(ratelimit_hit(db, a, key, 3, 60, &retry, &e), 1);
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 3, 60, &retry, &e), 0);
+	ck_assert_int_ge(retry, 58);
+	ck_assert_int_le(retry, 60);
+	/* Another key has its own window. */
+	ck_assert_int_eq(ratelimit_hit(db, a, unique_key("other"), 3, 60, &retry, &e), 1);
+}
+END_TEST
+
+START_TEST(window_ends_and_counting_starts_again)
+{
+	const char *key = unique_key("window");
+	struct err e = {0};
+	int retry = 0;
+
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 1);
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 0);
+	ck_assert_int_eq(retry, 1);
+	usleep(1100000);
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 1);
+}
+END_TEST
+
+START_TEST(reset_forgives_the_key)
+{
+	const char *key = unique_key("reset");
+	struct err e = {0};
+	int retry;
+
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 60, &retry, &e), 1);
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 60, &retry, &e), 0);
+	ck_assert_int_eq(ratelimit_reset(db, a, key, &e), 0);
+	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 60, &retry, &e), 1);
+}
+END_TEST
+
+START_TEST(concurrent_hits_from_several_processes_are_all_counted)
+{
+	const char *key = unique_key("race");
+	int allowed = 0;
+	pid_t kids[4];
+
+	/* Four processes, 25 hits each, limit 60: exactly 60 get through. */
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			struct db *mine;
+			char conninfo[1200];
+			struct err e = {0};
+			int ok = 0, retry;
+
+			snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=motus user=motus", harness_var());
+			mine = db_new(conninfo, 2, 5000);
+			for (int i = 0; i < 25; i++)
+				ok += ratelimit_hit(mine, a, key, 60, 60, &retry, &e) == 1;
+			db_free(mine);
+			_exit(ok);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		int status;
+
+		waitpid(kids[k], &status, 0);
+		ck_assert(WIFEXITED(status));
+		allowed += WEXITSTATUS(status);
+	}
+	ck_assert_int_eq(allowed, 60);
+}
+END_TEST
+
+START_TEST(purge_removes_ended_windows_only)
+{
+	const char *old = unique_key("old"), *fresh = unique_key("fresh");
+	struct err e = {0};
+	int retry;
+
+	ck_assert_int_eq(ratelimit_hit(db, a, old, 5, 60, &retry, &e), 1);
+	ck_assert_int_eq(ratelimit_hit(db, a, fresh, 5, 60, &retry, &e), 1);
+	sql(arena_printf(a, "UPDATE rate_limit SET window_start = now() - interval '2 hours' WHERE key = '%s'", old));
+	ck_assert_int_ge(ratelimit_purge(db, a, 3600, &e), 1);
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM rate_limit WHERE key IN ('%s', '%s')", old, fresh)),
+			 "1");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ratelimit");
+	TCase *tc = tcase_create("ratelimit");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, hits_within_the_limit_pass_then_are_refused_with_retry_after);
+	tcase_add_test(tc, window_ends_and_counting_starts_again);
+	tcase_add_test(tc, reset_forgives_the_key);
+	tcase_add_test(tc, concurrent_hits_from_several_processes_are_all_counted);
+	tcase_add_test(tc, purge_removes_ended_windows_only);
+	suite_add_tcase(s, tc);
+	return harness_run(s, "ratelimit");
+}
