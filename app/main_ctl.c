@@ -1,8 +1,10 @@
 /* motusctl: operations from the command line (migrations, demo data, settings, cache). */
+#include "arena.h"
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
 #include "migrate.h"
+#include "oauth_client.h"
 #include "str.h"
 #include "worker.h"
 
@@ -113,12 +115,47 @@ static int cmd_cache(struct worker *w, int argc, char **argv)
 	return 2;
 }
 
+static int cmd_client(struct worker *w, int argc, char **argv)
+{
+	struct arena *a = w->arena;
+	struct err e = {0};
+
+	if (argc >= 4 && str_eq(argv[0], "add")) {
+		if (oauth_client_save(w->db, a, argv[1], argv[2], (const char *const *)argv + 3, (size_t)argc - 3, &e) < 0) {
+			fprintf(stderr, "motusctl client add: %s\n", e.msg);
+			return 1;
+		}
+		printf("client %s registered with %d redirect URI%s\n", argv[1], argc - 3, argc == 4 ? "" : "s");
+		return 0;
+	}
+	if (argc == 1 && str_eq(argv[0], "list")) {
+		size_t n;
+		struct oauth_client *list = oauth_client_list(w->db, a, &n, &e);
+
+		if (!list) {
+			fprintf(stderr, "motusctl client list: %s\n", e.msg);
+			return 1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			printf("%s\t%s", list[i].client_id, list[i].name);
+			for (const char **u = list[i].redirect_uris; *u; u++)
+				printf("\t%s", *u);
+			putchar('\n');
+		}
+		return 0;
+	}
+	fprintf(stderr, "usage: motusctl client add CLIENT_ID NAME REDIRECT_URI... | client list\n");
+	return 2;
+}
+
 static const struct command commands[] = {
 	{"migrate", "", "apply pending database migrations (safe to run on several hosts at once)", cmd_migrate},
 	{"seed", "", "load the demo data (idempotent)", cmd_seed},
 	{"config", "check [DOC...] | get NAME",
 	 "validate the settings and print them (secrets hidden); check that each DOC lists every setting; print one value",
 	 cmd_config},
+	{"client", "add ID NAME URI... | list", "register an OAuth client (public, PKCE) with its redirect URIs; list them",
+	 cmd_client},
 	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)", cmd_cache},
 };
 

@@ -38,7 +38,7 @@ static bool safe_value(const char *s)
 int http_response_header(struct http_response *resp, const char *name, const char *value)
 {
 	static const char *const owned[] = {"status", "content-length", "content-type", "etag", "cache-control",
-					    "x-request-id"};
+					    "x-request-id", "content-security-policy"};
 
 	if (!is_token(name) || !safe_value(value) || resp->nheaders == HTTP_MAX_EXTRA_HEADERS)
 		return -1;
@@ -163,7 +163,7 @@ size_t http_response_send(struct http_response *resp, const struct http_request 
 	line(&h, "X-Content-Type-Options", "nosniff");
 	line(&h, "Referrer-Policy", "no-referrer");
 	line(&h, "X-Frame-Options", "DENY");
-	line(&h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	line(&h, "Content-Security-Policy", resp->csp ? resp->csp : HTTP_CSP_API);
 	if (str_eq(http_request_env(req, "HTTPS"), "on"))
 		line(&h, "Strict-Transport-Security", "max-age=31536000");
 	for (size_t i = 0; i < resp->nheaders; i++)

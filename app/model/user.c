@@ -1,0 +1,194 @@
+/* user: account storage, lookup, profile, export and erasure. */
+#include "user.h"
+#include "arena.h"
+#include "db.h"
+#include "str.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const char *user_email_normalize(struct arena *a, const char *s)
+{
+	const char *start = s, *end, *at;
+	char *out;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	n = (size_t)(end - start);
+	if (n < 3 || n > USER_EMAIL_MAX || !str_valid_utf8(start, n))
+		return NULL;
+	out = arena_strndup(a, start, n);
+	for (char *p = out; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"(),:;<>[\\]", *p))
+			return NULL;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	at = strchr(out, '@');
+	if (!at || at == out || strchr(at + 1, '@') || at - out > 64 || !strchr(at + 1, '.') || at[1] == '.' ||
+	    out[n - 1] == '.' || strstr(at, ".."))
+		return NULL;
+	return out;
+}
+
+int user_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
+		   const char *display_name, const char **id, struct err *e)
+{
+	const char *params[] = {email, password_hash, display_name ? display_name : ""};
+	struct db_result *r = db_query(db, a,
+				       "INSERT INTO app_user (email, password_hash, display_name) VALUES ($1, $2, $3)"
+				       " RETURNING id",
+				       3, params, e);
+
+	if (!r)
+		return -1;
+	*id = arena_strdup(a, db_value(r, 0, 0));
+	return 0;
+}
+
+static int find(struct db *db, struct arena *a, const char *where, const char *value, struct user *u, struct err *e)
+{
+	const char *params[] = {value};
+	struct db_result *r = db_query(db, a,
+				       arena_printf(a,
+						    "SELECT id, email, password_hash, display_name,"
+						    " email_verified_at IS NOT NULL, disabled_at IS NOT NULL"
+						    " FROM app_user WHERE %s = $1 AND deleted_at IS NULL",
+						    where),
+				       1, params, e);
+
+	if (!r)
+		return -1;
+	if (db_rows(r) == 0)
+		return 0;
+	u->id = arena_strdup(a, db_value(r, 0, 0));
+	u->email = arena_strdup(a, db_value(r, 0, 1));
+	u->password_hash = arena_strdup(a, db_value(r, 0, 2));
+	u->display_name = arena_strdup(a, db_value(r, 0, 3));
+	u->verified = strcmp(db_value(r, 0, 4), "t") == 0;
+	u->disabled = strcmp(db_value(r, 0, 5), "t") == 0;
+	return 1;
+}
+
+int user_find_by_email(struct db *db, struct arena *a, const char *email, struct user *u, struct err *e)
+{
+	return find(db, a, "email", email, u, e);
+}
+
+static bool uuid_text(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+int user_find(struct db *db, struct arena *a, const char *id, struct user *u, struct err *e)
+{
+	if (!uuid_text(id))
+		return 0;
+	return find(db, a, "id", id, u, e);
+}
+
+static int exec1(struct db *db, struct arena *a, const char *sql, const char *p1, const char *p2, struct err *e)
+{
+	const char *params[] = {p1, p2};
+
+	return db_exec(db, a, sql, p2 ? 2 : 1, params, e) < 0 ? -1 : 0;
+}
+
+int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e)
+{
+	return exec1(db, a,
+		     "UPDATE app_user SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()"
+		     " WHERE id = $1",
+		     id, NULL, e);
+}
+
+int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash, struct err *e)
+{
+	return exec1(db, a, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", id,
+		     password_hash, e);
+}
+
+int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name, struct err *e)
+{
+	return exec1(db, a, "UPDATE app_user SET display_name = $2, updated_at = now() WHERE id = $1", id, name, e);
+}
+
+static const char *one_json(struct db *db, struct arena *a, const char *sql, const char *id, struct err *e)
+{
+	const char *params[] = {id};
+	struct db_result *r = db_query(db, a, sql, 1, params, e);
+
+	if (!r)
+		return NULL;
+	if (db_rows(r) == 0) {
+		err_set(e, 404, "no such account");
+		return NULL;
+	}
+	return db_value(r, 0, 0);
+}
+
+const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e)
+{
+	return one_json(db, a,
+			"SELECT json_build_object('id', id, 'email', email, 'display_name', display_name,"
+			" 'email_verified', email_verified_at IS NOT NULL, 'created_at', created_at)::text"
+			" FROM app_user WHERE id = $1 AND deleted_at IS NULL",
+			id, e);
+}
+
+const char *user_export_json(struct db *db, struct arena *a, const char *id, struct err *e)
+{
+	return one_json(
+		db, a,
+		"SELECT json_build_object("
+		" 'account', json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+		"   'email_verified_at', u.email_verified_at, 'created_at', u.created_at, 'updated_at', u.updated_at),"
+		" 'preferences', (SELECT json_build_object('diet', p.diet, 'goals', p.goals, 'equipment', p.equipment,"
+		"   'units', p.units, 'updated_at', p.updated_at) FROM user_preferences p WHERE p.user_id = u.id),"
+		" 'consents', COALESCE((SELECT json_agg(json_build_object('kind', c.kind, 'granted', c.granted,"
+		"   'source', c.source, 'recorded_at', c.recorded_at) ORDER BY c.recorded_at, c.id)"
+		"   FROM user_consent c WHERE c.user_id = u.id), '[]'::json),"
+		" 'sessions', COALESCE((SELECT json_agg(json_build_object('client_id', t.client_id,"
+		"   'started_at', t.started_at, 'last_refreshed_at', t.last_at) ORDER BY t.started_at)"
+		"   FROM (SELECT client_id, min(created_at) AS started_at, max(created_at) AS last_at"
+		"         FROM refresh_token WHERE user_id = u.id AND revoked_at IS NULL AND expires_at > now()"
+		"         GROUP BY family_id, client_id) t), '[]'::json),"
+		" 'exported_at', now())::text"
+		" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
+		id, e);
+}
+
+int user_erase(struct db *db, struct arena *a, const char *id, struct err *e)
+{
+	static const char *const steps[] = {
+		"DELETE FROM user_preferences WHERE user_id = $1",
+		"DELETE FROM user_consent WHERE user_id = $1",
+		"DELETE FROM email_token WHERE user_id = $1",
+		"DELETE FROM oauth_code WHERE user_id = $1",
+		"DELETE FROM refresh_token WHERE user_id = $1",
+		/* The row stays (orders and subscriptions will point at it), with nothing that identifies a person. */
+		"UPDATE app_user SET email = 'erased-' || id || '@invalid', password_hash = '!', display_name = '',"
+		" email_verified_at = NULL, deleted_at = now(), updated_at = now() WHERE id = $1",
+	};
+
+	if (db_begin(db, e) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+		if (exec1(db, a, steps[i], id, NULL, e) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+	return db_commit(db, e);
+}
