@@ -24,11 +24,12 @@ static void field_problem(struct http_response *resp, int status, const char *co
 	http_problem_fields(resp, status, code, e->msg, &f, 1);
 }
 
-static bool is_json(const char *type)
+/* The media type is `want`, parameters ("; charset=utf-8") aside. */
+static bool is_type(const char *type, const char *want)
 {
-	size_t n = strlen("application/json");
+	size_t n = strlen(want);
 
-	return type && strncasecmp(type, "application/json", n) == 0 && (type[n] == '\0' || type[n] == ';');
+	return type && strncasecmp(type, want, n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
 static bool service_token_ok(struct worker *w, struct http_request *req, struct http_response *resp)
@@ -65,7 +66,7 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 	if ((rt->flags & ROUTE_SERVICE_TOKEN) && !service_token_ok(w, req, resp))
 		return false;
 	if (rt->flags & ROUTE_JSON_BODY) {
-		if (!is_json(http_request_env(req, "CONTENT_TYPE"))) {
+		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/json")) {
 			http_problem(resp, 415, "unsupported_media_type", "send the body as application/json");
 			return false;
 		}
@@ -73,6 +74,16 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 				       &e);
 		if (!req->json) {
 			field_problem(resp, 400, "malformed_json", &e);
+			return false;
+		}
+	}
+	if (rt->flags & ROUTE_FORM_BODY) {
+		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
+			http_problem(resp, 415, "unsupported_media_type", "send the body as application/x-www-form-urlencoded");
+			return false;
+		}
+		if (http_query_parse(&req->form, req->arena, req->body, &e) < 0) {
+			field_problem(resp, 400, "malformed_form", &e);
 			return false;
 		}
 	}

@@ -33,7 +33,8 @@ struct http_request {
 	const char *route; /* the pattern matched, for logs and metrics */
 	const char *param_names[HTTP_MAX_PARAMS], *param_values[HTTP_MAX_PARAMS];
 	size_t nparams;
-	struct json *json; /* the parsed body, for routes that take JSON */
+	struct json *json;	 /* the parsed body, for routes that take JSON */
+	struct http_query form;	 /* the parsed body, for routes that take HTML forms */
 };
 
 /*

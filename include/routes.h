@@ -20,6 +20,7 @@ enum route_flags {
 	ROUTE_METRICS_ACL = 1 << 0,   /* only from addresses in metrics_allow */
 	ROUTE_SERVICE_TOKEN = 1 << 1, /* Authorization: Bearer <admin_token> */
 	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
+	ROUTE_FORM_BODY = 1 << 3,     /* body must be application/x-www-form-urlencoded; parsed into req->form */
 };
 
 struct route {
