@@ -235,12 +235,11 @@ static int read_tag(struct parser *p, struct tag *t)
 	for (q = t->end; q < p->len && is_ws(s[q]); q++)
 		;
 	t->eol_start = t->eol_end = q;
-	if (q == p->len)
-		t->ws_after = true;
-	else if (s[q] == '\n')
-		t->ws_after = true, t->eol_end = q + 1;
-	else if (s[q] == '\r' && q + 1 < p->len && s[q + 1] == '\n')
-		t->ws_after = true, t->eol_end = q + 2;
+	if (q < p->len && s[q] == '\n')
+		t->eol_end = q + 1;
+	else if (q + 1 < p->len && s[q] == '\r' && s[q + 1] == '\n')
+		t->eol_end = q + 2;
+	t->ws_after = q == p->len || t->eol_end > q;
 	t->standalone = t->type && strchr("#^/!=<>$", t->type) && t->ws_before && t->ws_after;
 	p->pos = t->end;
 	return 0;
@@ -323,10 +322,10 @@ static int parse_parent(struct parser *p, const struct tag *t, struct node ***ta
 	struct open o;
 
 	set_name(p, n, t, false);
-	if (t->standalone)
+	if (t->standalone) {
 		set_indent(p, n, t);
-	if (t->standalone)
 		skip_line_end(p, t);
+	}
 	open_init(&o, p, t);
 	if (parse_list(p, &o, &n->kids) < 0)
 		return -1;
