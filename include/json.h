@@ -42,8 +42,15 @@ void json_push_string(struct json *arr, const char *value);
 /* Readers. NULL when absent; type checks are the caller's via json_kind. */
 enum json_kind json_kind_of(const struct json *j);
 struct json *json_get(const struct json *obj, const char *key);
+/*
+ * Like json_get, but tells a member holding JSON null (true, *value NULL)
+ * from an absent one (false). value may be NULL.
+ */
+bool json_lookup(const struct json *obj, const char *key, struct json **value);
 const char *json_string(const struct json *j); /* NULL unless a string */
 bool json_boolean(const struct json *j);
+int64_t json_int(const struct json *j);	  /* 0 unless an integer */
+double json_double(const struct json *j); /* any number as a double; 0 otherwise */
 size_t json_array_len(const struct json *arr);
 struct json *json_array_at(const struct json *arr, size_t i);
 

@@ -166,6 +166,21 @@ struct json *json_get(const struct json *obj, const char *key)
 	return (struct json *)v;
 }
 
+bool json_lookup(const struct json *obj, const char *key, struct json **value)
+{
+	json_object *v = NULL;
+
+	if (value)
+		*value = NULL;
+	if (!obj || !json_object_is_type(J(obj), json_type_object))
+		return false;
+	if (!json_object_object_get_ex(J(obj), key, &v))
+		return false;
+	if (value)
+		*value = (struct json *)v;
+	return true;
+}
+
 const char *json_string(const struct json *j)
 {
 	return j && json_object_is_type(J(j), json_type_string) ? json_object_get_string(J(j)) : NULL;
@@ -174,6 +189,18 @@ const char *json_string(const struct json *j)
 bool json_boolean(const struct json *j)
 {
 	return j && json_object_is_type(J(j), json_type_boolean) && json_object_get_boolean(J(j));
+}
+
+int64_t json_int(const struct json *j)
+{
+	return j && json_object_is_type(J(j), json_type_int) ? json_object_get_int64(J(j)) : 0;
+}
+
+double json_double(const struct json *j)
+{
+	if (j && (json_object_is_type(J(j), json_type_double) || json_object_is_type(J(j), json_type_int)))
+		return json_object_get_double(J(j));
+	return 0;
 }
 
 size_t json_array_len(const struct json *arr)
