@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
 		if (!str_eq(commands[i].name, argv[argi]))
 			continue;
-		if (worker_init(&w, config, false, &e) < 0) {
+		if (worker_init(&w, config, 0, &e) < 0) {
 			fprintf(stderr, "motusctl: %s\n", e.msg);
 			worker_release(&w);
 			return 1;

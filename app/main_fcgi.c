@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	/* httpoxy: nothing we run may take a proxy from the environment. */
 	unsetenv("HTTP_PROXY");
 	unsetenv("http_proxy");
-	if (worker_init(&w, config, true, &e) < 0) {
+	if (worker_init(&w, config, WORKER_METRICS | WORKER_TEMPLATES, &e) < 0) {
 		log_error("cannot start: %s", e.msg);
 		worker_release(&w);
 		return 1;

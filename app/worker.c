@@ -6,17 +6,18 @@
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
+#include "tmpl_set.h"
 
 #include <string.h>
 
-int worker_init(struct worker *w, const char *config_path, bool with_metrics, struct err *e)
+int worker_init(struct worker *w, const char *config_path, unsigned parts, struct err *e)
 {
 	memset(w, 0, sizeof(*w));
 	if (conf_load(&w->conf, config_path, e) < 0)
 		return -1;
 	log_set_level((enum log_level)log_level_parse(conf_str(&w->conf, CONF_LOG_LEVEL)));
 	w->arena = arena_new(64 * 1024);
-	if (with_metrics) {
+	if (parts & WORKER_METRICS) {
 		w->metrics = metrics_attach(conf_str(&w->conf, CONF_METRICS_SHM_PATH), routes_metric_labels(),
 					    routes_count, e);
 		if (!w->metrics)
@@ -26,11 +27,17 @@ int worker_init(struct worker *w, const char *config_path, bool with_metrics, st
 		       (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS));
 	w->cache = cache_new(conf_str(&w->conf, CONF_MEMCACHED_SERVERS), (int)conf_int(&w->conf, CONF_CACHE_TIMEOUT_MS),
 			     (int)conf_int(&w->conf, CONF_CACHE_RETRY_S), w->metrics, e);
-	return w->cache ? 0 : -1;
+	if (!w->cache)
+		return -1;
+	w->templates = tmpl_set_new();
+	if (parts & WORKER_TEMPLATES)
+		return tmpl_set_load_dir(w->templates, conf_str(&w->conf, CONF_TEMPLATES_DIR), e);
+	return 0;
 }
 
 void worker_release(struct worker *w)
 {
+	tmpl_set_free(w->templates);
 	cache_free(w->cache);
 	db_free(w->db);
 	metrics_detach(w->metrics);

@@ -46,6 +46,8 @@
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
 	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \
 	  "demo data loaded by motusctl seed") \
+	X(TEMPLATES_DIR, "templates_dir", CONF_STR, "/usr/share/motus/www/templates", 0, 0, false,         \
+	  "Mustache templates of pages and emails, compiled once per worker at start")                   \
 	X(FCGI_SOCKET, "fcgi_socket", CONF_STR, "/run/motus/motus.sock", 0, 0, false,                   \
 	  "unix socket the pool listens on; only the web server may open it")                           \
 	X(WORKERS, "workers", CONF_INT, "4", 1, 512, false, "FastCGI worker processes in the pool")     \

@@ -15,6 +15,7 @@ struct arena;
 struct cache;
 struct db;
 struct metrics;
+struct tmpl_set;
 
 struct worker {
 	struct conf conf;
@@ -22,14 +23,21 @@ struct worker {
 	struct db *db;
 	struct cache *cache;
 	struct metrics *metrics; /* NULL outside the FastCGI pool */
+	struct tmpl_set *templates;
+};
+
+/* What a program needs beyond settings, database and cache. */
+enum worker_parts {
+	WORKER_METRICS = 1 << 0,   /* attach the pool's shared metrics file */
+	WORKER_TEMPLATES = 1 << 1, /* compile every template of templates_dir */
 };
 
 /*
  * Loads settings from config_path (NULL: defaults and environment only) and
- * builds the clients. with_metrics attaches the pool's shared metrics file.
- * On failure, worker_release() is still safe to call.
+ * builds the clients and the parts asked for. On failure, worker_release()
+ * is still safe to call.
  */
-int worker_init(struct worker *w, const char *config_path, bool with_metrics, struct err *e) MOTUS_MUSTCHECK;
+int worker_init(struct worker *w, const char *config_path, unsigned parts, struct err *e) MOTUS_MUSTCHECK;
 void worker_release(struct worker *w);
 
 #endif

@@ -119,6 +119,7 @@ metrics_shm_path = $var/run/metrics
 fcgi_socket = $var/run/motus.sock
 migrations_dir = $repo/sql/migrations
 seed_dir = $repo/sql/seed
+templates_dir = $var/www/templates
 admin_token = $admin_token
 workers = $workers
 http_port = $http_port
