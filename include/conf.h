@@ -42,6 +42,20 @@
 	X(LOG_LEVEL, "log_level", CONF_STR, "info", 0, 0, false, "debug, info, warn or error")          \
 	X(ADMIN_TOKEN, "admin_token", CONF_STR, "", 0, 0, true,                                         \
 	  "bearer token for the operations API (PUT /v1/admin/...); empty disables it")                 \
+	X(PASSWD_MEMORY_KIB, "passwd_memory_kib", CONF_INT, "19456", 1024, 4194304, false, "argon2id memory per hash in KiB (OWASP: 19456)") \
+	X(PASSWD_ITERATIONS, "passwd_iterations", CONF_INT, "2", 1, 100, false, "argon2id passes (OWASP: 2)") \
+	X(PASSWD_PARALLELISM, "passwd_parallelism", CONF_INT, "1", 1, 64, false, "argon2id lanes (OWASP: 1)") \
+	X(AUTH_CODE_TTL_S, "auth_code_ttl_s", CONF_INT, "60", 10, 600, false, "lifetime of an OAuth authorization code") \
+	X(REFRESH_TOKEN_TTL_S, "refresh_token_ttl_s", CONF_INT, "2592000", 60, 31536000, false, "lifetime of a refresh token (each refresh rotates it)") \
+	X(EMAIL_VERIFY_TTL_S, "email_verify_ttl_s", CONF_INT, "172800", 60, 2592000, false, "lifetime of an email verification link") \
+	X(PASSWORD_RESET_TTL_S, "password_reset_ttl_s", CONF_INT, "3600", 60, 86400, false, "lifetime of a password reset link") \
+	X(AUTH_LIMIT_WINDOW_S, "auth_limit_window_s", CONF_INT, "900", 1, 86400, false, "window of the log-in, sign-up and reset rate limits") \
+	X(LOGIN_LIMIT_ACCOUNT, "login_limit_account", CONF_INT, "10", 1, 100000, false, "log-in attempts per account per window") \
+	X(LOGIN_LIMIT_IP, "login_limit_ip", CONF_INT, "50", 1, 100000, false, "log-in attempts per client address per window") \
+	X(SIGNUP_LIMIT_IP, "signup_limit_ip", CONF_INT, "20", 1, 100000, false, "sign-ups per client address per window") \
+	X(RESET_LIMIT_ACCOUNT, "reset_limit_account", CONF_INT, "5", 1, 100000, false, "password reset requests per account per window") \
+	X(RESET_LIMIT_IP, "reset_limit_ip", CONF_INT, "20", 1, 100000, false, "password reset requests per client address per window") \
+	X(APP_LINK_BASE, "app_link_base", CONF_STR, "http://127.0.0.1:8080", 0, 0, false, "base URL of the links in emails (the web app or universal links)") \
 	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                    \
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
 	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \
