@@ -44,6 +44,8 @@ enum json_kind json_kind_of(const struct json *j);
 struct json *json_get(const struct json *obj, const char *key);
 const char *json_string(const struct json *j); /* NULL unless a string */
 bool json_boolean(const struct json *j);
+/* True and *out set when j is a JSON integer (not a double, not a string) that fits in int64. */
+bool json_int64(const struct json *j, int64_t *out);
 size_t json_array_len(const struct json *arr);
 struct json *json_array_at(const struct json *arr, size_t i);
 
