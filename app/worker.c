@@ -6,6 +6,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
+#include "signing_key.h"
 
 #include <string.h>
 
@@ -31,6 +32,7 @@ int worker_init(struct worker *w, const char *config_path, bool with_metrics, st
 
 void worker_release(struct worker *w)
 {
+	signing_keys_free(w->keys);
 	cache_free(w->cache);
 	db_free(w->db);
 	metrics_detach(w->metrics);

@@ -42,6 +42,14 @@
 	X(LOG_LEVEL, "log_level", CONF_STR, "info", 0, 0, false, "debug, info, warn or error")          \
 	X(ADMIN_TOKEN, "admin_token", CONF_STR, "", 0, 0, true,                                         \
 	  "bearer token for the operations API (PUT /v1/admin/...); empty disables it")                 \
+	X(JWT_ISSUER, "jwt_issuer", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                     \
+	  "iss of every access token and the OAuth issuer identifier: the API's public base URL")       \
+	X(JWT_AUDIENCE, "jwt_audience", CONF_STR, "motus-api", 0, 0, false,                             \
+	  "aud of every access token; tokens for another audience are refused")                         \
+	X(ACCESS_TOKEN_TTL_S, "access_token_ttl_s", CONF_INT, "600", 30, 86400, false,                  \
+	  "lifetime of an access token")                                                                \
+	X(JWT_LEEWAY_S, "jwt_leeway_s", CONF_INT, "30", 0, 300, false,                                  \
+	  "clock skew tolerated when checking exp, nbf and iat")                                        \
 	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                    \
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
 	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \

@@ -20,6 +20,7 @@ enum route_flags {
 	ROUTE_METRICS_ACL = 1 << 0,   /* only from addresses in metrics_allow */
 	ROUTE_SERVICE_TOKEN = 1 << 1, /* Authorization: Bearer <admin_token> */
 	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
+	ROUTE_BEARER = 1 << 3,	      /* Authorization: Bearer <access token>; fills req->principal */
 };
 
 struct route {
@@ -27,6 +28,7 @@ struct route {
 	route_handler handler;
 	unsigned flags;
 	const char *const *query; /* accepted query parameters, NULL-terminated; NULL: none */
+	const char *scope;	  /* with ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any */
 };
 
 extern const struct route routes[];

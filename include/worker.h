@@ -1,7 +1,8 @@
 /*
  * worker: the process-lifetime state of a Motus program, built once at
  * start-up and read-only afterwards: settings, the request arena, the
- * database connection, the cache client and the shared metrics slot.
+ * database connection, the cache client, the shared metrics slot and the
+ * copy of the token signing keys.
  */
 #ifndef MOTUS_WORKER_H
 #define MOTUS_WORKER_H
@@ -15,6 +16,7 @@ struct arena;
 struct cache;
 struct db;
 struct metrics;
+struct signing_keys;
 
 struct worker {
 	struct conf conf;
@@ -22,6 +24,7 @@ struct worker {
 	struct db *db;
 	struct cache *cache;
 	struct metrics *metrics; /* NULL outside the FastCGI pool */
+	struct signing_keys *keys; /* the token signing keys, loaded on first use (signing_key.h) */
 };
 
 /*
