@@ -50,6 +50,8 @@
 	  "lifetime of an access token")                                                                \
 	X(JWT_LEEWAY_S, "jwt_leeway_s", CONF_INT, "30", 0, 300, false,                                  \
 	  "clock skew tolerated when checking exp, nbf and iat")                                        \
+	X(SIGNING_KEYS_REFRESH_S, "signing_keys_refresh_s", CONF_INT, "60", 1, 3600, false,            \
+	  "how often a worker re-reads the token signing keys (a rotation is picked up within this)")   \
 	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                    \
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
 	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \

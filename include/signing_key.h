@@ -1,14 +1,14 @@
 /*
  * signing_key: the ES256 keys access tokens are signed with. Postgres holds
  * them (table signing_key); every process keeps an in-process copy, loaded
- * on first use and refreshed every SIGNING_KEY_REFRESH_S seconds, or sooner
+ * on first use and refreshed every signing_keys_refresh_s seconds, or sooner
  * when a token names a kid the copy lacks (at most once every
- * SIGNING_KEY_MISS_S seconds, so forged kids cannot hammer the database).
- * When Postgres is unreachable the last copy stays in use.
+ * SIGNING_KEY_MISS_MS, so forged kids cannot hammer the database). When
+ * Postgres is unreachable the last copy stays in use.
  *
  * One key is active (it signs). `rotate` retires it: it stops signing but
  * stays published, and so keeps verifying, until every token it can have
- * signed has expired: retired_at + SIGNING_KEY_REFRESH_S (a worker's copy
+ * signed has expired: retired_at + signing_keys_refresh_s (a worker's copy
  * may sign that much longer) + access_token_ttl_s + jwt_leeway_s.
  */
 #ifndef MOTUS_SIGNING_KEY_H
@@ -26,9 +26,8 @@ struct jwt_keyset;
 struct worker;
 struct signing_keys; /* a process's copy */
 
-#define SIGNING_KEY_REFRESH_S 60
-#define SIGNING_KEY_MISS_S 5
-#define SIGNING_KEY_RETRY_S 2 /* after a failed load */
+#define SIGNING_KEY_MISS_MS 200   /* earliest refresh after the last one when a kid is unknown */
+#define SIGNING_KEY_RETRY_MS 2000 /* earliest retry after a failed load */
 
 /* The JWKS is public and the same for everyone; a rotation reaches caches within this. */
 #define SIGNING_KEY_JWKS_CACHE_CONTROL "public, max-age=300"

@@ -34,8 +34,9 @@ struct signing_keys {
 static const char load_sql[] = "SELECT kid, public_pem, CASE WHEN retired_at IS NULL THEN private_pem END"
 			       " FROM signing_key WHERE " PUBLISHED " ORDER BY activated_at DESC, kid";
 
-static const char jwks_sql[] = "SELECT json_build_object('keys', COALESCE(json_agg(public_jwk ORDER BY activated_at DESC, kid),"
-			       " '[]'::json))::text FROM signing_key WHERE " PUBLISHED;
+/* Concatenated, not re-serialised: the JWKs are stored compact (json, not jsonb). */
+static const char jwks_sql[] = "SELECT '{\"keys\":[' || COALESCE(string_agg(public_jwk::text, ',' ORDER BY activated_at DESC, kid), '')"
+			       " || ']}' FROM signing_key WHERE " PUBLISHED;
 
 static void release_keys(struct signing_keys *k)
 {
@@ -101,11 +102,11 @@ static struct signing_keys *copy(struct worker *w, bool missed, struct err *e)
 
 	if (!k)
 		k = w->keys = xcalloc(1, sizeof(*k));
-	stale = !k->loaded_us || now - k->loaded_us >= SIGNING_KEY_REFRESH_S * 1000000ull;
+	stale = !k->loaded_us || now - k->loaded_us >= (uint64_t)conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) * 1000000u;
 	if (!stale && !missed)
 		return k;
 	since_try = now - k->tried_us;
-	if (k->tried_us && since_try < (stale ? SIGNING_KEY_RETRY_S : SIGNING_KEY_MISS_S) * 1000000ull)
+	if (k->tried_us && since_try < (stale ? SIGNING_KEY_RETRY_MS : SIGNING_KEY_MISS_MS) * 1000u)
 		goto out_current;
 	k->tried_us = now;
 	if (load(w, k, e) < 0)
@@ -177,7 +178,7 @@ static const char active_sql[] =
 	"SELECT kid FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
 
 static const char insert_sql[] = "INSERT INTO signing_key (kid, private_pem, public_pem, public_jwk, activated_at)"
-				 " VALUES ($1, $2, $3, $4::jsonb, now())";
+				 " VALUES ($1, $2, $3, $4::json, now())";
 
 static int insert_tx(struct worker *w, struct arena *a, const struct new_key *nk, struct err *e)
 {
@@ -219,7 +220,7 @@ int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, 
 {
 	struct new_key nk;
 	struct db_result *r;
-	const char *params[] = {arena_printf(a, "%ld", SIGNING_KEY_REFRESH_S + conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
+	const char *params[] = {arena_printf(a, "%ld", conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) + conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
 							     conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
 
 	if (make_key(a, &nk, e) < 0)
