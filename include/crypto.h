@@ -55,6 +55,7 @@ void crypto_key_free(struct crypto_key *k);
 int crypto_es256_sign(const struct crypto_key *k, const void *p, size_t n, unsigned char sig[64],
 		      struct err *e) MOTUS_MUSTCHECK;
 /* 0 when sig is a valid signature of p[0..n) under k, -1 otherwise. */
-int crypto_es256_verify(const struct crypto_key *k, const void *p, size_t n, const unsigned char sig[64]) MOTUS_MUSTCHECK;
+int crypto_es256_verify(const struct crypto_key *k, const void *p, size_t n,
+			const unsigned char sig[64]) MOTUS_MUSTCHECK;
 
 #endif

@@ -26,7 +26,7 @@
 struct arena;
 
 #define JWT_MAX_TOKEN 4096 /* bytes; a real access token is well under 1 KB */
-#define JWT_ES256 "ES256"
+#define JWT_ES256     "ES256"
 
 /* err.code after jwt_verify fails. */
 enum jwt_error {
@@ -39,10 +39,10 @@ struct crypto_key;
 
 /* One signing key: parsed once, used for many tokens. */
 struct jwt_key {
-	char *kid;		    /* RFC 7638 thumbprint of the public key */
-	const char *alg;	    /* the only algorithm accepted with this key: JWT_ES256 */
-	struct crypto_key *verify;  /* the public key */
-	struct crypto_key *sign;    /* the private key; NULL for a key that only verifies */
+	char *kid;		   /* RFC 7638 thumbprint of the public key */
+	const char *alg;	   /* the only algorithm accepted with this key: JWT_ES256 */
+	struct crypto_key *verify; /* the public key */
+	struct crypto_key *sign;   /* the private key; NULL for a key that only verifies */
 };
 
 /*
@@ -63,7 +63,7 @@ struct jwt_claims {
 	const char *iss, *sub, *aud, *jti;
 	const char *scope; /* space-separated scopes; "" when the token carries none */
 	int64_t iat, exp;
-	int64_t nbf; /* 0 when absent */
+	int64_t nbf;	 /* 0 when absent */
 	const char *kid; /* of the key that signed it */
 };
 

@@ -2,8 +2,8 @@
  * signing_key: the ES256 keys access tokens are signed with. Postgres holds
  * them (table signing_key); every process keeps an in-process copy, loaded
  * on first use and refreshed every signing_keys_refresh_s seconds, or sooner
- * when a token names a kid the copy lacks (at most once every
- * SIGNING_KEY_MISS_MS, so forged kids cannot hammer the database). When
+ * when a token names a kid the copy lacks (at most SIGNING_KEY_MISSES_PER_S
+ * times a second, so forged kids cannot hammer the database). When
  * Postgres is unreachable the last copy stays in use.
  *
  * One key is active (it signs). `rotate` retires it: it stops signing but
@@ -26,8 +26,8 @@ struct jwt_keyset;
 struct worker;
 struct signing_keys; /* a process's copy */
 
-#define SIGNING_KEY_MISS_MS 200   /* earliest refresh after the last one when a kid is unknown */
-#define SIGNING_KEY_RETRY_MS 2000 /* earliest retry after a failed load */
+#define SIGNING_KEY_MISSES_PER_S 10   /* early refreshes for unknown kids, per process */
+#define SIGNING_KEY_RETRY_MS	 2000 /* earliest retry after a failed load */
 
 /* The JWKS is public and the same for everyone; a rotation reaches caches within this. */
 #define SIGNING_KEY_JWKS_CACHE_CONTROL "public, max-age=300"

@@ -23,6 +23,8 @@ struct signing_keys {
 	char *jwks, *etag;
 	size_t jwks_len;
 	uint64_t loaded_us, tried_us; /* monotonic; 0: never */
+	uint64_t miss_window_us;      /* the current second of the unknown-kid budget */
+	int misses;		      /* refreshes spent from it */
 };
 
 /* Serialises key changes between hosts. Any constant nothing else uses. */
@@ -35,8 +37,9 @@ static const char load_sql[] = "SELECT kid, public_pem, CASE WHEN retired_at IS 
 			       " FROM signing_key WHERE " PUBLISHED " ORDER BY activated_at DESC, kid";
 
 /* Concatenated, not re-serialised: the JWKs are stored compact (json, not jsonb). */
-static const char jwks_sql[] = "SELECT '{\"keys\":[' || COALESCE(string_agg(public_jwk::text, ',' ORDER BY activated_at DESC, kid), '')"
-			       " || ']}' FROM signing_key WHERE " PUBLISHED;
+static const char jwks_sql[] =
+    "SELECT '{\"keys\":[' || COALESCE(string_agg(public_jwk::text, ',' ORDER BY activated_at DESC, kid), '')"
+    " || ']}' FROM signing_key WHERE " PUBLISHED;
 
 static void release_keys(struct signing_keys *k)
 {
@@ -88,6 +91,8 @@ static int load(struct worker *w, struct signing_keys *k, struct err *e)
 	fresh.jwks_len = strlen(fresh.jwks);
 	fresh.etag = xstrdup(http_etag(w->arena, fresh.jwks, fresh.jwks_len));
 	fresh.loaded_us = fresh.tried_us = clock_now_us();
+	fresh.miss_window_us = k->miss_window_us;
+	fresh.misses = k->misses;
 	release_keys(k);
 	*k = fresh;
 	return 0;
@@ -97,17 +102,28 @@ static int load(struct worker *w, struct signing_keys *k, struct err *e)
 static struct signing_keys *copy(struct worker *w, bool missed, struct err *e)
 {
 	struct signing_keys *k = w->keys;
-	uint64_t now = clock_now_us(), since_try;
+	uint64_t now = clock_now_us();
 	bool stale;
 
 	if (!k)
 		k = w->keys = xcalloc(1, sizeof(*k));
-	stale = !k->loaded_us || now - k->loaded_us >= (uint64_t)conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) * 1000000u;
+	stale =
+	    !k->loaded_us || now - k->loaded_us >= (uint64_t)conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) * 1000000u;
 	if (!stale && !missed)
 		return k;
-	since_try = now - k->tried_us;
-	if (k->tried_us && since_try < (stale ? SIGNING_KEY_RETRY_MS : SIGNING_KEY_MISS_MS) * 1000u)
-		goto out_current;
+	if (stale) {
+		if (k->tried_us && now - k->tried_us < SIGNING_KEY_RETRY_MS * 1000u)
+			goto out_current; /* the last attempt failed moments ago */
+	} else {
+		/* An unknown kid: a key rotated in since our last read, or a forgery. Look, within a budget. */
+		if (now - k->miss_window_us >= 1000000u) {
+			k->miss_window_us = now;
+			k->misses = 0;
+		}
+		if (k->misses >= SIGNING_KEY_MISSES_PER_S)
+			goto out_current;
+		k->misses++;
+	}
 	k->tried_us = now;
 	if (load(w, k, e) < 0)
 		log_warn("signing keys not refreshed: %s", e->msg);
@@ -174,8 +190,7 @@ static int make_key(struct arena *a, struct new_key *nk, struct err *e)
 	return 0;
 }
 
-static const char active_sql[] =
-	"SELECT kid FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
+static const char active_sql[] = "SELECT kid FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
 
 static const char insert_sql[] = "INSERT INTO signing_key (kid, private_pem, public_pem, public_jwk, activated_at)"
 				 " VALUES ($1, $2, $3, $4::json, now())";
@@ -213,15 +228,17 @@ out_rollback:
 }
 
 static const char retire_sql[] =
-	"UPDATE signing_key SET retired_at = now(), expires_at = now() + make_interval(secs => $1::int)"
-	" WHERE activated_at IS NOT NULL AND retired_at IS NULL RETURNING kid";
+    "UPDATE signing_key SET retired_at = now(), expires_at = now() + make_interval(secs => $1::int)"
+    " WHERE activated_at IS NOT NULL AND retired_at IS NULL RETURNING kid";
 
 int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, const char **old_kid, struct err *e)
 {
 	struct new_key nk;
 	struct db_result *r;
-	const char *params[] = {arena_printf(a, "%ld", conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) + conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
-							     conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
+	const char *params[] = {arena_printf(a, "%ld",
+					     conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) +
+						 conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
+						 conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
 
 	if (make_key(a, &nk, e) < 0)
 		return -1;
@@ -238,13 +255,13 @@ int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, 
 }
 
 static const char list_sql[] =
-	"SELECT kid, CASE WHEN activated_at IS NULL OR activated_at > now() THEN 'pending'"
-	"  WHEN retired_at IS NULL THEN 'active' WHEN expires_at > now() THEN 'retired' ELSE 'expired' END,"
-	" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	" COALESCE(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-	" COALESCE(to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-	" COALESCE(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-	" FROM signing_key ORDER BY created_at, kid";
+    "SELECT kid, CASE WHEN activated_at IS NULL OR activated_at > now() THEN 'pending'"
+    "  WHEN retired_at IS NULL THEN 'active' WHEN expires_at > now() THEN 'retired' ELSE 'expired' END,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    " COALESCE(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+    " COALESCE(to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+    " COALESCE(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+    " FROM signing_key ORDER BY created_at, kid";
 
 long signing_key_list(struct worker *w, struct arena *a, struct signing_key_info **out, struct err *e)
 {
@@ -272,7 +289,7 @@ const char *signing_key_public_pem(struct worker *w, struct arena *a, const char
 {
 	static const char by_kid[] = "SELECT public_pem FROM signing_key WHERE kid = $1";
 	static const char active[] =
-		"SELECT public_pem FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
+	    "SELECT public_pem FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
 	const char *params[] = {kid};
 	struct db_result *r = db_query(w->db, a, kid ? by_kid : active, kid ? 1 : 0, params, e);
 

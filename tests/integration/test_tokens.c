@@ -58,8 +58,8 @@ static char *run(const char *cmd)
 /* motusctl with the stack's settings, its output. */
 static char *ctl(const char *args)
 {
-	return run(arena_printf(mem, "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s 2>&1", harness_var(), harness_var(),
-				args));
+	return run(arena_printf(mem, "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s 2>&1", harness_var(),
+				harness_var(), args));
 }
 
 static char *issue(const char *args)
@@ -167,7 +167,8 @@ START_TEST(oauth_metadata_describes_the_server)
 	ck_assert_uint_eq(json_array_len(json_get(r->json, "grant_types_supported")), 2);
 	ck_assert_str_eq(json_string(json_array_at(json_get(r->json, "code_challenge_methods_supported"), 0)), "S256");
 	ck_assert_uint_eq(json_array_len(json_get(r->json, "code_challenge_methods_supported")), 1);
-	ck_assert_str_eq(json_string(json_array_at(json_get(r->json, "token_endpoint_auth_methods_supported"), 0)), "none");
+	ck_assert_str_eq(json_string(json_array_at(json_get(r->json, "token_endpoint_auth_methods_supported"), 0)),
+			 "none");
 	ck_assert_uint_ge(json_array_len(json_get(r->json, "scopes_supported")), 1);
 }
 END_TEST
@@ -222,20 +223,30 @@ START_TEST(bad_tokens_are_refused_with_the_right_code_and_challenge)
 	const struct {
 		const char *name, *authorization, *code, *challenge;
 	} cases[] = {
-		{"no Authorization", NULL, "invalid_token", "Bearer realm=\"motus\""},
-		{"Basic credentials", "Basic dXNlcjpwYXNz", "invalid_token", "Bearer realm=\"motus\""},
-		{"garbage", "Bearer garbage", "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-		{"expired", arena_printf(mem, "Bearer %s", expired), "access_token_expired",
-		 "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\""},
-		{"HS256 keyed with the public key",
-		 arena_printf(mem, "Bearer %s", with_header_signed_by_hmac(good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), arena_printf(mem, "%s\n", pem))),
-		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-		{"HS256 keyed with the public key, no final newline",
-		 arena_printf(mem, "Bearer %s", with_header_signed_by_hmac(good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), pem)),
-		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-		{"alg none", arena_printf(mem, "Bearer %s", with_header_signed_by_hmac(good, arena_printf(mem, "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), NULL)),
-		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-		{"tampered claims", NULL, "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+	    {"no Authorization", NULL, "invalid_token", "Bearer realm=\"motus\""},
+	    {"Basic credentials", "Basic dXNlcjpwYXNz", "invalid_token", "Bearer realm=\"motus\""},
+	    {"garbage", "Bearer garbage", "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+	    {"expired", arena_printf(mem, "Bearer %s", expired), "access_token_expired",
+	     "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\""},
+	    {"HS256 keyed with the public key",
+	     arena_printf(mem, "Bearer %s",
+			  with_header_signed_by_hmac(
+			      good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid),
+			      arena_printf(mem, "%s\n", pem))),
+	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+	    {"HS256 keyed with the public key, no final newline",
+	     arena_printf(
+		 mem, "Bearer %s",
+		 with_header_signed_by_hmac(
+		     good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), pem)),
+	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+	    {"alg none",
+	     arena_printf(
+		 mem, "Bearer %s",
+		 with_header_signed_by_hmac(
+		     good, arena_printf(mem, "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), NULL)),
+	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+	    {"tampered claims", NULL, "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
 	};
 
 	/* flip one character of the claims segment */
@@ -247,7 +258,8 @@ START_TEST(bad_tokens_are_refused_with_the_right_code_and_challenge)
 
 		ck_assert_msg(r->status == 401, "%s: %ld %s", cases[i].name, r->status, r->body);
 		ck_assert_str_eq(reply_header(r, "Content-Type"), "application/problem+json");
-		ck_assert_msg(str_eq(reply_str(r, "code"), cases[i].code), "%s: code %s", cases[i].name, reply_str(r, "code"));
+		ck_assert_msg(str_eq(reply_str(r, "code"), cases[i].code), "%s: code %s", cases[i].name,
+			      reply_str(r, "code"));
 		ck_assert_msg(str_eq(reply_header(r, "WWW-Authenticate"), cases[i].challenge), "%s: challenge %s",
 			      cases[i].name, reply_header(r, "WWW-Authenticate"));
 		ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
@@ -300,9 +312,9 @@ START_TEST(rotation_keeps_old_and_new_tokens_valid)
 END_TEST
 
 /* DER of a P-256 SubjectPublicKeyInfo: this fixed prefix, then 04 || x || y. */
-static const unsigned char spki_prefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-					    0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01,
-					    0x07, 0x03, 0x42, 0x00, 0x04};
+static const unsigned char spki_prefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+					    0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+					    0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04};
 
 /* A DER INTEGER of a 32-byte big-endian unsigned value. */
 static size_t der_int(unsigned char *out, const unsigned char *v)
@@ -334,7 +346,8 @@ static int openssl_verify(const char *dir, const struct json *k, const char *inp
 	unsigned char spki[sizeof(spki_prefix) + 64], sig[80], ints[76];
 	size_t nx, ny, n;
 	const char *x = json_string(json_get(k, "x")), *y = json_string(json_get(k, "y"));
-	unsigned char *xb = str_base64url_decode(mem, x, strlen(x), &nx), *yb = str_base64url_decode(mem, y, strlen(y), &ny);
+	unsigned char *xb = str_base64url_decode(mem, x, strlen(x), &nx),
+		      *yb = str_base64url_decode(mem, y, strlen(y), &ny);
 	char *cmd;
 	int rc;
 
@@ -351,8 +364,8 @@ static int openssl_verify(const char *dir, const struct json *k, const char *inp
 	write_file(arena_printf(mem, "%s/key.der", dir), spki, sizeof(spki));
 	write_file(arena_printf(mem, "%s/sig.der", dir), sig, n + 2);
 	write_file(arena_printf(mem, "%s/input", dir), input, strlen(input));
-	cmd = arena_printf(mem, "cd %s && openssl dgst -sha256 -keyform DER -verify key.der -signature sig.der input >out 2>&1",
-			   dir);
+	cmd = arena_printf(
+	    mem, "cd %s && openssl dgst -sha256 -keyform DER -verify key.der -signature sig.der input >out 2>&1", dir);
 	rc = system(cmd);
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
