@@ -1,8 +1,9 @@
 /*
  * worker: the process-lifetime state of a Motus program, built once at
  * start-up and read-only afterwards: settings, the request arena, the
- * database connection, the cache client, the shared metrics slot and the
- * copy of the token signing keys.
+ * database connection, the cache client and the shared metrics slot. The
+ * one exception is the copy of the token signing keys, which signing_key.c
+ * loads on first use and refreshes in place.
  */
 #ifndef MOTUS_WORKER_H
 #define MOTUS_WORKER_H
