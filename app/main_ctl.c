@@ -1,10 +1,13 @@
-/* motusctl: operations from the command line (migrations, demo data, settings, cache). */
+/* motusctl: operations from the command line (migrations, demo data, settings, cache, signing keys, tokens). */
+#include "access_token.h"
 #include "arena.h"
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
+#include "jwt.h"
 #include "migrate.h"
 #include "oauth_client.h"
+#include "signing_key.h"
 #include "str.h"
 #include "worker.h"
 
@@ -148,6 +151,106 @@ static int cmd_client(struct worker *w, int argc, char **argv)
 	return 2;
 }
 
+static int keys_usage(void)
+{
+	fprintf(stderr, "usage: motusctl keys generate | rotate | list | pem [KID]\n");
+	return 2;
+}
+
+static int cmd_keys(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	const char *kid, *old;
+
+	if (argc == 1 && str_eq(argv[0], "generate")) {
+		int made = signing_key_generate(w, w->arena, &kid, &e);
+
+		if (made < 0) {
+			fprintf(stderr, "motusctl keys generate: %s\n", e.msg);
+			return 1;
+		}
+		printf(made ? "signing key %s generated and active\n" : "a signing key is already active (%s): nothing to do\n",
+		       kid);
+		return 0;
+	}
+	if (argc == 1 && str_eq(argv[0], "rotate")) {
+		if (signing_key_rotate(w, w->arena, &kid, &old, &e) < 0) {
+			fprintf(stderr, "motusctl keys rotate: %s\n", e.msg);
+			return 1;
+		}
+		printf("signing key %s active\n", kid);
+		if (old)
+			printf("signing key %s retired: it signs no more and stays published until its tokens have expired\n",
+			       old);
+		return 0;
+	}
+	if (argc == 1 && str_eq(argv[0], "list")) {
+		struct signing_key_info *k;
+		long n = signing_key_list(w, w->arena, &k, &e);
+
+		if (n < 0) {
+			fprintf(stderr, "motusctl keys list: %s\n", e.msg);
+			return 1;
+		}
+		printf("%-43s  %-7s  %-20s  %-20s  %-20s  %s\n", "kid", "state", "created", "activated", "retired",
+		       "expires");
+		for (long i = 0; i < n; i++)
+			printf("%-43s  %-7s  %-20s  %-20s  %-20s  %s\n", k[i].kid, k[i].state, k[i].created_at,
+			       k[i].activated_at, k[i].retired_at, k[i].expires_at);
+		return 0;
+	}
+	if ((argc == 1 || argc == 2) && str_eq(argv[0], "pem")) {
+		const char *pem = signing_key_public_pem(w, w->arena, argc == 2 ? argv[1] : NULL, &e);
+
+		if (!pem) {
+			fprintf(stderr, "motusctl keys pem: %s\n", e.msg);
+			return 1;
+		}
+		fputs(pem, stdout);
+		return 0;
+	}
+	return keys_usage();
+}
+
+static int token_usage(void)
+{
+	fprintf(stderr, "usage: motusctl token issue [--at UNIX_TIME] SUBJECT [SCOPE...]\n");
+	return 2;
+}
+
+static int cmd_token(struct worker *w, int argc, char **argv)
+{
+	struct jwt_claims c;
+	struct err e = {0};
+	long at = 0;
+	int i = 1;
+	char *scope, *token;
+	size_t len = 1;
+
+	if (argc < 2 || !str_eq(argv[0], "issue"))
+		return token_usage();
+	if (str_eq(argv[1], "--at")) {
+		if (argc < 4 || str_to_long(argv[2], 1, 100000000000L, &at) < 0)
+			return token_usage();
+		i = 3;
+	}
+	for (int j = i + 1; j < argc; j++)
+		len += strlen(argv[j]) + 1;
+	scope = arena_zalloc(w->arena, len);
+	for (int j = i + 1; j < argc; j++) {
+		if (*scope)
+			strcat(scope, " ");
+		strcat(scope, argv[j]);
+	}
+	token = access_token_issue(w, w->arena, argv[i], scope, at, &c, &e);
+	if (!token) {
+		fprintf(stderr, "motusctl token issue: %s\n", e.msg);
+		return 1;
+	}
+	puts(token);
+	return 0;
+}
+
 static const struct command commands[] = {
 	{"migrate", "", "apply pending database migrations (safe to run on several hosts at once)", cmd_migrate},
 	{"seed", "", "load the demo data (idempotent)", cmd_seed},
@@ -157,6 +260,13 @@ static const struct command commands[] = {
 	{"client", "add ID NAME URI... | list", "register an OAuth client (public, PKCE) with its redirect URIs; list them",
 	 cmd_client},
 	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)", cmd_cache},
+	{"keys", "generate|rotate|list|pem [KID]",
+	 "token signing keys: create the first (no-op when one is active), rotate (the old one stays published until its "
+	 "tokens expire), list them, print a public key as PEM",
+	 cmd_keys},
+	{"token", "issue [--at T] SUBJECT [SCOPE...]",
+	 "print an access token for SUBJECT with the scopes (for operations and tests; --at: issued at UNIX time T)",
+	 cmd_token},
 };
 
 static void usage(FILE *out)

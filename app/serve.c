@@ -1,5 +1,6 @@
 /* serve: one request from accept to access log. */
 #include "serve.h"
+#include "access_token.h"
 #include "arena.h"
 #include "clock.h"
 #include "fcgi.h"
@@ -7,6 +8,7 @@
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
+#include "jwt.h"
 #include "log.h"
 #include "metrics.h"
 #include "netaddr.h"
@@ -49,6 +51,53 @@ static bool service_token_ok(struct worker *w, struct http_request *req, struct 
 	return true;
 }
 
+static void challenge(struct http_response *resp, const char *value)
+{
+	if (http_response_header(resp, "WWW-Authenticate", value) < 0)
+		log_error("WWW-Authenticate refused");
+}
+
+/* RFC 6750: verifies the bearer access token and fills req->principal; false when resp holds the refusal. */
+static bool bearer_ok(struct worker *w, const struct route *rt, struct http_request *req, struct http_response *resp)
+{
+	const char *auth = http_request_header(req, "Authorization");
+	struct jwt_claims c;
+	struct err e = {0};
+
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+		http_problem(resp, 401, "invalid_token", "a bearer access token is required");
+		challenge(resp, "Bearer realm=\"motus\"");
+		return false;
+	}
+	if (access_token_verify(w, req->arena, auth + 7, &c, &e) < 0) {
+		if (e.code == ACCESS_TOKEN_UNAVAILABLE) {
+			http_problem(resp, 503, "database_unavailable", "access tokens cannot be checked right now; try again shortly");
+			return false;
+		}
+		log_info("bearer token refused: %s", e.msg);
+		if (e.code == JWT_ERR_EXPIRED) {
+			http_problem(resp, 401, "access_token_expired", "the access token has expired; refresh it");
+			challenge(resp, "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\"");
+		} else {
+			http_problem(resp, 401, "invalid_token", "the access token is not valid here");
+			challenge(resp, "Bearer realm=\"motus\", error=\"invalid_token\"");
+		}
+		return false;
+	}
+	req->principal.subject = c.sub;
+	req->principal.scope = c.scope;
+	req->principal.token_id = c.jti;
+	req->principal.issued_at = c.iat;
+	req->principal.expires_at = c.exp;
+	if (rt->scope && !access_token_has_scope(c.scope, rt->scope)) {
+		http_problem(resp, 403, "insufficient_scope", arena_printf(req->arena, "this needs the %s scope", rt->scope));
+		challenge(resp, arena_printf(req->arena, "Bearer realm=\"motus\", error=\"insufficient_scope\", scope=\"%s\"",
+					     rt->scope));
+		return false;
+	}
+	return true;
+}
+
 /* Checks what the route's row demands; false when resp already holds the refusal. */
 static bool enforce(struct worker *w, const struct route *rt, struct http_request *req, struct http_response *resp)
 {
@@ -64,6 +113,8 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 		return false;
 	}
 	if ((rt->flags & ROUTE_SERVICE_TOKEN) && !service_token_ok(w, req, resp))
+		return false;
+	if ((rt->flags & ROUTE_BEARER) && !bearer_ok(w, rt, req, resp))
 		return false;
 	if (rt->flags & ROUTE_JSON_BODY) {
 		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/json")) {
@@ -144,7 +195,7 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	bytes = http_response_send(&resp, &req, fcgi_write, x);
 
 	struct log_request line = {
-		.id = req.id, .method = req.method, .route = req.route, .path = req.path,
+		.id = req.id, .method = req.method, .route = req.route, .path = req.path, .user = req.principal.subject,
 		.status = resp.status, .bytes = bytes, .micros = clock_now_us() - started,
 	};
 	log_request(&line);

@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "routes.h"
 #include "tmpl_set.h"
+#include "signing_key.h"
 
 #include <string.h>
 
@@ -38,6 +39,7 @@ int worker_init(struct worker *w, const char *config_path, unsigned parts, struc
 void worker_release(struct worker *w)
 {
 	tmpl_set_free(w->templates);
+	signing_keys_free(w->keys);
 	cache_free(w->cache);
 	db_free(w->db);
 	metrics_detach(w->metrics);

@@ -13,5 +13,8 @@ API_HANDLER(api_health_ready);
 API_HANDLER(api_health_metrics);
 API_HANDLER(api_config_get);
 API_HANDLER(api_config_put);
+API_HANDLER(api_wellknown_jwks);
+API_HANDLER(api_wellknown_oauth_metadata);
+API_HANDLER(api_token_info);
 
 #endif

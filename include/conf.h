@@ -56,6 +56,16 @@
 	X(RESET_LIMIT_ACCOUNT, "reset_limit_account", CONF_INT, "5", 1, 100000, false, "password reset requests per account per window") \
 	X(RESET_LIMIT_IP, "reset_limit_ip", CONF_INT, "20", 1, 100000, false, "password reset requests per client address per window") \
 	X(APP_LINK_BASE, "app_link_base", CONF_STR, "http://127.0.0.1:8080", 0, 0, false, "base URL of the links in emails (the web app or universal links)") \
+	X(JWT_ISSUER, "jwt_issuer", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                     \
+	  "iss of every access token and the OAuth issuer identifier: the API's public base URL")       \
+	X(JWT_AUDIENCE, "jwt_audience", CONF_STR, "motus-api", 0, 0, false,                             \
+	  "aud of every access token; tokens for another audience are refused")                         \
+	X(ACCESS_TOKEN_TTL_S, "access_token_ttl_s", CONF_INT, "600", 30, 86400, false,                  \
+	  "lifetime of an access token")                                                                \
+	X(JWT_LEEWAY_S, "jwt_leeway_s", CONF_INT, "30", 0, 300, false,                                  \
+	  "clock skew tolerated when checking exp, nbf and iat")                                        \
+	X(SIGNING_KEYS_REFRESH_S, "signing_keys_refresh_s", CONF_INT, "60", 1, 3600, false,            \
+	  "how often a worker re-reads the token signing keys (a rotation is picked up within this)")   \
 	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                    \
 	  "directory of NNNN_name.sql files applied by motusctl migrate")                               \
 	X(SEED_DIR, "seed_dir", CONF_STR, "/usr/share/motus/sql/seed", 0, 0, false,                        \

@@ -51,6 +51,8 @@ const char *json_string(const struct json *j); /* NULL unless a string */
 bool json_boolean(const struct json *j);
 int64_t json_int(const struct json *j);	  /* 0 unless an integer */
 double json_double(const struct json *j); /* any number as a double; 0 otherwise */
+/* True and *out set when j is a JSON integer (not a double, not a string) that fits in int64. */
+bool json_int64(const struct json *j, int64_t *out);
 size_t json_array_len(const struct json *arr);
 struct json *json_array_at(const struct json *arr, size_t i);
 

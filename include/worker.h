@@ -1,7 +1,9 @@
 /*
  * worker: the process-lifetime state of a Motus program, built once at
  * start-up and read-only afterwards: settings, the request arena, the
- * database connection, the cache client and the shared metrics slot.
+ * database connection, the cache client and the shared metrics slot. The
+ * one exception is the copy of the token signing keys, which signing_key.c
+ * loads on first use and refreshes in place.
  */
 #ifndef MOTUS_WORKER_H
 #define MOTUS_WORKER_H
@@ -16,6 +18,7 @@ struct cache;
 struct db;
 struct metrics;
 struct tmpl_set;
+struct signing_keys;
 
 struct worker {
 	struct conf conf;
@@ -24,6 +27,7 @@ struct worker {
 	struct cache *cache;
 	struct metrics *metrics; /* NULL outside the FastCGI pool */
 	struct tmpl_set *templates;
+	struct signing_keys *keys; /* the token signing keys, loaded on first use (signing_key.h) */
 };
 
 /* What a program needs beyond settings, database and cache. */

@@ -203,6 +203,20 @@ double json_double(const struct json *j)
 	return 0;
 }
 
+bool json_int64(const struct json *j, int64_t *out)
+{
+	int64_t v;
+
+	if (!j || !json_object_is_type(J(j), json_type_int))
+		return false;
+	v = json_object_get_int64(J(j));
+	/* json-c saturates out-of-range literals at INT64_MIN/MAX; refuse those. */
+	if (v == INT64_MAX || v == INT64_MIN)
+		return false;
+	*out = v;
+	return true;
+}
+
 size_t json_array_len(const struct json *arr)
 {
 	return arr && json_object_is_type(J(arr), json_type_array) ? json_object_array_length(J(arr)) : 0;

@@ -172,6 +172,79 @@ uint64_t str_hash64(const void *p, size_t n)
 	return h;
 }
 
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+char *str_base64url_encode(struct arena *a, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1), *o = out;
+	size_t i = 0;
+
+	for (; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)b[i] << 16 | (uint32_t)b[i + 1] << 8 | b[i + 2];
+
+		*o++ = b64url[v >> 18 & 63];
+		*o++ = b64url[v >> 12 & 63];
+		*o++ = b64url[v >> 6 & 63];
+		*o++ = b64url[v & 63];
+	}
+	if (n - i == 1) {
+		*o++ = b64url[b[i] >> 2];
+		*o++ = b64url[(b[i] & 3) << 4];
+	} else if (n - i == 2) {
+		*o++ = b64url[b[i] >> 2];
+		*o++ = b64url[(b[i] & 3) << 4 | b[i + 1] >> 4];
+		*o++ = b64url[(b[i + 1] & 15) << 2];
+	}
+	*o = '\0';
+	return out;
+}
+
+static int b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+unsigned char *str_base64url_decode(struct arena *a, const char *s, size_t len, size_t *n)
+{
+	unsigned char *out;
+	size_t j = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	if (len % 4 == 1)
+		return NULL;
+	out = arena_alloc(a, len / 4 * 3 + 3);
+	for (size_t i = 0; i < len; i++) {
+		int v = b64url_value((unsigned char)s[i]);
+
+		if (v < 0)
+			return NULL;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[j++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0) /* leftover bits must be zero: one encoding per byte string */
+		return NULL;
+	out[j] = '\0';
+	*n = j;
+	return out;
+}
+
 bool str_equal_ct(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);

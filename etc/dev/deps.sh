@@ -8,7 +8,7 @@ packages=(
     libfcgi-dev libfcgi-bin spawn-fcgi multiwatch
     libpq-dev postgresql postgresql-client libargon2-dev
     memcached libmemcached-dev
-    libjson-c-dev libssl-dev libcurl4-openssl-dev curl
+    libjson-c-dev libssl-dev openssl libcurl4-openssl-dev curl
     check libsubunit-dev
     nginx-light apache2
     wrk prometheus

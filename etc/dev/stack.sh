@@ -80,6 +80,7 @@ MOTUS_CONFIG=$var/etc/motus.conf
 MOTUS_NGINX_URL=http://127.0.0.1:$http_port
 MOTUS_APACHE_URL=http://127.0.0.1:$apache_port
 MOTUS_ADMIN_TOKEN=$admin_token
+MOTUS_JWT_ISSUER=$issuer
 EOF
 }
 
@@ -108,6 +109,9 @@ prepare() {
 
     [ -f "$var/etc/admin_token" ] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$var/etc/admin_token")
     admin_token=$(cat "$var/etc/admin_token")
+    # Tokens name the stack's own public URL as their issuer.
+    issuer=http://127.0.0.1:$http_port
+    wants nginx || issuer=http://127.0.0.1:$apache_port
     {
         cat "$repo/etc/motus.conf"
         cat <<EOF
@@ -121,6 +125,7 @@ migrations_dir = $repo/sql/migrations
 seed_dir = $repo/sql/seed
 templates_dir = $var/www/templates
 admin_token = $admin_token
+jwt_issuer = $issuer
 workers = $workers
 http_port = $http_port
 apache_port = $apache_port
@@ -370,6 +375,8 @@ start() {
     memcached_start
     ctl migrate >"$var/log/migrate.log" 2>&1 || die "migrations failed: $(cat "$var/log/migrate.log")"
     ctl seed >>"$var/log/migrate.log" 2>&1 || die "seeding failed: $(cat "$var/log/migrate.log")"
+    # A fresh stack gets its first token signing key; later starts keep the active one.
+    ctl keys generate >>"$var/log/migrate.log" 2>&1 || die "signing key generation failed: $(cat "$var/log/migrate.log")"
     pool_start
     wants nginx && nginx_start
     wants apache && apache_start
@@ -384,6 +391,8 @@ report() {
     wants nginx || base="http://127.0.0.1:$apache_port"
     say "  health:          $base/healthz  $base/readyz  $base/metrics"
     say "  API contract:    $base/openapi.json"
+    say "  token keys:      $base/.well-known/jwks.json  $base/.well-known/oauth-authorization-server"
+    say "  a test token:    MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl token issue SUBJECT [SCOPE...]"
     say "  workers:         $workers FastCGI workers on $var/run/motus.sock"
     say "  Postgres:        psql -h $var/pgrun -U motus motus"
     say "  memcached:       127.0.0.1:$memcached_port"

@@ -10,6 +10,8 @@ cd "$repo"
 var=$(mktemp -d /tmp/motus-it.XXXXXX)
 chmod 0755 "$var"
 export MOTUS_VAR_DIR=$var MOTUS_BUILD=$build MOTUS_WEB=both MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_SRC_DIR=$repo
+# Workers re-read the signing keys every 2 s, so a rotation shows in every JWKS without a minute's wait.
+export MOTUS_SIGNING_KEYS_REFRESH_S=2
 
 cleanup() {
     etc/dev/stack.sh stop >/dev/null 2>&1 || true

@@ -277,6 +277,38 @@ START_TEST(json_trees_are_released_with_the_arena)
 }
 END_TEST
 
+static const struct {
+	const char *doc;
+	bool ok;
+	int64_t want;
+} int_cases[] = {
+	{"{\"v\":1700000000}", true, 1700000000},
+	{"{\"v\":-5}", true, -5},
+	{"{\"v\":0}", true, 0},
+	{"{\"v\":1.5}", false, 0},
+	{"{\"v\":1700000000.0}", false, 0},
+	{"{\"v\":1e9}", false, 0},
+	{"{\"v\":\"123\"}", false, 0},
+	{"{\"v\":true}", false, 0},
+	{"{\"v\":null}", false, 0},
+	{"{\"v\":[1]}", false, 0},
+	{"{\"v\":99999999999999999999}", false, 0}, /* saturated by json-c: refused */
+	{"{\"w\":1}", false, 0},			/* absent */
+};
+
+START_TEST(json_int64_accepts_only_integers)
+{
+	struct err e = {0};
+	struct json *doc = json_parse(arena, int_cases[_i].doc, strlen(int_cases[_i].doc), 4, &e);
+	int64_t v = 42;
+
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_int64(json_get(doc, "v"), &v), int_cases[_i].ok);
+	if (int_cases[_i].ok)
+		ck_assert_int_eq(v, int_cases[_i].want);
+}
+END_TEST
+
 static Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
@@ -296,6 +328,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, json_iter_of_built_object_follows_insertion_order);
 	tcase_add_test(tc, json_iter_of_empty_or_non_object_yields_nothing);
 	tcase_add_test(tc, json_trees_are_released_with_the_arena);
+	tcase_add_loop_test(tc, json_int64_accepts_only_integers, 0, N(int_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
