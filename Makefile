@@ -4,7 +4,7 @@
 BUILD   ?= build
 SAN     ?=
 CC      ?= cc
-PKGS    := libpq libmemcached json-c libcrypto
+PKGS    := libpq libmemcached json-c libcrypto libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
