@@ -9,7 +9,8 @@
 #   stack.sh start | stop | status | env
 #   stack.sh memcached-stop | memcached-start | pg-restart | pool-pids | pool-reload
 #   stack.sh worker-kill [GROUP] | worker-start | worker-pids [GROUP]   (SIGKILL / start motus-worker)
-#   stack.sh smtp-refuse on|off | smtp-hold on|off   (the sink answers 451 / stalls at MAIL FROM)
+#   stack.sh smtp-refuse on|off | smtp-hold on|off | smtp-slow on|off
+#            (the sink answers MAIL FROM with 451 / not until hold is off / after 100 ms)
 #
 # Environment:
 #   MOTUS_VAR_DIR    where everything lives (default: ./var of the checkout)
@@ -578,5 +579,6 @@ worker-start) load_settings; workers_start ;;
 worker-pids) load_settings; workers_pids "${2:-}" ;;
 smtp-refuse) sink_control refuse "${2:-}" ;;
 smtp-hold) sink_control hold "${2:-}" ;;
-*) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+smtp-slow) sink_control slow "${2:-}" ;;
+*) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

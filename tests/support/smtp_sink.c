@@ -5,7 +5,8 @@
  * then renamed into place, so a reader never sees half a message), with the
  * envelope as X-Sink-Mail-From / X-Sink-Rcpt-To lines on top. Fault controls
  * for the tests, by file in DIR: while `refuse` exists MAIL FROM is answered
- * 451; while `hold` exists the answer to MAIL FROM waits (up to a minute).
+ * 451; while `hold` exists the answer to MAIL FROM waits (up to a minute);
+ * while `slow` exists every answer to MAIL FROM takes 100 ms.
  * One process per connection; loopback only.
  */
 #include <errno.h>
@@ -155,6 +156,8 @@ static void receive_data(struct session *s)
 
 static void mail_from(struct session *s, const char *arg)
 {
+	if (control_file("slow"))
+		usleep(100000);
 	for (int waited = 0; control_file("hold") && waited < 60000; waited += 50) {
 		if (peer_gone(s->fd))
 			_exit(0);
