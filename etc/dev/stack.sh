@@ -580,5 +580,5 @@ worker-pids) load_settings; workers_pids "${2:-}" ;;
 smtp-refuse) sink_control refuse "${2:-}" ;;
 smtp-hold) sink_control hold "${2:-}" ;;
 smtp-slow) sink_control slow "${2:-}" ;;
-*) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
