@@ -4,7 +4,7 @@
 BUILD   ?= build
 SAN     ?=
 CC      ?= cc
-PKGS    := libpq libmemcached json-c libcrypto libargon2
+PKGS    := libpq libmemcached json-c libcrypto libargon2 libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC  := $(wildcard lib/*.c)
-APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/model/*.c))
+APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
 
@@ -35,7 +35,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
-PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl
+PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
 .PHONY: all asan deps test unit integration run stop bench format format-check clean
 .DEFAULT_GOAL := all
@@ -65,6 +65,13 @@ $(BUILD)/motus-fcgi: $(BUILD)/app/main_fcgi.o $(BUILD)/libmotusapp.a $(BUILD)/li
 $(BUILD)/motusctl: $(BUILD)/app/main_ctl.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/motus-worker: $(BUILD)/app/main_worker.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The local SMTP sink of the dev stack and the tests: no library at all.
+$(BUILD)/smtp-sink: $(BUILD)/tests/support/smtp_sink.o
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # A unit suite links its own object and takes from the archives only the modules it uses.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
@@ -106,10 +113,10 @@ bench: deps
 	tests/bench/run.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch]
+	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch]
+	clang-format --dry-run --Werror $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c
 
 clean:
 	rm -rf build build-asan

@@ -1,16 +1,20 @@
-/* motusctl: operations from the command line (migrations, demo data, settings, cache, signing keys, tokens). */
+/* motusctl: operations from the command line (migrations, demo data, settings, cache, clients, keys, tokens, jobs, mail). */
 #include "access_token.h"
 #include "arena.h"
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
+#include "job_email.h"
 #include "jwt.h"
+#include "mail.h"
 #include "migrate.h"
 #include "oauth_client.h"
+#include "queue.h"
 #include "signing_key.h"
 #include "str.h"
 #include "worker.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +255,189 @@ static int cmd_token(struct worker *w, int argc, char **argv)
 	return 0;
 }
 
+static void print_job_line(const struct queue_job *j)
+{
+	printf("%-8ld %-8s %-18s %-8s %3d/%-3d %-32.32s %s\n", j->id, j->state, j->queue, j->kind, j->attempts,
+	       j->max_attempts, *j->finished_at ? j->finished_at : j->run_at, j->last_error);
+}
+
+static int jobs_usage(void)
+{
+	fprintf(stderr, "usage: motusctl jobs list [pending|running|done|dead|all] [LIMIT] | show ID | retry ID | "
+			"purge [DAYS]\n");
+	return 2;
+}
+
+static int parse_id(const char *s, long *id)
+{
+	return str_to_long(s, 1, 9223372036854775807L, id);
+}
+
+static int cmd_jobs(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	long id, v;
+
+	if (argc >= 1 && argc <= 3 && str_eq(argv[0], "list")) {
+		const char *state = argc >= 2 ? argv[1] : "dead";
+		struct queue_job *jobs;
+		size_t n;
+
+		if (!str_eq(state, "pending") && !str_eq(state, "running") && !str_eq(state, "done") &&
+		    !str_eq(state, "dead") && !str_eq(state, "all"))
+			return jobs_usage();
+		if (argc == 3 && str_to_long(argv[2], 1, 100000, &v) < 0)
+			return jobs_usage();
+		if (queue_list(w->db, w->arena, str_eq(state, "all") ? NULL : state, argc == 3 ? (int)v : 50, &jobs, &n,
+			       &e) < 0) {
+			fprintf(stderr, "motusctl jobs list: %s\n", e.msg);
+			return 1;
+		}
+		printf("%-8s %-8s %-18s %-8s %-7s %-32s %s\n", "ID", "STATE", "QUEUE", "KIND", "TRIES", "RUN AT / FINISHED",
+		       "LAST ERROR");
+		for (size_t i = 0; i < n; i++)
+			print_job_line(&jobs[i]);
+		return 0;
+	}
+	if (argc == 2 && str_eq(argv[0], "show") && parse_id(argv[1], &id) == 0) {
+		struct queue_job j;
+
+		if (queue_show(w->db, w->arena, id, &j, &e) < 0) {
+			fprintf(stderr, "motusctl jobs show: %s\n", e.msg);
+			return 1;
+		}
+		printf("id: %ld\nqueue: %s\nkind: %s\nstate: %s\nattempts: %d of %d\nidempotency_key: %s\n"
+		       "created_at: %s\nrun_at: %s\nfinished_at: %s\nlocked_by: %s\nlast_error: %s\npayload: %s\n",
+		       j.id, j.queue, j.kind, j.state, j.attempts, j.max_attempts, j.idempotency_key, j.created_at, j.run_at,
+		       j.finished_at, j.locked_by, j.last_error, j.payload);
+		return 0;
+	}
+	if (argc == 2 && str_eq(argv[0], "retry") && parse_id(argv[1], &id) == 0) {
+		if (queue_retry(w->db, w->arena, id, &e) < 0) {
+			fprintf(stderr, "motusctl jobs retry: %s\n", e.msg);
+			return 1;
+		}
+		printf("job %ld queued again\n", id);
+		return 0;
+	}
+	if (argc <= 2 && argc >= 1 && str_eq(argv[0], "purge")) {
+		long days = conf_int(&w->conf, CONF_QUEUE_KEEP_DAYS), n;
+
+		if (argc == 2 && str_to_long(argv[1], 0, 36500, &days) < 0)
+			return jobs_usage();
+		n = queue_purge(w->db, w->arena, days * 86400, &e);
+		if (n < 0) {
+			fprintf(stderr, "motusctl jobs purge: %s\n", e.msg);
+			return 1;
+		}
+		printf("%ld finished job%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+		return 0;
+	}
+	return jobs_usage();
+}
+
+/* The whole file into the arena; NULL with errno set. */
+static char *slurp(struct arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n <= (10L << 20) && fseek(f, 0, SEEK_SET) == 0) {
+		data = arena_alloc(a, (size_t)n + 1);
+		*len = fread(data, 1, (size_t)n, f);
+		data[*len] = '\0';
+	} else {
+		errno = EFBIG;
+	}
+	fclose(f);
+	return data;
+}
+
+static const char *guess_type(const char *name)
+{
+	static const char *const types[][2] = {{".ics", "text/calendar"}, {".pdf", "application/pdf"},
+					       {".txt", "text/plain"},	  {".png", "image/png"},
+					       {".jpg", "image/jpeg"},	  {".csv", "text/csv"}};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
+		if (n > strlen(types[i][0]) && strcmp(name + n - strlen(types[i][0]), types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+static int mail_usage(void)
+{
+	fprintf(stderr, "usage: motusctl mail test [--key KEY] [--attach FILE] [--dry-run] ADDRESS\n");
+	return 2;
+}
+
+/* Enqueues a test email through the queue in a transaction, exactly as the app does. */
+static int cmd_mail(struct worker *w, int argc, char **argv)
+{
+	struct mail_attachment at = {0};
+	struct job_email m = {.subject = "Motus test email \xe2\x80\x94 it works"};
+	struct err e = {0};
+	bool dry_run = false;
+	long id;
+
+	if (argc < 2 || !str_eq(argv[0], "test"))
+		return mail_usage();
+	for (int i = 1; i < argc; i++) {
+		if (str_eq(argv[i], "--key") && i + 1 < argc) {
+			m.idempotency_key = argv[++i];
+		} else if (str_eq(argv[i], "--attach") && i + 1 < argc) {
+			const char *path = argv[++i], *slash = strrchr(path, '/');
+
+			at.data = slurp(w->arena, path, &at.len);
+			if (!at.data) {
+				fprintf(stderr, "motusctl mail test: %s: %s\n", path, strerror(errno));
+				return 1;
+			}
+			at.filename = slash ? slash + 1 : path;
+			at.content_type = guess_type(at.filename);
+			m.attachments = &at;
+			m.nattachments = 1;
+		} else if (str_eq(argv[i], "--dry-run")) {
+			dry_run = true;
+		} else if (argv[i][0] == '-' || m.to) {
+			return mail_usage();
+		} else {
+			m.to = argv[i];
+		}
+	}
+	if (!m.to)
+		return mail_usage();
+	m.text = arena_printf(w->arena, "This is a test email from motusctl.\nIt went through the %s queue.\n",
+			      m.nattachments ? JOB_EMAIL_ATTACHMENTS_QUEUE : JOB_EMAIL_QUEUE);
+	m.html = "<p>This is a test email from <b>motusctl</b>.</p>";
+	if (db_begin(w->db, &e) < 0)
+		goto out_error;
+	if (job_email_enqueue_tx(w, w->arena, &m, &id, &e) < 0) {
+		db_rollback(w->db);
+		goto out_error;
+	}
+	if (dry_run) {
+		db_rollback(w->db);
+		printf("dry run: the job was enqueued and rolled back\n");
+		return 0;
+	}
+	if (db_commit(w->db, &e) < 0)
+		goto out_error;
+	if (id)
+		printf("job %ld queued for %s\n", id, m.to);
+	else
+		printf("a job with key %s exists already: nothing queued\n", m.idempotency_key);
+	return 0;
+
+out_error:
+	fprintf(stderr, "motusctl mail test: %s%s%s\n", e.field[0] ? e.field : "", e.field[0] ? ": " : "", e.msg);
+	return 1;
+}
+
 static const struct command commands[] = {
 	{"migrate", "", "apply pending database migrations (safe to run on several hosts at once)", cmd_migrate},
 	{"seed", "", "load the demo data (idempotent)", cmd_seed},
@@ -267,13 +454,18 @@ static const struct command commands[] = {
 	{"token", "issue [--at T] SUBJECT [SCOPE...]",
 	 "print an access token for SUBJECT with the scopes (for operations and tests; --at: issued at UNIX time T)",
 	 cmd_token},
+	{"jobs", "list [STATE] [LIMIT] | show ID | retry ID | purge [DAYS]",
+	 "the job queue: list jobs (default: the dead letters), show one, queue a dead one again, delete old finished ones",
+	 cmd_jobs},
+	{"mail", "test [--key K] [--attach FILE] [--dry-run] ADDRESS",
+	 "enqueue a test email through the queue (--dry-run: in a transaction that is rolled back)", cmd_mail},
 };
 
 static void usage(FILE *out)
 {
 	fputs("usage: motusctl [-c motus.conf] COMMAND [ARGS]\n\n", out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		fprintf(out, "  %-8s %-26s %s\n", commands[i].name, commands[i].args, commands[i].help);
+		fprintf(out, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args, commands[i].help);
 	fputs("\nSettings come from -c FILE or MOTUS_CONFIG, then MOTUS_<SETTING> environment variables.\n", out);
 }
 

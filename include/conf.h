@@ -79,7 +79,29 @@
 	X(APACHE_PORT, "apache_port", CONF_INT, "8081", 1, 65535, false,                                \
 	  "dev stack: Apache port (when MOTUS_WEB is apache or both)")                                  \
 	X(MEMCACHED_PORT, "memcached_port", CONF_INT, "11311", 1, 65535, false,                         \
-	  "dev stack: port of the memcached it starts")
+	  "dev stack: port of the memcached it starts")                                                 \
+	X(SMTP_URL, "smtp_url", CONF_STR, "smtp://127.0.0.1:25", 0, 0, true,                            \
+	  "where mail is sent: smtp://host:port or smtps://user:password@host:port (secret)")          \
+	X(MAIL_FROM, "mail_from", CONF_STR, "no-reply@localhost", 0, 0, false,                          \
+	  "sender address of transactional email (envelope and From header)")                           \
+	X(SMTP_TIMEOUT_S, "smtp_timeout_s", CONF_INT, "30", 1, 600, false,                              \
+	  "longest one SMTP delivery may take, connection included")                                    \
+	X(WORKER_QUEUES, "worker_queues", CONF_STR, "email,email_attachments", 0, 0, false,             \
+	  "queues a motus-worker serves when not given --queues")                                       \
+	X(QUEUE_LEASE_S, "queue_lease_s", CONF_INT, "120", 1, 86400, false,                             \
+	  "how long a claimed job is held before another worker may take it over")                      \
+	X(QUEUE_POLL_MS, "queue_poll_ms", CONF_INT, "5000", 50, 600000, false,                          \
+	  "a worker looks for due jobs at least this often when no NOTIFY arrives")                     \
+	X(QUEUE_MAX_ATTEMPTS, "queue_max_attempts", CONF_INT, "8", 1, 1000, false,                      \
+	  "attempts before a job becomes a dead letter")                                                \
+	X(QUEUE_BACKOFF_BASE_MS, "queue_backoff_base_ms", CONF_INT, "15000", 1, 86400000, false,        \
+	  "delay before the first retry; doubles with each further attempt (+-25% jitter)")             \
+	X(QUEUE_BACKOFF_MAX_S, "queue_backoff_max_s", CONF_INT, "3600", 1, 604800, false,               \
+	  "longest delay between two attempts")                                                         \
+	X(QUEUE_KEEP_DAYS, "queue_keep_days", CONF_INT, "14", 0, 3650, false,                           \
+	  "motusctl jobs purge deletes done and dead jobs finished longer ago than this")               \
+	X(SMTP_SINK_PORT, "smtp_sink_port", CONF_INT, "2525", 1, 65535, false,                          \
+	  "dev stack: port of the local SMTP sink that stores mail in var/mail")
 
 enum conf_key {
 #define CONF_ENUM(key, ...) CONF_##key,

@@ -50,6 +50,27 @@ void db_rollback(struct db *db);
 /* SELECT 1, connecting first if needed. */
 int db_ping(struct db *db, struct err *e) MOTUS_MUSTCHECK;
 
+/* True between a successful db_begin() and the commit or rollback. */
+bool db_in_tx(const struct db *db);
+
+/*
+ * LISTEN on a channel (any name; it is quoted). The channel is remembered:
+ * every reconnect LISTENs again, so a restarted Postgres loses no listener.
+ * Connects if needed; -1 when that or the LISTEN fails (the channel is still
+ * remembered and LISTENed on the next successful connect). Not inside a
+ * transaction.
+ */
+int db_listen(struct db *db, const char *channel, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Waits up to timeout_ms for a notification on a LISTENed channel and
+ * consumes every one that has arrived. Returns 1 when notified (also right
+ * after a reconnect, since notifications may have been missed meanwhile),
+ * 0 on timeout or when a signal interrupted the wait, -1 when the
+ * connection is unusable (err set; the next call reconnects).
+ */
+int db_wait_notify(struct db *db, int timeout_ms, struct err *e) MOTUS_MUSTCHECK;
+
 size_t db_rows(const struct db_result *r);
 /* The text value; "" for NULL (check db_is_null where it matters). */
 const char *db_value(const struct db_result *r, size_t row, int col);

@@ -32,4 +32,13 @@ struct log_request {
 };
 void log_request(const struct log_request *r);
 
+/* The line motus-worker writes once per job run. error may be NULL. */
+struct log_job {
+	long id;
+	const char *queue, *kind, *outcome, *error; /* outcome: done, retry or dead */
+	int attempt;
+	uint64_t micros;
+};
+void log_job(const struct log_job *j);
+
 #endif

@@ -5,7 +5,9 @@
 #include "str.h"
 #include "xmalloc.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,9 @@ struct db {
 	char *conninfo;
 	char connect_timeout[16], options[64];
 	bool in_tx;
+	char **channels; /* LISTENed on every new connection */
+	size_t nchannels;
+	bool reconnected; /* a new connection since db_wait_notify last looked */
 };
 
 struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms)
@@ -33,6 +38,9 @@ void db_free(struct db *db)
 		return;
 	if (db->conn)
 		PQfinish(db->conn);
+	for (size_t i = 0; i < db->nchannels; i++)
+		free(db->channels[i]);
+	free(db->channels);
 	free(db->conninfo);
 	free(db);
 }
@@ -43,6 +51,29 @@ static void drop(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->in_tx = false;
+}
+
+static int send_listen(struct db *db, const char *channel, struct err *e)
+{
+	char *ident = PQescapeIdentifier(db->conn, channel, strlen(channel));
+	char sql[256];
+	PGresult *res;
+	int rc = 0;
+
+	if (!ident)
+		return err_set(e, DB_ERR_QUERY, "cannot quote channel name");
+	snprintf(sql, sizeof(sql), "LISTEN %s", ident);
+	PQfreemem(ident);
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		bool lost = PQstatus(db->conn) == CONNECTION_BAD;
+
+		rc = err_set(e, lost ? DB_ERR_UNAVAILABLE : DB_ERR_QUERY, "LISTEN %s failed: %s", channel,
+			     PQerrorMessage(db->conn));
+		e->msg[strcspn(e->msg, "\n")] = '\0';
+	}
+	PQclear(res);
+	return rc;
 }
 
 static int ensure(struct db *db, struct err *e)
@@ -64,6 +95,12 @@ static int ensure(struct db *db, struct err *e)
 		log_warn("database connection failed: %s", msg);
 		return err_set(e, DB_ERR_UNAVAILABLE, "database unavailable");
 	}
+	for (size_t i = 0; i < db->nchannels; i++)
+		if (send_listen(db, db->channels[i], e) < 0) {
+			drop(db);
+			return -1;
+		}
+	db->reconnected = db->nchannels > 0;
 	return 0;
 }
 
@@ -212,4 +249,83 @@ const char *db_value(const struct db_result *r, size_t row, int col)
 bool db_is_null(const struct db_result *r, size_t row, int col)
 {
 	return PQgetisnull((const PGresult *)r, (int)row, col);
+}
+
+bool db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}
+
+int db_listen(struct db *db, const char *channel, struct err *e)
+{
+	bool known = false;
+
+	if (strlen(channel) > 63)
+		return err_set(e, DB_ERR_QUERY, "channel name too long: %s", channel);
+	for (size_t i = 0; i < db->nchannels; i++)
+		known |= str_eq(db->channels[i], channel);
+	if (!known) {
+		db->channels = xrealloc(db->channels, (db->nchannels + 1) * sizeof(*db->channels));
+		db->channels[db->nchannels++] = xstrdup(channel);
+	}
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+		return ensure(db, e); /* a fresh connection LISTENs on every channel */
+	if (send_listen(db, channel, e) < 0) {
+		if (PQstatus(db->conn) == CONNECTION_BAD)
+			drop(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees every queued notification; true when there was one. */
+static bool drain_notifies(struct db *db)
+{
+	PGnotify *n;
+	bool any = false;
+
+	while ((n = PQnotifies(db->conn))) {
+		any = true;
+		PQfreemem(n);
+	}
+	return any;
+}
+
+int db_wait_notify(struct db *db, int timeout_ms, struct err *e)
+{
+	struct pollfd pfd;
+	int rc;
+
+	if (ensure(db, e) < 0)
+		return -1;
+	if (db->reconnected) {
+		db->reconnected = false;
+		drain_notifies(db);
+		return 1;
+	}
+	/* Notifications that arrived with an earlier query's results are queued already. */
+	if (drain_notifies(db))
+		return 1;
+	pfd.fd = PQsocket(db->conn);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0) {
+		drop(db);
+		return err_set(e, DB_ERR_UNAVAILABLE, "database connection lost");
+	}
+	rc = poll(&pfd, 1, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : err_set(e, DB_ERR_UNAVAILABLE, "poll: %s", strerror(errno));
+	if (rc == 0)
+		return 0;
+	if (!PQconsumeInput(db->conn) || PQstatus(db->conn) == CONNECTION_BAD) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(db->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		drop(db);
+		log_warn("database connection lost while waiting: %s", msg);
+		return err_set(e, DB_ERR_UNAVAILABLE, "database connection lost");
+	}
+	/* Readable without a notification (e.g. a NOTICE): report a timeout, the caller looks anyway. */
+	return drain_notifies(db) ? 1 : 0;
 }

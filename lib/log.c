@@ -118,3 +118,26 @@ void log_request(const struct log_request *r)
 	emit(b.data, b.len);
 	arena_reset(a);
 }
+
+void log_job(const struct log_job *j)
+{
+	bool failed = !str_eq(j->outcome, "done");
+
+	if ((failed ? LOG_WARN : LOG_INFO) < min_level)
+		return;
+
+	struct arena *a = line_arena();
+	struct buf b;
+	buf_init(&b, a);
+	start_line(&b, failed ? "warn" : "info");
+	buf_printf(&b, ",\"event\":\"job\",\"id\":%ld", j->id);
+	put_field(&b, "queue", j->queue);
+	put_field(&b, "kind", j->kind);
+	buf_printf(&b, ",\"attempt\":%d", j->attempt);
+	put_field(&b, "outcome", j->outcome);
+	buf_printf(&b, ",\"us\":%llu", (unsigned long long)j->micros);
+	put_field(&b, "error", j->error);
+	buf_puts(&b, "}\n");
+	emit(b.data, b.len);
+	arena_reset(a);
+}

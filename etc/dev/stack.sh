@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # stack.sh: the whole Motus stack on one machine, in one directory: its own
 # Postgres cluster (unix socket only), memcached on loopback, the FastCGI
-# pool (spawn-fcgi + multiwatch) and nginx and/or Apache in front.
+# pool (spawn-fcgi + multiwatch) and nginx and/or Apache in front, the
+# queue workers (motus-worker, one per queue group) and a local SMTP sink
+# that stores every mail as a file in $var/mail.
 # `make run` uses ./var; the tests and benchmarks use a temp dir and free ports.
 #
 #   stack.sh start | stop | status | env
 #   stack.sh memcached-stop | memcached-start | pg-restart | pool-pids | pool-reload
+#   stack.sh worker-kill [GROUP] | worker-start | worker-pids [GROUP]   (SIGKILL / start motus-worker)
+#   stack.sh smtp-refuse on|off | smtp-hold on|off | smtp-slow on|off
+#            (the sink answers MAIL FROM with 451 / not until hold is off / after 100 ms)
 #
 # Environment:
 #   MOTUS_VAR_DIR    where everything lives (default: ./var of the checkout)
@@ -13,6 +18,7 @@
 #   MOTUS_WEB        nginx (default), apache or both
 #   MOTUS_PORTS=auto pick free loopback ports (tests)
 #   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
+#   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments")
 #   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
 set -euo pipefail
 
@@ -22,6 +28,7 @@ mkdir -p "$var"
 var=$(cd "$var" && pwd)
 build=${MOTUS_BUILD:-build}
 web=${MOTUS_WEB:-nginx}
+worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 root=0
 [ "$(id -u)" = 0 ] && root=1
@@ -57,12 +64,15 @@ load_settings() {
     if [ -f "$var/stack.env" ]; then
         # shellcheck disable=SC1091
         . "$var/stack.env"
+        # A stack started by an older stack.sh has no sink port yet.
+        smtp_sink_port=${smtp_sink_port:-$(setting smtp_sink_port)}
         return
     fi
     if [ "${MOTUS_PORTS:-}" = auto ]; then
-        http_port=$(free_port); apache_port=$(free_port); memcached_port=$(free_port)
+        http_port=$(free_port); apache_port=$(free_port); memcached_port=$(free_port); smtp_sink_port=$(free_port)
     else
         http_port=$(setting http_port); apache_port=$(setting apache_port); memcached_port=$(setting memcached_port)
+        smtp_sink_port=$(setting smtp_sink_port)
     fi
     workers=$(setting workers)
 }
@@ -73,6 +83,8 @@ write_env() {
 http_port=$http_port
 apache_port=$apache_port
 memcached_port=$memcached_port
+smtp_sink_port=$smtp_sink_port
+worker_groups="$worker_groups"
 workers=$workers
 web=$web
 build=$build
@@ -81,6 +93,7 @@ MOTUS_NGINX_URL=http://127.0.0.1:$http_port
 MOTUS_APACHE_URL=http://127.0.0.1:$apache_port
 MOTUS_ADMIN_TOKEN=$admin_token
 MOTUS_JWT_ISSUER=$issuer
+MOTUS_MAIL_DIR=$var/mail
 EOF
 }
 
@@ -88,7 +101,7 @@ EOF
 
 prepare() {
     chmod 0755 "$var"
-    mkdir -p "$var"/{etc,log,bin,www,nginx,apache}
+    mkdir -p "$var"/{etc,log,bin,www,nginx,apache,mail}
     # run/: the FastCGI socket and metrics, reachable by the web server's group only.
     # pgrun/: the Postgres socket (trust auth), reachable by the stack's owner only.
     install -d -m 0750 "$var/run"
@@ -100,10 +113,16 @@ prepare() {
         chown motus:motus "$var/pgrun"
         chown www-data:www-data "$var/nginx" "$var/apache"
         touch "$var/log/motus-fcgi.log" && chown motus "$var/log/motus-fcgi.log"
+        chown motus:motus "$var/mail"
     fi
     # Copies, swapped in by rename: a running pool keeps its old binary until reloaded.
     for b in motus-fcgi motusctl; do
         cp "$repo/$build/$b" "$var/bin/.$b.new" && mv -f "$var/bin/.$b.new" "$var/bin/$b"
+    done
+    # Replaced only when changed: a running worker or sink whose binary was replaced is restarted.
+    for b in motus-worker smtp-sink; do
+        cmp -s "$repo/$build/$b" "$var/bin/$b" ||
+            { cp "$repo/$build/$b" "$var/bin/.$b.new" && mv -f "$var/bin/.$b.new" "$var/bin/$b"; }
     done
     rm -rf "$var/www.new" && cp -r "$repo/www" "$var/www.new" && rm -rf "$var/www" && mv "$var/www.new" "$var/www"
 
@@ -130,6 +149,16 @@ workers = $workers
 http_port = $http_port
 apache_port = $apache_port
 memcached_port = $memcached_port
+smtp_sink_port = $smtp_sink_port
+smtp_url = smtp://127.0.0.1:$smtp_sink_port
+mail_from = no-reply@motus.localhost
+# Queue timing as given when the stack started (the tests shorten it).
+smtp_timeout_s = $(setting smtp_timeout_s)
+queue_lease_s = $(setting queue_lease_s)
+queue_poll_ms = $(setting queue_poll_ms)
+queue_max_attempts = $(setting queue_max_attempts)
+queue_backoff_base_ms = $(setting queue_backoff_base_ms)
+queue_backoff_max_s = $(setting queue_backoff_max_s)
 EOF
     } > "$var/etc/motus.conf.new"
     chmod 0640 "$var/etc/motus.conf.new"
@@ -242,6 +271,111 @@ pool_stop() {
     done
     kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$var/run/pool.pid" "$var/run/motus.sock"
+}
+
+# --- the SMTP sink --------------------------------------------------------------------
+
+# A running process whose binary was replaced on disk since it started.
+stale() { [ -f "$1" ] && readlink "/proc/$(cat "$1")/exe" 2>/dev/null | grep -q ' (deleted)$'; }
+
+sink_start() {
+    stale "$var/run/smtp-sink.pid" && sink_stop
+    alive "$var/run/smtp-sink.pid" && return
+    local user=()
+    ((root)) && user=(-u motus)
+    rm -f "$var/run/smtp-sink.pid"
+    setsid "$var/bin/smtp-sink" -p "$smtp_sink_port" -d "$var/mail" -P "$var/run/smtp-sink.pid" "${user[@]}" \
+        </dev/null >>"$var/log/smtp-sink.log" 2>&1 &
+    for _ in $(seq 100); do
+        [ -s "$var/run/smtp-sink.pid" ] && ! port_free "$smtp_sink_port" && return 0
+        sleep 0.05
+    done
+    die "the SMTP sink did not start on port $smtp_sink_port: see $var/log/smtp-sink.log"
+}
+
+sink_stop() {
+    alive "$var/run/smtp-sink.pid" || return 0
+    kill "$(cat "$var/run/smtp-sink.pid")" 2>/dev/null || true
+    rm -f "$var/run/smtp-sink.pid"
+}
+
+# Fault controls: a file in the mail directory the sink looks at for every MAIL FROM.
+sink_control() {
+    case "${2:-}" in
+    on) touch "$var/mail/$1" ;;
+    off) rm -f "$var/mail/$1" ;;
+    *) die "usage: stack.sh smtp-$1 on|off" ;;
+    esac
+}
+
+# --- queue workers (motus-worker, one per queue group) ----------------------------------
+
+worker_pidfile() { echo "$var/run/motus-worker.${1//,/+}.pid"; }
+
+worker_start_one() {
+    local group=$1 pidfile
+    pidfile=$(worker_pidfile "$group")
+    if stale "$pidfile"; then worker_stop_one "$group"; fi
+    alive "$pidfile" && return
+    local run=()
+    ((root)) && run=(setpriv --reuid=motus --regid=motus --init-groups --)
+    MOTUS_CONFIG="$var/etc/motus.conf" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}" \
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+        setsid "${run[@]}" "$var/bin/motus-worker" --queues "$group" </dev/null >>"$var/log/motus-worker.log" 2>&1 &
+    echo $! > "$pidfile"
+}
+
+workers_start() {
+    local g
+    for g in $worker_groups; do worker_start_one "$g"; done
+    sleep 0.2
+    for g in $worker_groups; do
+        alive "$(worker_pidfile "$g")" || die "motus-worker --queues $g did not start: see $var/log/motus-worker.log"
+    done
+}
+
+# Graceful: the job in flight finishes (at most smtp_timeout_s), then the worker exits.
+worker_stop_one() {
+    local pidfile pid
+    pidfile=$(worker_pidfile "$1")
+    alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid"
+    for _ in $(seq 1200); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+workers_stop() {
+    local g
+    for g in $worker_groups; do worker_stop_one "$g"; done
+}
+
+# SIGKILL, as a crash would: jobs in flight stay leased until their lease expires.
+workers_kill() {
+    local g pidfile
+    for g in ${1:-$worker_groups}; do
+        pidfile=$(worker_pidfile "$g")
+        if alive "$pidfile"; then
+            local pid
+            pid=$(cat "$pidfile")
+            kill -KILL "$pid"
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+        fi
+        rm -f "$pidfile"
+    done
+}
+
+workers_pids() {
+    local g
+    for g in ${1:-$worker_groups}; do
+        alive "$(worker_pidfile "$g")" && cat "$(worker_pidfile "$g")"
+    done
+    return 0
 }
 
 # --- nginx --------------------------------------------------------------------------
@@ -378,6 +512,8 @@ start() {
     # A fresh stack gets its first token signing key; later starts keep the active one.
     ctl keys generate >>"$var/log/migrate.log" 2>&1 || die "signing key generation failed: $(cat "$var/log/migrate.log")"
     pool_start
+    sink_start
+    workers_start
     wants nginx && nginx_start
     wants apache && apache_start
     report
@@ -396,7 +532,10 @@ report() {
     say "  workers:         $workers FastCGI workers on $var/run/motus.sock"
     say "  Postgres:        psql -h $var/pgrun -U motus motus"
     say "  memcached:       127.0.0.1:$memcached_port"
-    say "  logs:            $var/log/ (motus-fcgi.log: one JSON line per request)"
+    say "  queue workers:   motus-worker --queues ${worker_groups// /, --queues } (log: $var/log/motus-worker.log)"
+    say "  mail:            sent to the SMTP sink on 127.0.0.1:$smtp_sink_port; every message lands as a file in $var/mail/"
+    say "                   try: MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl mail test you@example.com"
+    say "  logs:            $var/log/ (motus-fcgi.log: one JSON line per request, motus-worker.log: one per job)"
     say "  motusctl:        MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl --help"
     say "  ops token:       $var/etc/admin_token"
     say "  stop with:       make stop"
@@ -406,6 +545,8 @@ stop() {
     [ -f "$var/stack.env" ] && load_settings
     apache_stop
     nginx_stop
+    workers_stop
+    sink_stop
     pool_stop
     memcached_stop
     pg_stop
@@ -414,8 +555,17 @@ stop() {
 
 status() {
     local s
-    for s in pool memcached nginx apache; do
+    for s in pool memcached nginx apache smtp-sink; do
         if alive "$var/run/$s.pid"; then say "$s: running (pid $(cat "$var/run/$s.pid"))"; else say "$s: stopped"; fi
+    done
+    [ -f "$var/stack.env" ] && load_settings
+    local g
+    for g in $worker_groups; do
+        if alive "$(worker_pidfile "$g")"; then
+            say "motus-worker $g: running (pid $(cat "$(worker_pidfile "$g")"))"
+        else
+            say "motus-worker $g: stopped"
+        fi
     done
     if [ -f "$var/pg/PG_VERSION" ] && as_owner "$pgbin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
         say "postgres: running"
@@ -434,5 +584,11 @@ memcached-start) load_settings; memcached_start ;;
 pg-restart) pg_restart ;;
 pool-pids) pgrep -P "$(cat "$var/run/pool.pid")" ;;
 pool-reload) pool_reload ;;
-*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+worker-kill) load_settings; workers_kill "${2:-}" ;;
+worker-start) load_settings; workers_start ;;
+worker-pids) load_settings; workers_pids "${2:-}" ;;
+smtp-refuse) sink_control refuse "${2:-}" ;;
+smtp-hold) sink_control hold "${2:-}" ;;
+smtp-slow) sink_control slow "${2:-}" ;;
+*) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -65,6 +66,13 @@ static void start_own_stack(void)
 		exit(1);
 	}
 	snprintf(var_dir, sizeof(var_dir), "%s", tmpl);
+	/* The queue timing run.sh gives its stack: short leases and backoff so the queue suite is quick. */
+	setenv("MOTUS_QUEUE_LEASE_S", "4", 0);
+	setenv("MOTUS_SMTP_TIMEOUT_S", "3", 0);
+	setenv("MOTUS_QUEUE_POLL_MS", "500", 0);
+	setenv("MOTUS_QUEUE_MAX_ATTEMPTS", "3", 0);
+	setenv("MOTUS_QUEUE_BACKOFF_BASE_MS", "100", 0);
+	setenv("MOTUS_QUEUE_BACKOFF_MAX_S", "1", 0);
 	snprintf(cmd, sizeof(cmd),
 		 "chmod 755 %s && MOTUS_VAR_DIR=%s MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_WEB=both %s/etc/dev/stack.sh start "
 		 ">/dev/null",
@@ -405,6 +413,114 @@ int motusctl(const char *args)
 	int rc = system(cmd);
 
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+const char *motusctl_out(const char *args)
+{
+	return run_capture(arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s 2>&1", harness_var(),
+					harness_var(), args));
+}
+
+int queue_worker_pids(pid_t *pids, int max, const char *group)
+{
+	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh worker-pids %s", harness_var(),
+					     src_dir, group ? group : ""));
+	int n = 0;
+
+	for (char *tok = strtok(out, "\n"); tok && n < max; tok = strtok(NULL, "\n"))
+		pids[n++] = (pid_t)atoi(tok);
+	return n;
+}
+
+/* Calls fn(text) for every stored message; stops when it returns true. */
+static void each_mail(bool (*fn)(const char *text, void *ctx), void *ctx)
+{
+	char dir[1100];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(dir, sizeof(dir), "%s/mail", harness_var());
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "no mail directory %s", dir);
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char path[1400];
+		FILE *f;
+		struct buf b;
+		char chunk[8192];
+		size_t got;
+
+		if (n < 5 || strcmp(de->d_name + n - 4, ".eml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		buf_init(&b, mem());
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_append(&b, chunk, got);
+		fclose(f);
+		if (fn(buf_cstr(&b), ctx))
+			break;
+	}
+	closedir(d);
+}
+
+struct mail_search {
+	const char *needle, *found;
+	int count;
+	bool first_only;
+};
+
+static bool match(const char *text, void *ctx)
+{
+	struct mail_search *m = ctx;
+
+	if (!strstr(text, m->needle))
+		return false;
+	m->count++;
+	m->found = text;
+	return m->first_only;
+}
+
+int mail_count(const char *needle)
+{
+	struct mail_search m = {needle, NULL, 0, false};
+
+	each_mail(match, &m);
+	return m.count;
+}
+
+const char *mail_find(const char *needle)
+{
+	struct mail_search m = {needle, NULL, 0, true};
+
+	each_mail(match, &m);
+	return m.found;
+}
+
+bool mail_wait(const char *needle, int n, double seconds)
+{
+	double deadline = now_s() + seconds;
+
+	while (mail_count(needle) < n) {
+		if (now_s() > deadline)
+			return false;
+		usleep(50000);
+	}
+	return true;
+}
+
+bool sql_wait(const char *statement, const char *want, double seconds)
+{
+	double deadline = now_s() + seconds;
+
+	while (strcmp(sql(statement), want) != 0) {
+		if (now_s() > deadline)
+			return false;
+		usleep(50000);
+	}
+	return true;
 }
 
 int harness_run(Suite *s, const char *name)

@@ -2,7 +2,8 @@
  * harness: what every integration suite needs. The stack under test (started
  * by tests/integration/run.sh, or by the harness itself when a suite runs on
  * its own), HTTP through the real web server with JSON helpers, and fault
- * controls: stop and start memcached, restart Postgres, kill workers.
+ * controls: stop and start memcached, restart Postgres, kill workers, kill
+ * queue workers, make the SMTP sink refuse or hold mail.
  */
 #ifndef MOTUS_TEST_HARNESS_H
 #define MOTUS_TEST_HARNESS_H
@@ -66,6 +67,24 @@ long memcached_stat(const char *name);
 const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
 int motusctl(const char *args);
+
+/* Runs motusctl with the stack's settings; returns its standard output (aborts the test on a non-zero exit). */
+const char *motusctl_out(const char *args);
+
+/* PIDs of the running motus-worker processes (of one queue group, or all when group is NULL). */
+int queue_worker_pids(pid_t *pids, int max, const char *group);
+
+/*
+ * The SMTP sink's mail directory: how many stored messages contain needle
+ * (e.g. "X-Sink-Rcpt-To: <ana@example.com>"), the text of the first one
+ * (NULL when none), and polling until at least n are there.
+ */
+int mail_count(const char *needle);
+const char *mail_find(const char *needle);
+bool mail_wait(const char *needle, int n, double seconds);
+
+/* Polls sql(statement) until its first line equals want; false after the deadline. */
+bool sql_wait(const char *statement, const char *want, double seconds);
 
 /* A monotonic clock in seconds, for polling deadlines. */
 double now_s(void);

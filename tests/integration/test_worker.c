@@ -20,7 +20,7 @@ static char dir[64];
 /* Starts a worker through spawn-fcgi -n (which execs it: the pid is the worker's). */
 static pid_t start_worker(const char *max_requests)
 {
-	char sock[128], shm[128], fcgi[1200];
+	char sock[128], shm[128], fcgi[1200], config[1200];
 	pid_t pid;
 
 	snprintf(dir, sizeof(dir), "/tmp/motus-worker.XXXXXX");
@@ -28,11 +28,13 @@ static pid_t start_worker(const char *max_requests)
 	snprintf(sock, sizeof(sock), "%s/sock", dir);
 	snprintf(shm, sizeof(shm), "%s/metrics", dir);
 	snprintf(fcgi, sizeof(fcgi), "%s/bin/motus-fcgi", harness_var());
+	snprintf(config, sizeof(config), "%s/etc/motus.conf", harness_var());
 	pid = fork();
 	if (pid == 0) {
 		setenv("MOTUS_MAX_REQUESTS", max_requests, 1);
 		setenv("MOTUS_METRICS_SHM_PATH", shm, 1);
-		unsetenv("MOTUS_CONFIG");
+		/* The stack's settings (templates, database) with this worker's own recycling and metrics. */
+		setenv("MOTUS_CONFIG", config, 1);
 		execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "--", fcgi, (char *)NULL);
 		_exit(127);
 	}
