@@ -246,7 +246,7 @@ static int cmd_token(struct worker *w, int argc, char **argv)
 			strcat(scope, " ");
 		strcat(scope, argv[j]);
 	}
-	token = access_token_issue(w, w->arena, argv[i], scope, at, &c, &e);
+	token = access_token_issue(w, w->arena, argv[i], scope, NULL, at, &c, &e);
 	if (!token) {
 		fprintf(stderr, "motusctl token issue: %s\n", e.msg);
 		return 1;

@@ -10,6 +10,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "mail.h"
+#include "transfer.h"
 #include "queue.h"
 #include "str.h"
 #include "worker.h"
@@ -184,11 +185,11 @@ int main(int argc, char **argv)
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	install_signals();
-	mail_global_init();
+	transfer_global_init();
 	log_info("motus-worker %s ready for queues %s", me, queue_arg ? queue_arg : conf_str(&w.conf, CONF_WORKER_QUEUES));
 	serve(&w, queues, me);
 	log_info("motus-worker %s stopped", me);
-	mail_global_cleanup();
+	transfer_global_cleanup();
 	worker_release(&w);
 	return 0;
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 static const char *const config_query[] = {"platform", "version", NULL};
+static const char *const authorize_query[] = {"response_type", "client_id", "redirect_uri", "state",
+					      "code_challenge", "code_challenge_method", "scope", NULL};
 
 const struct route routes[] = {
 	{{"GET", "/healthz"}, api_health_live, 0, NULL, NULL},
@@ -17,6 +19,25 @@ const struct route routes[] = {
 	{{"GET", "/v1/config"}, api_config_get, 0, config_query, NULL},
 	{{"GET", "/v1/token-info"}, api_token_info, ROUTE_BEARER, NULL, NULL},
 	{{"PUT", "/v1/admin/config/{platform}"}, api_config_put, ROUTE_SERVICE_TOKEN | ROUTE_JSON_BODY, NULL, NULL},
+
+	{{"POST", "/v1/auth/signup"}, api_auth_signup, ROUTE_JSON_BODY, NULL, NULL},
+	{{"POST", "/v1/auth/verify-email"}, api_auth_verify_email, ROUTE_JSON_BODY, NULL, NULL},
+	{{"POST", "/v1/auth/password-reset"}, api_auth_password_reset, ROUTE_JSON_BODY, NULL, NULL},
+	{{"POST", "/v1/auth/password-reset/confirm"}, api_auth_password_reset_confirm, ROUTE_JSON_BODY, NULL, NULL},
+	/* RFC 6749 §3.1: an authorization server ignores parameters it does not know. */
+	{{"GET", "/oauth/authorize"}, api_oauth_authorize_page, ROUTE_QUERY_LENIENT, authorize_query, NULL},
+	{{"POST", "/oauth/authorize"}, api_oauth_authorize_submit, ROUTE_FORM_BODY, NULL, NULL},
+	{{"POST", "/oauth/token"}, api_oauth_token, ROUTE_FORM_BODY, NULL, NULL},
+	{{"POST", "/oauth/revoke"}, api_oauth_revoke, ROUTE_FORM_BODY, NULL, NULL},
+
+	{{"GET", "/v1/me"}, api_me_get, ROUTE_BEARER, NULL, "profile"},
+	{{"PATCH", "/v1/me"}, api_me_patch, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
+	{{"DELETE", "/v1/me"}, api_me_delete, ROUTE_BEARER, NULL, "profile"},
+	{{"GET", "/v1/me/export"}, api_me_export, ROUTE_BEARER, NULL, "profile"},
+	{{"GET", "/v1/me/preferences"}, api_me_preferences_get, ROUTE_BEARER, NULL, "profile"},
+	{{"PUT", "/v1/me/preferences"}, api_me_preferences_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
+	{{"GET", "/v1/me/consents"}, api_me_consents_get, ROUTE_BEARER, NULL, "profile"},
+	{{"PUT", "/v1/me/consents"}, api_me_consents_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -87,6 +87,7 @@ static bool bearer_ok(struct worker *w, const struct route *rt, struct http_requ
 	req->principal.subject = c.sub;
 	req->principal.scope = c.scope;
 	req->principal.token_id = c.jti;
+	req->principal.client_id = c.client_id;
 	req->principal.issued_at = c.iat;
 	req->principal.expires_at = c.exp;
 	if (rt->scope && !access_token_has_scope(c.scope, rt->scope)) {
@@ -103,7 +104,7 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 {
 	struct err e = {0};
 
-	if (http_query_only(&req->query, rt->query, &e) < 0) {
+	if (!(rt->flags & ROUTE_QUERY_LENIENT) && http_query_only(&req->query, rt->query, &e) < 0) {
 		field_problem(resp, 400, "unknown_parameter", &e);
 		return false;
 	}

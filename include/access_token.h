@@ -24,11 +24,12 @@ struct worker;
 #define ACCESS_TOKEN_SCOPE_MAX 1024
 
 /*
- * A token for subject with scope (space-separated; "" for none), issued at
- * issued_at (0: now). Fills c; the token and c's strings live in the arena.
+ * A token for subject with scope (space-separated; "" for none), issued to
+ * client_id (NULL: none, e.g. an operator's token) at issued_at (0: now). Fills c; the token and c's strings live in the arena.
  * NULL on failure: no active key, invalid subject or scope.
  */
-char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope, int64_t issued_at,
+char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope,
+			 const char *client_id, int64_t issued_at,
 			 struct jwt_claims *c, struct err *e);
 
 /* Verifies token; err.code is a jwt_error or ACCESS_TOKEN_UNAVAILABLE. */

@@ -16,5 +16,21 @@ API_HANDLER(api_config_put);
 API_HANDLER(api_wellknown_jwks);
 API_HANDLER(api_wellknown_oauth_metadata);
 API_HANDLER(api_token_info);
+API_HANDLER(api_auth_signup);
+API_HANDLER(api_auth_verify_email);
+API_HANDLER(api_auth_password_reset);
+API_HANDLER(api_auth_password_reset_confirm);
+API_HANDLER(api_oauth_authorize_page);
+API_HANDLER(api_oauth_authorize_submit);
+API_HANDLER(api_oauth_token);
+API_HANDLER(api_oauth_revoke);
+API_HANDLER(api_me_get);
+API_HANDLER(api_me_patch);
+API_HANDLER(api_me_delete);
+API_HANDLER(api_me_export);
+API_HANDLER(api_me_preferences_get);
+API_HANDLER(api_me_preferences_put);
+API_HANDLER(api_me_consents_get);
+API_HANDLER(api_me_consents_put);
 
 #endif

@@ -86,7 +86,13 @@
 	  "sender address of transactional email (envelope and From header)")                           \
 	X(SMTP_TIMEOUT_S, "smtp_timeout_s", CONF_INT, "30", 1, 600, false,                              \
 	  "longest one SMTP delivery may take, connection included")                                    \
-	X(WORKER_QUEUES, "worker_queues", CONF_STR, "email,email_attachments", 0, 0, false,             \
+	X(CONSENT_SYNC_URL, "consent_sync_url", CONF_STR, "", 0, 0, false,                              \
+	  "where consent changes are POSTed (the marketing platform's webhook); empty: not synced")    \
+	X(CONSENT_SYNC_SECRET, "consent_sync_secret", CONF_STR, "", 0, 0, true,                          \
+	  "HMAC-SHA256 key of the X-Motus-Signature header on consent sync calls")                     \
+	X(OUTBOUND_TIMEOUT_S, "outbound_timeout_s", CONF_INT, "10", 1, 300, false,                       \
+	  "total timeout of an outbound HTTP call made by a job")                                        \
+	X(WORKER_QUEUES, "worker_queues", CONF_STR, "email,email_attachments,outbound", 0, 0, false,             \
 	  "queues a motus-worker serves when not given --queues")                                       \
 	X(QUEUE_LEASE_S, "queue_lease_s", CONF_INT, "120", 1, 86400, false,                             \
 	  "how long a claimed job is held before another worker may take it over")                      \

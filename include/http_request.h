@@ -28,6 +28,7 @@ struct http_principal {
 	const char *subject;  /* the token's sub */
 	const char *scope;    /* space-separated scopes; "" when none */
 	const char *token_id; /* jti */
+	const char *client_id; /* the client the token was issued to; "" when none */
 	int64_t issued_at, expires_at;
 };
 

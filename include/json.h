@@ -36,6 +36,8 @@ void json_set_string(struct json *obj, const char *key, const char *value); /* N
 void json_set_int(struct json *obj, const char *key, int64_t value);
 void json_set_bool(struct json *obj, const char *key, bool value);
 void json_set_null(struct json *obj, const char *key);
+/* Attaches value, a node of another tree, under key; both trees stay valid (value is shared, not copied). */
+void json_set_value(struct json *obj, const char *key, struct json *value);
 struct json *json_push_object(struct json *arr);
 void json_push_string(struct json *arr, const char *value);
 

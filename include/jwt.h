@@ -62,6 +62,7 @@ struct jwt_keyset {
 struct jwt_claims {
 	const char *iss, *sub, *aud, *jti;
 	const char *scope; /* space-separated scopes; "" when the token carries none */
+	const char *client_id; /* RFC 9068: the client the token was issued to; "" when absent */
 	int64_t iat, exp;
 	int64_t nbf;	 /* 0 when absent */
 	const char *kid; /* of the key that signed it */

@@ -62,8 +62,4 @@ struct mail_smtp {
 int mail_send(const struct mail_smtp *smtp, const char *from, const char *to, const char *data, size_t len,
 	      struct err *e) MOTUS_MUSTCHECK;
 
-/* Once per process, before any other thread exists / at exit. */
-void mail_global_init(void);
-void mail_global_cleanup(void);
-
 #endif

@@ -22,6 +22,7 @@ enum route_flags {
 	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
 	ROUTE_FORM_BODY = 1 << 3,     /* body must be application/x-www-form-urlencoded; parsed into req->form */
 	ROUTE_BEARER = 1 << 4,	      /* Authorization: Bearer <access token>; fills req->principal */
+	ROUTE_QUERY_LENIENT = 1 << 5, /* unknown query parameters are ignored, not refused (OAuth) */
 };
 
 struct route {

@@ -128,6 +128,11 @@ void json_set_null(struct json *obj, const char *key)
 	set(obj, key, NULL);
 }
 
+void json_set_value(struct json *obj, const char *key, struct json *value)
+{
+	set(obj, key, json_object_get(J(value)));
+}
+
 struct json *json_push_object(struct json *arr)
 {
 	json_object *o = json_object_new_object();

@@ -95,6 +95,8 @@ char *jwt_sign(struct arena *a, const struct jwt_key *k, struct jwt_claims *c, s
 	json_set_int(p, "iat", c->iat);
 	json_set_string(p, "jti", c->jti);
 	json_set_string(p, "scope", c->scope);
+	if (c->client_id && *c->client_id)
+		json_set_string(p, "client_id", c->client_id);
 	input = arena_printf(a, "%s.%s", segment(a, h), segment(a, p));
 	if (crypto_es256_sign(k->sign, input, strlen(input), sig, e) < 0) {
 		e->code = JWT_ERR_INVALID;
@@ -271,6 +273,9 @@ static int claims_ok(struct arena *a, const struct jwt_expect *x, const struct p
 	if (scope && json_kind_of(scope) != JSON_STRING)
 		return err_set(e, JWT_ERR_INVALID, "scope is not a string");
 	out->scope = scope ? json_string(scope) : "";
+	if (json_get(c, "client_id") && !json_string(json_get(c, "client_id")))
+		return err_set(e, JWT_ERR_INVALID, "client_id is not a string");
+	out->client_id = json_get(c, "client_id") ? json_string(json_get(c, "client_id")) : "";
 	if (time_claim(c, "exp", true, &out->exp, e) < 0 || time_claim(c, "iat", true, &out->iat, e) < 0 ||
 	    time_claim(c, "nbf", false, &out->nbf, e) < 0)
 		return -1;

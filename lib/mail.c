@@ -1,12 +1,12 @@
-/* mail: MIME building and SMTP delivery (libcurl). */
+/* mail: MIME building, and SMTP delivery through lib/transfer. */
 #include "mail.h"
+#include "transfer.h"
 #include "arena.h"
 #include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 #include "str.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -259,68 +259,16 @@ char *mail_build(struct arena *a, const struct mail_message *m, size_t *len, str
 	return (char *)buf_cstr(&b);
 }
 
-struct upload {
-	const char *p;
-	size_t left;
-};
-
-static size_t read_upload(char *dst, size_t size, size_t nmemb, void *ctx)
-{
-	struct upload *u = ctx;
-	size_t n = size * nmemb < u->left ? size * nmemb : u->left;
-
-	memcpy(dst, u->p, n);
-	u->p += n;
-	u->left -= n;
-	return n;
-}
-
 int mail_send(const struct mail_smtp *smtp, const char *from, const char *to, const char *data, size_t len,
 	      struct err *e)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", mail_from[300], rcpt[300];
-	struct upload up = {data, len};
-	struct curl_slist *rcpts;
-	CURL *h;
-	CURLcode rc;
-	long code = 0;
+	long reply;
+	char why[sizeof(e->msg)];
 
 	if (!mail_address_ok(from) || !mail_address_ok(to))
 		return err_set(e, MAIL_ERR_INVALID, "invalid envelope address");
-	h = curl_easy_init();
-	if (!h)
-		return err_set(e, MAIL_ERR_TEMPORARY, "curl_easy_init failed");
-	snprintf(mail_from, sizeof(mail_from), "<%s>", from);
-	snprintf(rcpt, sizeof(rcpt), "<%s>", to);
-	rcpts = curl_slist_append(NULL, rcpt);
-	curl_easy_setopt(h, CURLOPT_URL, smtp->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_upload);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)(smtp->timeout_s < 10 ? smtp->timeout_s : 10));
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)smtp->timeout_s);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(rcpts);
-	curl_easy_cleanup(h);
-	if (rc == CURLE_OK)
+	if (transfer_smtp(smtp->url, from, to, data, len, smtp->timeout_s, &reply, e) == 0)
 		return 0;
-	return err_set(e, code >= 500 && code < 600 ? MAIL_ERR_PERMANENT : MAIL_ERR_TEMPORARY, "smtp %ld: %s", code,
-		       *errbuf ? errbuf : curl_easy_strerror(rc));
-}
-
-void mail_global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-void mail_global_cleanup(void)
-{
-	curl_global_cleanup();
+	snprintf(why, sizeof(why), "%s", e->msg);
+	return err_set(e, reply >= 500 && reply < 600 ? MAIL_ERR_PERMANENT : MAIL_ERR_TEMPORARY, "smtp %ld: %s", reply, why);
 }

@@ -11,7 +11,7 @@
 #include "worker.h"
 
 /* The scopes tokens may carry; the OAuth endpoints will grant from this list. */
-static const char *const scopes_supported[] = {"profile", "premium", "offline_access", NULL};
+static const char *const scopes_supported[] = {"profile", NULL};
 
 API_HANDLER(api_wellknown_jwks)
 {
@@ -59,6 +59,8 @@ API_HANDLER(api_wellknown_oauth_metadata)
 	push_all(doc, "revocation_endpoint_auth_methods_supported", auth_methods);
 	push_all(doc, "scopes_supported", scopes_supported);
 	push_all(doc, "access_token_signing_alg_values_supported", signing_algs);
+	/* RFC 9207: the authorization response carries iss, so clients can detect mix-up attacks. */
+	json_set_bool(doc, "authorization_response_iss_parameter_supported", true);
 	body = json_serialize(doc, &len);
 	http_response_body(resp, 200, "application/json", body, len);
 	http_response_etag_from_body(resp);

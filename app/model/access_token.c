@@ -44,7 +44,8 @@ bool access_token_has_scope(const char *scopes, const char *want)
 	return false;
 }
 
-char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope, int64_t issued_at,
+char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope,
+			 const char *client_id, int64_t issued_at,
 			 struct jwt_claims *c, struct err *e)
 {
 	const struct jwt_key *k;
@@ -65,6 +66,7 @@ char *access_token_issue(struct worker *w, struct arena *a, const char *subject,
 	c->aud = conf_str(&w->conf, CONF_JWT_AUDIENCE);
 	c->sub = subject;
 	c->scope = scope ? scope : "";
+	c->client_id = client_id;
 	c->iat = issued_at ? issued_at : (int64_t)time(NULL);
 	c->exp = c->iat + conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S);
 	return jwt_sign(a, k, c, e);

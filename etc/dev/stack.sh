@@ -18,7 +18,7 @@
 #   MOTUS_WEB        nginx (default), apache or both
 #   MOTUS_PORTS=auto pick free loopback ports (tests)
 #   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
-#   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments")
+#   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments outbound")
 #   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
 set -euo pipefail
 
@@ -28,7 +28,7 @@ mkdir -p "$var"
 var=$(cd "$var" && pwd)
 build=${MOTUS_BUILD:-build}
 web=${MOTUS_WEB:-nginx}
-worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments}
+worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments outbound}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 root=0
 [ "$(id -u)" = 0 ] && root=1
@@ -97,6 +97,18 @@ MOTUS_MAIL_DIR=$var/mail
 EOF
 }
 
+# Every MOTUS_<SETTING> given when the stack starts, as config lines, so that
+# later commands (motusctl, a pool reload) see the same values without it.
+baked_overrides() {
+    local k v name
+    echo "# Settings given as MOTUS_<NAME> when the stack started:"
+    while IFS='=' read -r k v; do
+        name=$(printf '%s' "${k#MOTUS_}" | tr '[:upper:]' '[:lower:]')
+        setting "$name" >/dev/null 2>&1 && printf '%s = %s\n' "$name" "$v"
+    done < <(env | LC_ALL=C sort | grep -E '^MOTUS_[A-Z0-9_]+=')
+    echo "# The stack's own:"
+}
+
 # --- layout -----------------------------------------------------------------
 
 prepare() {
@@ -136,6 +148,7 @@ prepare() {
         cat <<EOF
 
 # --- written by etc/dev/stack.sh for the stack in $var ---
+$(baked_overrides)
 db_conninfo = host=$var/pgrun dbname=motus user=motus
 memcached_servers = 127.0.0.1:$memcached_port
 metrics_shm_path = $var/run/metrics
@@ -152,13 +165,6 @@ memcached_port = $memcached_port
 smtp_sink_port = $smtp_sink_port
 smtp_url = smtp://127.0.0.1:$smtp_sink_port
 mail_from = no-reply@motus.localhost
-# Queue timing as given when the stack started (the tests shorten it).
-smtp_timeout_s = $(setting smtp_timeout_s)
-queue_lease_s = $(setting queue_lease_s)
-queue_poll_ms = $(setting queue_poll_ms)
-queue_max_attempts = $(setting queue_max_attempts)
-queue_backoff_base_ms = $(setting queue_backoff_base_ms)
-queue_backoff_max_s = $(setting queue_backoff_max_s)
 EOF
     } > "$var/etc/motus.conf.new"
     chmod 0640 "$var/etc/motus.conf.new"

@@ -30,6 +30,11 @@ static struct arena *mem(void)
 	return arena;
 }
 
+struct arena *harness_arena(void)
+{
+	return mem();
+}
+
 void harness_reset(void)
 {
 	if (arena)
@@ -56,27 +61,41 @@ static void stop_own_stack(void)
 		fprintf(stderr, "harness: could not stop the stack in %s\n", var_dir);
 }
 
+/* What run.sh does: a free port for the suites' webhook receiver, and the stack pointed at it. */
+static void set_hook_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char port[16], url[64];
+
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		perror("hook port");
+		exit(1);
+	}
+	close(fd);
+	snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%s/hooks/consent", port);
+	setenv("MOTUS_TEST_HOOK_PORT", port, 1);
+	setenv("MOTUS_CONSENT_SYNC_URL", url, 1);
+}
+
 /* Without run.sh: start a throwaway stack in a temp dir for this process. */
 static void start_own_stack(void)
 {
-	char cmd[4200], tmpl[] = "/tmp/motus-it.XXXXXX";
+	char cmd[6000], tmpl[] = "/tmp/motus-it.XXXXXX";
 
 	if (!mkdtemp(tmpl)) {
 		perror("mkdtemp");
 		exit(1);
 	}
 	snprintf(var_dir, sizeof(var_dir), "%s", tmpl);
-	/* The queue timing run.sh gives its stack: short leases and backoff so the queue suite is quick. */
-	setenv("MOTUS_QUEUE_LEASE_S", "4", 0);
-	setenv("MOTUS_SMTP_TIMEOUT_S", "3", 0);
-	setenv("MOTUS_QUEUE_POLL_MS", "500", 0);
-	setenv("MOTUS_QUEUE_MAX_ATTEMPTS", "3", 0);
-	setenv("MOTUS_QUEUE_BACKOFF_BASE_MS", "100", 0);
-	setenv("MOTUS_QUEUE_BACKOFF_MAX_S", "1", 0);
+	set_hook_port();
 	snprintf(cmd, sizeof(cmd),
-		 "chmod 755 %s && MOTUS_VAR_DIR=%s MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_WEB=both %s/etc/dev/stack.sh start "
-		 ">/dev/null",
-		 var_dir, var_dir, src_dir);
+		 "chmod 755 %s && set -a && . %s/tests/integration/stack.env && set +a && MOTUS_VAR_DIR=%s "
+		 "%s/etc/dev/stack.sh start >/dev/null",
+		 var_dir, src_dir, var_dir, src_dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "harness: the stack did not start (logs in %s/log)\n", var_dir);
 		exit(1);

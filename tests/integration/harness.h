@@ -88,6 +88,8 @@ bool sql_wait(const char *statement, const char *want, double seconds);
 
 /* A monotonic clock in seconds, for polling deadlines. */
 double now_s(void);
+/* The arena helpers allocate from; freed by harness_reset. */
+struct arena *harness_arena(void);
 /* Frees what the last test allocated; use as the teardown of every TCase. */
 void harness_reset(void);
 

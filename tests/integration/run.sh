@@ -9,13 +9,17 @@ cd "$repo"
 
 var=$(mktemp -d /tmp/motus-it.XXXXXX)
 chmod 0755 "$var"
-export MOTUS_VAR_DIR=$var MOTUS_BUILD=$build MOTUS_WEB=both MOTUS_PORTS=auto MOTUS_PG_FAST=1 MOTUS_SRC_DIR=$repo
-# Workers re-read the signing keys every 2 s, so a rotation shows in every JWKS without a minute's wait.
-export MOTUS_SIGNING_KEYS_REFRESH_S=2
-# Queue timing for the test stack (baked into its config): a job of a killed worker
-# is taken over after 4 s, failures retry after 100 ms, 200 ms and are dead after 3.
-export MOTUS_QUEUE_LEASE_S=4 MOTUS_SMTP_TIMEOUT_S=3 MOTUS_QUEUE_POLL_MS=500 MOTUS_QUEUE_MAX_ATTEMPTS=3 \
-    MOTUS_QUEUE_BACKOFF_BASE_MS=100 MOTUS_QUEUE_BACKOFF_MAX_S=1
+export MOTUS_VAR_DIR=$var MOTUS_BUILD=$build MOTUS_SRC_DIR=$repo
+set -a
+# shellcheck disable=SC1091
+. tests/integration/stack.env
+set +a
+# A free port for the suites' webhook receiver, and the stack pointed at it.
+for _ in $(seq 100); do
+    MOTUS_TEST_HOOK_PORT=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$MOTUS_TEST_HOOK_PORT") 2>/dev/null || break
+done
+export MOTUS_TEST_HOOK_PORT MOTUS_CONSENT_SYNC_URL=http://127.0.0.1:$MOTUS_TEST_HOOK_PORT/hooks/consent
 
 cleanup() {
     etc/dev/stack.sh stop >/dev/null 2>&1 || true

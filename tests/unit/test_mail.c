@@ -2,6 +2,7 @@
 #include "arena.h"
 #include "base64.h"
 #include "mail.h"
+#include "transfer.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -301,12 +302,12 @@ START_TEST(mail_send_to_a_closed_port_is_a_temporary_failure)
 	struct mail_smtp smtp = {"smtp://127.0.0.1:1", 2};
 	struct err e = {0};
 
-	mail_global_init();
+	transfer_global_init();
 	ck_assert_int_eq(mail_send(&smtp, "a@b.test", "c@d.test", "Subject: x\r\n\r\nx\r\n", 16, &e), -1);
 	ck_assert_int_eq(e.code, MAIL_ERR_TEMPORARY);
 	ck_assert_int_eq(mail_send(&smtp, "a@b.test", "c@d.test>\r\nRCPT TO:<x@y", "x", 1, &e), -1);
 	ck_assert_int_eq(e.code, MAIL_ERR_INVALID);
-	mail_global_cleanup();
+	transfer_global_cleanup();
 }
 END_TEST
 

@@ -1,0 +1,69 @@
+/* job_consent_sync: consent changes to the marketing platform, signed, through the outbound queue. */
+#include "consent_sync.h"
+#include "arena.h"
+#include "crypto.h"
+#include "jobs.h"
+#include "json.h"
+#include "queue.h"
+#include "str.h"
+#include "transfer.h"
+#include "worker.h"
+
+#include <string.h>
+#include <time.h>
+
+const char *consent_sync_signature(struct arena *a, const char *secret, long t, const char *body)
+{
+	const char *signed_text = arena_printf(a, "%ld.%s", t, body);
+	unsigned char mac[32];
+	char hex[65];
+
+	crypto_hmac_sha256(mac, secret, strlen(secret), signed_text, strlen(signed_text));
+	str_hex(hex, mac, sizeof(mac));
+	return arena_printf(a, "t=%ld,v1=%s", t, hex);
+}
+
+int consent_sync_enqueue_tx(struct worker *w, struct arena *a, const char *user_id, const char *changes, struct err *e)
+{
+	struct json *doc, *list;
+	long id;
+
+	if (!*conf_str(&w->conf, CONF_CONSENT_SYNC_URL) || strcmp(changes, "[]") == 0)
+		return 0;
+	list = json_parse(a, changes, strlen(changes), 8, e);
+	if (!list)
+		return -1;
+	doc = json_new_object(a);
+	json_set_string(doc, "event", "consent.changed");
+	json_set_string(doc, "user_id", user_id);
+	json_set_value(doc, "changes", list);
+
+	struct queue_new_job job = {.queue = CONSENT_SYNC_QUEUE, .kind = "consent_sync", .payload = json_serialize(doc, NULL)};
+	return queue_enqueue_tx(w->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, e);
+}
+
+int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e)
+{
+	const char *url = conf_str(&w->conf, CONF_CONSENT_SYNC_URL);
+	const char *headers[] = {
+		"Content-Type: application/json",
+		"X-Motus-Event: consent.changed",
+		arena_printf(a, "X-Motus-Delivery: %ld", job->id),
+		arena_printf(a, "X-Motus-Signature: %s",
+			     consent_sync_signature(a, conf_str(&w->conf, CONF_CONSENT_SYNC_SECRET), (long)time(NULL),
+						    job->payload)),
+		NULL,
+	};
+	long status;
+
+	if (!*url)
+		return err_set(e, JOBS_ERR_PERMANENT, "consent_sync_url is not set");
+	if (transfer_post(url, headers, job->payload, strlen(job->payload), conf_int(&w->conf, CONF_OUTBOUND_TIMEOUT_S),
+			  &status, e) < 0)
+		return -1; /* no answer: retry */
+	if (status >= 200 && status < 300)
+		return 0;
+	if (status >= 400 && status < 500 && status != 408 && status != 429)
+		return err_set(e, JOBS_ERR_PERMANENT, "consent sync refused with HTTP %ld", status);
+	return err_set(e, JOBS_ERR_RETRY, "consent sync answered HTTP %ld", status);
+}

@@ -1,0 +1,206 @@
+/*
+ * Integration: the whole account journey over HTTP, the way an app does it:
+ * sign up, read the verification email from the SMTP sink, verify, log in
+ * through our log-in page with PKCE, exchange the code, call /v1/me, rotate
+ * refresh tokens (and get caught reusing one), reset the password from the
+ * emailed link; plus the refusals: codes used twice, wrong verifiers,
+ * unregistered redirect URIs, missing CSRF tokens, rate limits.
+ */
+#include "arena.h"
+#include "buf.h"
+#include "crypto.h"
+#include "harness.h"
+#include "oauth_flow.h"
+#include "json.h"
+#include "str.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define a harness_arena()
+
+START_TEST(the_whole_journey)
+{
+	const char *email = unique_email("journey"), *id = signup_verified(email);
+	struct tokens t = login_tokens(email, PASSWORD), t2;
+	struct reply *r = get_bearer("/v1/me", t.access);
+
+	ck_assert_msg(r->status == 200, "/v1/me: %ld %s", r->status, r->body);
+	ck_assert_str_eq(reply_str(r, "email"), email);
+	ck_assert_str_eq(reply_str(r, "id"), id);
+	ck_assert(json_boolean(json_get(r->json, "email_verified")));
+
+	/* Refresh rotates; the old refresh token is spent... */
+	t2 = tokens_of(refresh(t.refresh));
+	ck_assert_str_ne(t2.refresh, t.refresh);
+	ck_assert_int_eq(get_bearer("/v1/me", t2.access)->status, 200);
+	/* ...and presenting it again revokes the whole family: both are refused. */
+	r = refresh(t.refresh);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_grant");
+	ck_assert_int_eq(refresh(t2.refresh)->status, 400);
+
+	/* Reset the password from the emailed link: every refresh token of the account dies. */
+	struct tokens t3 = login_tokens(email, PASSWORD);
+	r = post_json("/v1/auth/password-reset", arena_printf(a, "{\"email\":\"%s\"}", email), NULL);
+	ck_assert_int_eq(r->status, 202);
+	r = post_json("/v1/auth/password-reset/confirm",
+		      arena_printf(a, "{\"token\":\"%s\",\"password\":\"a brand new passphrase\"}",
+				   emailed_token(email, "/reset-password")),
+		      NULL);
+	ck_assert_msg(r->status == 204, "confirm: %ld %s", r->status, r->body);
+	ck_assert_int_eq(refresh(t3.refresh)->status, 400);
+	ck_assert_int_eq(login(email, PASSWORD, &(struct pkce){new_pkce().verifier, new_pkce().challenge}, true)->status, 401);
+	login_tokens(email, "a brand new passphrase");
+}
+END_TEST
+
+START_TEST(codes_verifiers_and_redirects_are_checked)
+{
+	const char *email = unique_email("codes");
+	struct pkce p = new_pkce(), other = new_pkce();
+	const char *code;
+	struct reply *r;
+
+	signup_verified(email);
+	/* Wrong verifier: refused, and the code is spent. */
+	code = code_of(login(email, PASSWORD, &p, true));
+	r = exchange(code, other.verifier);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_grant");
+	ck_assert_int_eq(exchange(code, p.verifier)->status, 400);
+	/* A code used twice: the second use fails and the tokens of the first are revoked. */
+	p = new_pkce();
+	code = code_of(login(email, PASSWORD, &p, true));
+	struct tokens t = tokens_of(exchange(code, p.verifier));
+	ck_assert_int_eq(exchange(code, p.verifier)->status, 400);
+	ck_assert_int_eq(refresh(t.refresh)->status, 400);
+	/* An unregistered redirect URI gets an error page, never a redirect. */
+	r = http_get(arena_printf(a, "/oauth/authorize?%s", authorize_query(CLIENT, "https://evil.example/cb", &p)));
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_ptr_null(reply_header(r, "Location"));
+	/* A registered URI without PKCE is sent back with an error. */
+	r = http_get(arena_printf(a, "/oauth/authorize?response_type=code&client_id=%s&redirect_uri=%s&state=s", CLIENT,
+				  str_url_encode(a, REDIRECT)));
+	ck_assert_int_eq(r->status, 303);
+	ck_assert_ptr_nonnull(strstr(reply_header(r, "Location"), "error=invalid_request"));
+	/* An unknown client at the token endpoint. */
+	r = post_form("/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=nobody", NULL);
+	ck_assert_int_eq(r->status, 401);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_client");
+	r = post_form("/oauth/token", "grant_type=password&username=a&password=b&client_id=motus-ios", NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "unsupported_grant_type");
+}
+END_TEST
+
+START_TEST(login_form_needs_its_csrf_token_and_the_right_password)
+{
+	const char *email = unique_email("csrf");
+	struct pkce p = new_pkce();
+	struct reply *r;
+
+	signup_verified(email);
+	r = login(email, PASSWORD, &p, false);
+	ck_assert_int_eq(r->status, 403);
+	ck_assert_str_eq(reply_str(r, "code"), "csrf_failed");
+	r = login(email, "wrong password here", &p, true);
+	ck_assert_int_eq(r->status, 401);
+	ck_assert_ptr_nonnull(strstr(r->body, "Wrong email or password"));
+	r = login(unique_email("nobody"), PASSWORD, &p, true);
+	ck_assert_int_eq(r->status, 401);
+	ck_assert_ptr_nonnull(strstr(r->body, "Wrong email or password"));
+}
+END_TEST
+
+START_TEST(unverified_accounts_cannot_log_in)
+{
+	const char *email = unique_email("unverified");
+	struct pkce p = new_pkce();
+	struct reply *r = post_json("/v1/auth/signup",
+				    arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD), NULL);
+
+	ck_assert_int_eq(r->status, 201);
+	r = login(email, PASSWORD, &p, true);
+	ck_assert_int_eq(r->status, 403);
+	ck_assert_ptr_nonnull(strstr(r->body, "Confirm your email"));
+}
+END_TEST
+
+START_TEST(signup_validates_and_refuses_duplicates)
+{
+	const char *email = unique_email("dup");
+	struct reply *r = post_json("/v1/auth/signup", "{\"email\":\"not-an-email\",\"password\":\"short\"}", NULL);
+
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "email");
+	ck_assert_str_eq(reply_error_field(r, 1, "field"), "password");
+	ck_assert_str_eq(reply_error_field(r, 1, "code"), "weak_password");
+	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD), NULL);
+	ck_assert_int_eq(r->status, 201);
+	/* The same address in another spelling is the same account. */
+	char *upper = arena_strdup(a, email);
+	for (char *c = upper; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"  %s \",\"password\":\"%s\"}", upper, PASSWORD), NULL);
+	ck_assert_int_eq(r->status, 409);
+	ck_assert_str_eq(reply_str(r, "code"), "email_taken");
+	/* Exactly one verification email went out. */
+	wait_emails(email, "/verify-email", 1);
+	ck_assert_int_eq(mail_count(arena_printf(a, "<%s>", email)), 1);
+}
+END_TEST
+
+START_TEST(password_reset_never_tells_who_has_an_account)
+{
+	struct reply *r = post_json("/v1/auth/password-reset", arena_printf(a, "{\"email\":\"%s\"}", unique_email("ghost")), NULL);
+
+	ck_assert_int_eq(r->status, 202);
+	r = post_json("/v1/auth/password-reset/confirm", "{\"token\":\"0000\",\"password\":\"a brand new passphrase\"}", NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "code"), "invalid_link");
+}
+END_TEST
+
+START_TEST(login_rate_limit_answers_429_and_recovers)
+{
+	const char *email = unique_email("limit");
+	struct pkce p = new_pkce();
+	struct reply *r = NULL;
+	int limit = atoi(motusctl_out("config get login_limit_account"));
+	int window = atoi(motusctl_out("config get auth_limit_window_s"));
+
+	signup_verified(email);
+	for (int i = 0; i <= limit; i++)
+		r = login(email, "wrong password here", &p, true);
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_int_ge(atoi(reply_header(r, "Retry-After")), 1);
+	/* Even the right password waits for the window to end... */
+	ck_assert_int_eq(login(email, PASSWORD, &p, true)->status, 429);
+	sleep((unsigned)window + 1);
+	/* ...and then works. */
+	code_of(login(email, PASSWORD, &p, true));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("accounts");
+	TCase *tc = tcase_create("accounts");
+
+	tcase_add_checked_fixture(tc, NULL, harness_reset);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, the_whole_journey);
+	tcase_add_test(tc, codes_verifiers_and_redirects_are_checked);
+	tcase_add_test(tc, login_form_needs_its_csrf_token_and_the_right_password);
+	tcase_add_test(tc, unverified_accounts_cannot_log_in);
+	tcase_add_test(tc, signup_validates_and_refuses_duplicates);
+	tcase_add_test(tc, password_reset_never_tells_who_has_an_account);
+	tcase_add_test(tc, login_rate_limit_answers_429_and_recovers);
+	suite_add_tcase(s, tc);
+	return harness_run(s, "accounts");
+}
