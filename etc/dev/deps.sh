@@ -35,6 +35,18 @@ if ((${#missing[@]})); then
     [ -z "$ours" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
+# The OAuth client-library test runs under Node (20 or newer) with packages from npm.
+if ! command -v node >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+if [ ! -d "$repo/tests/oauth/node_modules/oauth4webapi" ]; then
+    (cd "$repo/tests/oauth" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
 if [ "$(id -u)" = 0 ] && ! id motus >/dev/null 2>&1; then
     useradd --system --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin motus
 fi
