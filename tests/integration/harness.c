@@ -436,8 +436,13 @@ int motusctl(const char *args)
 
 const char *motusctl_out(const char *args)
 {
-	return run_capture(arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s 2>&1", harness_var(),
-					harness_var(), args));
+	char *out = run_capture(arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s 2>&1",
+					     harness_var(), harness_var(), args));
+	size_t n = strlen(out);
+
+	while (n && out[n - 1] == '\n') /* like $(...) in a shell */
+		out[--n] = '\0';
+	return out;
 }
 
 int queue_worker_pids(pid_t *pids, int max, const char *group)

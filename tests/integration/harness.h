@@ -68,7 +68,7 @@ const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
 int motusctl(const char *args);
 
-/* Runs motusctl with the stack's settings; returns its standard output (aborts the test on a non-zero exit). */
+/* Runs motusctl with the stack's settings; its output without the final newlines (aborts the test on a non-zero exit). */
 const char *motusctl_out(const char *args);
 
 /* PIDs of the running motus-worker processes (of one queue group, or all when group is NULL). */

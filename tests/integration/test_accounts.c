@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "harness.h"
 #include "oauth_flow.h"
+#include "passwd.h"
 #include "json.h"
 #include "str.h"
 
@@ -187,6 +188,29 @@ START_TEST(login_rate_limit_answers_429_and_recovers)
 }
 END_TEST
 
+START_TEST(old_hash_parameters_are_upgraded_at_log_in)
+{
+	const char *email = unique_email("rehash");
+	const struct passwd_params old = {1024, 1, 1};
+	char hash[PASSWD_ENCODED_MAX];
+	struct err e = {0};
+
+	signup_verified(email);
+	/* As if the account were made when the cost settings were lower. */
+	ck_assert_int_eq(passwd_hash(&old, PASSWORD, hash, &e), 0);
+	sql(arena_printf(a, "UPDATE app_user SET password_hash = '%s' WHERE email = '%s'", hash, email));
+	login_tokens(email, PASSWORD);
+	const char *now = sql(arena_printf(a, "SELECT password_hash FROM app_user WHERE email = '%s'", email));
+	ck_assert_msg(strncmp(now, "$argon2id$v=19$m=1024,", 22) != 0, "still the old parameters: %s", now);
+	ck_assert_msg(strstr(now, arena_printf(a, "$m=%s,t=%s,p=%s$", motusctl_out("config get passwd_memory_kib"),
+						motusctl_out("config get passwd_iterations"),
+						motusctl_out("config get passwd_parallelism"))) != NULL,
+		      "not the current parameters: %s", now);
+	/* And the new hash still logs in. */
+	login_tokens(email, PASSWORD);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("accounts");
@@ -200,6 +224,7 @@ int main(void)
 	tcase_add_test(tc, unverified_accounts_cannot_log_in);
 	tcase_add_test(tc, signup_validates_and_refuses_duplicates);
 	tcase_add_test(tc, password_reset_never_tells_who_has_an_account);
+	tcase_add_test(tc, old_hash_parameters_are_upgraded_at_log_in);
 	tcase_add_test(tc, login_rate_limit_answers_429_and_recovers);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "accounts");
