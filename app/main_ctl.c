@@ -1,4 +1,5 @@
-/* motusctl: operations from the command line (migrations, demo data, settings, cache, clients, keys, tokens, jobs, mail). */
+/* motusctl: operations from the command line (migrations, demo data, settings, cache, clients, keys, tokens, jobs,
+ * mail). */
 #include "access_token.h"
 #include "arena.h"
 #include "cache.h"
@@ -50,7 +51,8 @@ static int cmd_seed(struct worker *w, int argc, char **argv)
 	}
 	/* Seeded rows replace what was cached. */
 	if (cache_bump(w->cache, "client_config") < 0)
-		fprintf(stderr, "motusctl seed: warning: memcached unreachable, cached documents expire on their own\n");
+		fprintf(stderr,
+			"motusctl seed: warning: memcached unreachable, cached documents expire on their own\n");
 	return 0;
 }
 
@@ -58,7 +60,8 @@ static void show(const struct conf *c)
 {
 	for (int i = 0; i < CONF_COUNT; i++)
 		printf("%s = %s\n", conf_settings[i].name,
-		       conf_settings[i].secret && *conf_str(c, (enum conf_key)i) ? "(secret)" : conf_str(c, (enum conf_key)i));
+		       conf_settings[i].secret && *conf_str(c, (enum conf_key)i) ? "(secret)"
+										 : conf_str(c, (enum conf_key)i));
 }
 
 static int config_docs_check(const char *path)
@@ -128,7 +131,8 @@ static int cmd_client(struct worker *w, int argc, char **argv)
 	struct err e = {0};
 
 	if (argc >= 4 && str_eq(argv[0], "add")) {
-		if (oauth_client_save(w->db, a, argv[1], argv[2], (const char *const *)argv + 3, (size_t)argc - 3, &e) < 0) {
+		if (oauth_client_save(w->db, a, argv[1], argv[2], (const char *const *)argv + 3, (size_t)argc - 3, &e) <
+		    0) {
 			fprintf(stderr, "motusctl client add: %s\n", e.msg);
 			return 1;
 		}
@@ -173,7 +177,8 @@ static int cmd_keys(struct worker *w, int argc, char **argv)
 			fprintf(stderr, "motusctl keys generate: %s\n", e.msg);
 			return 1;
 		}
-		printf(made ? "signing key %s generated and active\n" : "a signing key is already active (%s): nothing to do\n",
+		printf(made ? "signing key %s generated and active\n"
+			    : "a signing key is already active (%s): nothing to do\n",
 		       kid);
 		return 0;
 	}
@@ -293,8 +298,8 @@ static int cmd_jobs(struct worker *w, int argc, char **argv)
 			fprintf(stderr, "motusctl jobs list: %s\n", e.msg);
 			return 1;
 		}
-		printf("%-8s %-8s %-18s %-8s %-7s %-32s %s\n", "ID", "STATE", "QUEUE", "KIND", "TRIES", "RUN AT / FINISHED",
-		       "LAST ERROR");
+		printf("%-8s %-8s %-18s %-8s %-7s %-32s %s\n", "ID", "STATE", "QUEUE", "KIND", "TRIES",
+		       "RUN AT / FINISHED", "LAST ERROR");
 		for (size_t i = 0; i < n; i++)
 			print_job_line(&jobs[i]);
 		return 0;
@@ -308,8 +313,8 @@ static int cmd_jobs(struct worker *w, int argc, char **argv)
 		}
 		printf("id: %ld\nqueue: %s\nkind: %s\nstate: %s\nattempts: %d of %d\nidempotency_key: %s\n"
 		       "created_at: %s\nrun_at: %s\nfinished_at: %s\nlocked_by: %s\nlast_error: %s\npayload: %s\n",
-		       j.id, j.queue, j.kind, j.state, j.attempts, j.max_attempts, j.idempotency_key, j.created_at, j.run_at,
-		       j.finished_at, j.locked_by, j.last_error, j.payload);
+		       j.id, j.queue, j.kind, j.state, j.attempts, j.max_attempts, j.idempotency_key, j.created_at,
+		       j.run_at, j.finished_at, j.locked_by, j.last_error, j.payload);
 		return 0;
 	}
 	if (argc == 2 && str_eq(argv[0], "retry") && parse_id(argv[1], &id) == 0) {
@@ -330,7 +335,8 @@ static int cmd_jobs(struct worker *w, int argc, char **argv)
 			fprintf(stderr, "motusctl jobs purge: %s\n", e.msg);
 			return 1;
 		}
-		printf("%ld finished job%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+		printf("%ld finished job%s older than %ld day%s deleted\n", n, n == 1 ? "" : "s", days,
+		       days == 1 ? "" : "s");
 		return 0;
 	}
 	return jobs_usage();
@@ -359,8 +365,8 @@ static char *slurp(struct arena *a, const char *path, size_t *len)
 static const char *guess_type(const char *name)
 {
 	static const char *const types[][2] = {{".ics", "text/calendar"}, {".pdf", "application/pdf"},
-					       {".txt", "text/plain"},	  {".png", "image/png"},
-					       {".jpg", "image/jpeg"},	  {".csv", "text/csv"}};
+					       {".txt", "text/plain"},    {".png", "image/png"},
+					       {".jpg", "image/jpeg"},    {".csv", "text/csv"}};
 	size_t n = strlen(name);
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
@@ -444,9 +450,10 @@ static const struct command commands[] = {
 	{"config", "check [DOC...] | get NAME",
 	 "validate the settings and print them (secrets hidden); check that each DOC lists every setting; print one value",
 	 cmd_config},
-	{"client", "add ID NAME URI... | list", "register an OAuth client (public, PKCE) with its redirect URIs; list them",
-	 cmd_client},
-	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)", cmd_cache},
+	{"client", "add ID NAME URI... | list",
+	 "register an OAuth client (public, PKCE) with its redirect URIs; list them", cmd_client},
+	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)",
+	 cmd_cache},
 	{"keys", "generate|rotate|list|pem [KID]",
 	 "token signing keys: create the first (no-op when one is active), rotate (the old one stays published until its "
 	 "tokens expire), list them, print a public key as PEM",

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] = "usage: motus-fcgi [-c motus.conf]\n"
-			    "Serves FastCGI requests on the listening socket passed as fd 0 (see etc/pool/motus-pool).\n"
-			    "The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n";
+static const char usage[] =
+	"usage: motus-fcgi [-c motus.conf]\n"
+	"Serves FastCGI requests on the listening socket passed as fd 0 (see etc/pool/motus-pool).\n"
+	"The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n";
 
 /* Spread recycling so the workers of a pool do not all restart at once. */
 static long jittered(long max_requests)

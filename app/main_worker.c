@@ -10,9 +10,9 @@
 #include "jobs.h"
 #include "log.h"
 #include "mail.h"
-#include "transfer.h"
 #include "queue.h"
 #include "str.h"
+#include "transfer.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -26,11 +26,10 @@
 
 #define MAX_QUEUES 16
 
-static const char usage[] =
-	"usage: motus-worker [-c motus.conf] [-q|--queues QUEUE[,QUEUE...]]\n"
-	"Claims and runs jobs of the given queues (default: the worker_queues setting).\n"
-	"The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n"
-	"SIGTERM or SIGINT: finish the job in flight, then exit.\n";
+static const char usage[] = "usage: motus-worker [-c motus.conf] [-q|--queues QUEUE[,QUEUE...]]\n"
+			    "Claims and runs jobs of the given queues (default: the worker_queues setting).\n"
+			    "The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n"
+			    "SIGTERM or SIGINT: finish the job in flight, then exit.\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -100,7 +99,8 @@ static void run_job(struct worker *w, const struct queue_job *job, const char *m
 
 		line.error = e.msg;
 		if (queue_fail(w->db, w->arena, job, me, e.msg, e.code == JOBS_ERR_PERMANENT, &policy, &dead, &dbe) < 0)
-			log_error("job %ld failed and could not be rescheduled (its lease will expire): %s", job->id, dbe.msg);
+			log_error("job %ld failed and could not be rescheduled (its lease will expire): %s", job->id,
+				  dbe.msg);
 		line.outcome = dead ? "dead" : "retry";
 	}
 	line.micros = clock_now_us() - t0;
@@ -186,7 +186,8 @@ int main(int argc, char **argv)
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	install_signals();
 	transfer_global_init();
-	log_info("motus-worker %s ready for queues %s", me, queue_arg ? queue_arg : conf_str(&w.conf, CONF_WORKER_QUEUES));
+	log_info("motus-worker %s ready for queues %s", me,
+		 queue_arg ? queue_arg : conf_str(&w.conf, CONF_WORKER_QUEUES));
 	serve(&w, queues, me);
 	log_info("motus-worker %s stopped", me);
 	transfer_global_cleanup();

@@ -7,8 +7,9 @@
 #include <stdio.h>
 
 static const char *const config_query[] = {"platform", "version", NULL};
-static const char *const authorize_query[] = {"response_type", "client_id", "redirect_uri", "state",
-					      "code_challenge", "code_challenge_method", "scope", NULL};
+static const char *const authorize_query[] = {
+	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
+	"scope",         NULL};
 
 const struct route routes[] = {
 	{{"GET", "/healthz"}, api_health_live, 0, NULL, NULL},
@@ -49,10 +50,12 @@ const char *const *routes_metric_labels(void)
 	if (!labels[0])
 		for (size_t i = 0; i < routes_count; i++) {
 			size_t n = (size_t)snprintf(NULL, 0, "method=\"%s\",route=\"%s\"", routes[i].key.method,
-						    routes[i].key.pattern) + 1;
+						    routes[i].key.pattern) +
+				   1;
 
 			labels[i] = xmalloc(n);
-			snprintf(labels[i], n, "method=\"%s\",route=\"%s\"", routes[i].key.method, routes[i].key.pattern);
+			snprintf(labels[i], n, "method=\"%s\",route=\"%s\"", routes[i].key.method,
+				 routes[i].key.pattern);
 		}
 	return (const char *const *)labels;
 }

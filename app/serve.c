@@ -71,13 +71,16 @@ static bool bearer_ok(struct worker *w, const struct route *rt, struct http_requ
 	}
 	if (access_token_verify(w, req->arena, auth + 7, &c, &e) < 0) {
 		if (e.code == ACCESS_TOKEN_UNAVAILABLE) {
-			http_problem(resp, 503, "database_unavailable", "access tokens cannot be checked right now; try again shortly");
+			http_problem(resp, 503, "database_unavailable",
+				     "access tokens cannot be checked right now; try again shortly");
 			return false;
 		}
 		log_info("bearer token refused: %s", e.msg);
 		if (e.code == JWT_ERR_EXPIRED) {
 			http_problem(resp, 401, "access_token_expired", "the access token has expired; refresh it");
-			challenge(resp, "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\"");
+			challenge(
+				resp,
+				"Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\"");
 		} else {
 			http_problem(resp, 401, "invalid_token", "the access token is not valid here");
 			challenge(resp, "Bearer realm=\"motus\", error=\"invalid_token\"");
@@ -91,9 +94,11 @@ static bool bearer_ok(struct worker *w, const struct route *rt, struct http_requ
 	req->principal.issued_at = c.iat;
 	req->principal.expires_at = c.exp;
 	if (rt->scope && !access_token_has_scope(c.scope, rt->scope)) {
-		http_problem(resp, 403, "insufficient_scope", arena_printf(req->arena, "this needs the %s scope", rt->scope));
-		challenge(resp, arena_printf(req->arena, "Bearer realm=\"motus\", error=\"insufficient_scope\", scope=\"%s\"",
-					     rt->scope));
+		http_problem(resp, 403, "insufficient_scope",
+			     arena_printf(req->arena, "this needs the %s scope", rt->scope));
+		challenge(resp,
+			  arena_printf(req->arena, "Bearer realm=\"motus\", error=\"insufficient_scope\", scope=\"%s\"",
+				       rt->scope));
 		return false;
 	}
 	return true;
@@ -122,8 +127,8 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 			http_problem(resp, 415, "unsupported_media_type", "send the body as application/json");
 			return false;
 		}
-		req->json = json_parse(req->arena, req->body, req->body_len, (int)conf_int(&w->conf, CONF_MAX_JSON_DEPTH),
-				       &e);
+		req->json = json_parse(req->arena, req->body, req->body_len,
+				       (int)conf_int(&w->conf, CONF_MAX_JSON_DEPTH), &e);
 		if (!req->json) {
 			field_problem(resp, 400, "malformed_json", &e);
 			return false;
@@ -131,7 +136,8 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 	}
 	if (rt->flags & ROUTE_FORM_BODY) {
 		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
-			http_problem(resp, 415, "unsupported_media_type", "send the body as application/x-www-form-urlencoded");
+			http_problem(resp, 415, "unsupported_media_type",
+				     "send the body as application/x-www-form-urlencoded");
 			return false;
 		}
 		if (http_query_parse(&req->form, req->arena, req->body, &e) < 0) {
@@ -153,7 +159,8 @@ static void dispatch(struct worker *w, struct http_request *req, struct http_res
 		return;
 	case HTTP_MATCH_BAD_METHOD:
 		*row = routes_count;
-		http_problem(resp, 405, "method_not_allowed", "see the Allow header for the methods this resource answers");
+		http_problem(resp, 405, "method_not_allowed",
+			     "see the Allow header for the methods this resource answers");
 		if (http_response_header(resp, "Allow", arena_strdup(req->arena, allow)) < 0)
 			log_error("Allow header refused");
 		return;
@@ -184,8 +191,8 @@ void serve_request(void *app, struct fcgi_exchange *x)
 
 	arena_reset(w->arena);
 	http_response_init(&resp, w->arena);
-	if (http_request_parse(&req, w->arena, fcgi_env(x), fcgi_read, x, (size_t)conf_int(&w->conf, CONF_MAX_BODY_BYTES),
-			       &e) < 0) {
+	if (http_request_parse(&req, w->arena, fcgi_env(x), fcgi_read, x,
+			       (size_t)conf_int(&w->conf, CONF_MAX_BODY_BYTES), &e) < 0) {
 		if (e.code == 413)
 			http_problem(&resp, 413, "payload_too_large", e.msg);
 		else
@@ -196,8 +203,14 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	bytes = http_response_send(&resp, &req, fcgi_write, x);
 
 	struct log_request line = {
-		.id = req.id, .method = req.method, .route = req.route, .path = req.path, .user = req.principal.subject,
-		.status = resp.status, .bytes = bytes, .micros = clock_now_us() - started,
+		.id = req.id,
+		.method = req.method,
+		.route = req.route,
+		.path = req.path,
+		.user = req.principal.subject,
+		.status = resp.status,
+		.bytes = bytes,
+		.micros = clock_now_us() - started,
 	};
 	log_request(&line);
 	metrics_request(w->metrics, row, resp.status, line.micros);

@@ -6,8 +6,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
-#include "tmpl_set.h"
 #include "signing_key.h"
+#include "tmpl_set.h"
 
 #include <string.h>
 

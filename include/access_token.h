@@ -25,12 +25,11 @@ struct worker;
 
 /*
  * A token for subject with scope (space-separated; "" for none), issued to
- * client_id (NULL: none, e.g. an operator's token) at issued_at (0: now). Fills c; the token and c's strings live in the arena.
- * NULL on failure: no active key, invalid subject or scope.
+ * client_id (NULL: none, e.g. an operator's token) at issued_at (0: now). Fills c; the token and c's strings live in
+ * the arena. NULL on failure: no active key, invalid subject or scope.
  */
 char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope,
-			 const char *client_id, int64_t issued_at,
-			 struct jwt_claims *c, struct err *e);
+			 const char *client_id, int64_t issued_at, struct jwt_claims *c, struct err *e);
 
 /* Verifies token; err.code is a jwt_error or ACCESS_TOKEN_UNAVAILABLE. */
 int access_token_verify(struct worker *w, struct arena *a, const char *token, struct jwt_claims *out,

@@ -31,8 +31,7 @@ void *arena_alloc(struct arena *a, size_t n) __attribute__((malloc, returns_nonn
 void *arena_zalloc(struct arena *a, size_t n) __attribute__((malloc, returns_nonnull));
 char *arena_strdup(struct arena *a, const char *s) __attribute__((returns_nonnull));
 char *arena_strndup(struct arena *a, const char *s, size_t n) __attribute__((returns_nonnull));
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), returns_nonnull));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3), returns_nonnull));
 
 /* Calls fn(ptr) at the next reset or free. */
 void arena_defer(struct arena *a, void (*fn)(void *), void *ptr);

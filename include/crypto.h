@@ -31,8 +31,8 @@ int crypto_random(void *out, size_t n) MOTUS_MUSTCHECK;
 /* The public half of a P-256 key, in the forms JOSE and libjwt want. */
 struct crypto_ec_public {
 	char x[CRYPTO_B64_32], y[CRYPTO_B64_32]; /* JWK "x" and "y": base64url of the 32-byte coordinates */
-	char thumbprint[CRYPTO_B64_32];		 /* RFC 7638 SHA-256 JWK thumbprint, base64url */
-	char *pem;				 /* SubjectPublicKeyInfo PEM, in the arena */
+	char thumbprint[CRYPTO_B64_32];          /* RFC 7638 SHA-256 JWK thumbprint, base64url */
+	char *pem;                               /* SubjectPublicKeyInfo PEM, in the arena */
 };
 
 /* A fresh P-256 private key as PKCS#8 PEM in the arena; NULL on failure. */

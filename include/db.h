@@ -18,8 +18,8 @@ struct db_result;
 /* err.code after a failure. */
 enum db_error {
 	DB_ERR_UNAVAILABLE = 1, /* no connection: callers answer 503 */
-	DB_ERR_CONFLICT,	/* unique violation (SQLSTATE 23505) */
-	DB_ERR_QUERY		/* anything else: a bug or a constraint */
+	DB_ERR_CONFLICT,        /* unique violation (SQLSTATE 23505) */
+	DB_ERR_QUERY            /* anything else: a bug or a constraint */
 };
 
 /* Does not connect; the first query does. Never NULL. */
@@ -32,8 +32,8 @@ void db_free(struct db *db);
  * lost is retried once on a fresh connection. The result lives until the
  * arena is reset. NULL on failure, with err set.
  */
-struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams,
-			   const char *const *params, struct err *e);
+struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+			   struct err *e);
 
 /* db_query for statements without rows: returns rows affected, or -1. */
 long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,

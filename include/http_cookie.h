@@ -12,8 +12,8 @@ const char *http_cookie_get(const struct http_request *r, const char *name);
 
 struct http_cookie {
 	const char *name, *value, *path;
-	long max_age;	     /* seconds; 0 deletes the cookie */
-	bool secure;	     /* only over https */
+	long max_age;         /* seconds; 0 deletes the cookie */
+	bool secure;          /* only over https */
 	const char *samesite; /* "Strict" or "Lax" */
 };
 

@@ -20,14 +20,14 @@ struct json;
 /* Reads up to n body bytes: >0 bytes read, 0 at end of body, -1 on error. */
 typedef ssize_t (*http_read_fn)(void *ctx, char *buf, size_t n);
 
-#define HTTP_MAX_PATH 2048
+#define HTTP_MAX_PATH   2048
 #define HTTP_MAX_PARAMS 8
 
 /* Who a verified bearer token speaks for; all NULL/0 when the route took none. */
 struct http_principal {
-	const char *subject;  /* the token's sub */
-	const char *scope;    /* space-separated scopes; "" when none */
-	const char *token_id; /* jti */
+	const char *subject;   /* the token's sub */
+	const char *scope;     /* space-separated scopes; "" when none */
+	const char *token_id;  /* jti */
 	const char *client_id; /* the client the token was issued to; "" when none */
 	int64_t issued_at, expires_at;
 };
@@ -43,8 +43,8 @@ struct http_request {
 	const char *route; /* the pattern matched, for logs and metrics */
 	const char *param_names[HTTP_MAX_PARAMS], *param_values[HTTP_MAX_PARAMS];
 	size_t nparams;
-	struct json *json;		 /* the parsed body, for routes that take JSON */
-	struct http_query form;		 /* the parsed body, for routes that take HTML forms */
+	struct json *json;               /* the parsed body, for routes that take JSON */
+	struct http_query form;          /* the parsed body, for routes that take HTML forms */
 	struct http_principal principal; /* filled by the pipeline for routes that take a bearer token */
 };
 

@@ -24,10 +24,10 @@ typedef ssize_t (*http_write_fn)(void *ctx, const char *p, size_t n);
 
 /* Cache policies; a route picks one, nothing else invents its own. */
 #define HTTP_CACHE_NO_STORE "no-store"
-#define HTTP_CACHE_PRIVATE "private, no-cache"
+#define HTTP_CACHE_PRIVATE  "private, no-cache"
 
 /* Content-Security-Policy for JSON (nothing may load) and for our own HTML pages. */
-#define HTTP_CSP_API "default-src 'none'; frame-ancestors 'none'"
+#define HTTP_CSP_API  "default-src 'none'; frame-ancestors 'none'"
 #define HTTP_CSP_PAGE "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 struct http_response {
@@ -35,9 +35,9 @@ struct http_response {
 	int status;
 	const char *content_type;
 	const char *cache_control; /* NULL means HTTP_CACHE_NO_STORE */
-	const char *etag;	   /* a quoted strong tag, or NULL */
-	const char *csp;	   /* Content-Security-Policy; NULL means HTTP_CSP_API */
-	const char *body;	   /* body_len bytes, owned by the arena or static */
+	const char *etag;          /* a quoted strong tag, or NULL */
+	const char *csp;           /* Content-Security-Policy; NULL means HTTP_CSP_API */
+	const char *body;          /* body_len bytes, owned by the arena or static */
 	size_t body_len;
 	const char *names[HTTP_MAX_EXTRA_HEADERS], *values[HTTP_MAX_EXTRA_HEADERS];
 	size_t nheaders;

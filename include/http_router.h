@@ -25,7 +25,7 @@ struct http_route_key {
  * is the index and the captures are stored in r. On BAD_METHOD, allow (cap
  * bytes) receives the methods the path does answer, e.g. "GET, HEAD, PUT".
  */
-enum http_match http_router_match(const void *rows, size_t n, size_t stride, struct http_request *r,
-				  size_t *row, char *allow, size_t cap);
+enum http_match http_router_match(const void *rows, size_t n, size_t stride, struct http_request *r, size_t *row,
+				  char *allow, size_t cap);
 
 #endif

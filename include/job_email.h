@@ -24,7 +24,7 @@ struct job_email {
 	const char *idempotency_key; /* NULL: none */
 };
 
-#define JOB_EMAIL_QUEUE "email"
+#define JOB_EMAIL_QUEUE             "email"
 #define JOB_EMAIL_ATTACHMENTS_QUEUE "email_attachments"
 
 /*

@@ -51,7 +51,7 @@ struct json *json_get(const struct json *obj, const char *key);
 bool json_lookup(const struct json *obj, const char *key, struct json **value);
 const char *json_string(const struct json *j); /* NULL unless a string */
 bool json_boolean(const struct json *j);
-int64_t json_int(const struct json *j);	  /* 0 unless an integer */
+int64_t json_int(const struct json *j);   /* 0 unless an integer */
 double json_double(const struct json *j); /* any number as a double; 0 otherwise */
 /* True and *out set when j is a JSON integer (not a double, not a string) that fits in int64. */
 bool json_int64(const struct json *j, int64_t *out);

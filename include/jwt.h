@@ -39,8 +39,8 @@ struct crypto_key;
 
 /* One signing key: parsed once, used for many tokens. */
 struct jwt_key {
-	char *kid;		   /* RFC 7638 thumbprint of the public key */
-	const char *alg;	   /* the only algorithm accepted with this key: JWT_ES256 */
+	char *kid;                 /* RFC 7638 thumbprint of the public key */
+	const char *alg;           /* the only algorithm accepted with this key: JWT_ES256 */
 	struct crypto_key *verify; /* the public key */
 	struct crypto_key *sign;   /* the private key; NULL for a key that only verifies */
 };
@@ -61,10 +61,10 @@ struct jwt_keyset {
 /* The claims Motus issues and checks. Strings are in the caller's arena. */
 struct jwt_claims {
 	const char *iss, *sub, *aud, *jti;
-	const char *scope; /* space-separated scopes; "" when the token carries none */
+	const char *scope;     /* space-separated scopes; "" when the token carries none */
 	const char *client_id; /* RFC 9068: the client the token was issued to; "" when absent */
 	int64_t iat, exp;
-	int64_t nbf;	 /* 0 when absent */
+	int64_t nbf;     /* 0 when absent */
 	const char *kid; /* of the key that signed it */
 };
 

@@ -22,17 +22,17 @@ enum mail_error {
 };
 
 struct mail_attachment {
-	const char *filename;	  /* UTF-8; non-ASCII is sent as RFC 2231 filename* */
+	const char *filename;     /* UTF-8; non-ASCII is sent as RFC 2231 filename* */
 	const char *content_type; /* e.g. "text/calendar"; NULL: application/octet-stream */
 	const void *data;
 	size_t len;
 };
 
 struct mail_message {
-	const char *from, *to; /* bare addresses: local@domain */
-	const char *subject;   /* UTF-8 */
-	const char *text;      /* plain text part, UTF-8; NULL for none */
-	const char *html;      /* HTML part, UTF-8; NULL for none (at least one of the two) */
+	const char *from, *to;  /* bare addresses: local@domain */
+	const char *subject;    /* UTF-8 */
+	const char *text;       /* plain text part, UTF-8; NULL for none */
+	const char *html;       /* HTML part, UTF-8; NULL for none (at least one of the two) */
 	const char *message_id; /* "left@right" without brackets; NULL: a random one */
 	const struct mail_attachment *attachments;
 	size_t nattachments;
@@ -51,7 +51,7 @@ char *mail_build(struct arena *a, const struct mail_message *m, size_t *len, str
 
 struct mail_smtp {
 	const char *url; /* smtp://host:port or smtps://user:pass@host:port */
-	int timeout_s;	 /* the whole delivery; connecting gets at most 10 s of it */
+	int timeout_s;   /* the whole delivery; connecting gets at most 10 s of it */
 };
 
 /*

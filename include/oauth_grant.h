@@ -28,17 +28,17 @@ int oauth_code_issue(struct db *db, struct arena *a, const struct oauth_grant *g
  * (unknown, expired, other client or redirect URI, wrong verifier, used
  * before: then the tokens it produced are revoked too), -1 on a db error.
  */
-int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const char *client_id,
-		      const char *redirect_uri, const char *verifier, int refresh_ttl_s, struct oauth_grant *g,
-		      const char **refresh, struct err *e) MOTUS_MUSTCHECK;
+int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const char *client_id, const char *redirect_uri,
+		      const char *verifier, int refresh_ttl_s, struct oauth_grant *g, const char **refresh,
+		      struct err *e) MOTUS_MUSTCHECK;
 
 /*
  * Rotates a refresh token: 1 with *g and a new *refresh, 0 for an invalid
  * grant (unknown, expired, revoked, other client, or reused: the family is
  * revoked), -1 on a db error.
  */
-int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, const char *client_id,
-			 int refresh_ttl_s, struct oauth_grant *g, const char **refresh, struct err *e) MOTUS_MUSTCHECK;
+int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, const char *client_id, int refresh_ttl_s,
+			 struct oauth_grant *g, const char **refresh, struct err *e) MOTUS_MUSTCHECK;
 
 /* RFC 7009: revokes the token's family when the token belongs to client_id; unknown tokens are fine. */
 int oauth_refresh_revoke(struct db *db, struct arena *a, const char *token, const char *client_id,

@@ -14,13 +14,13 @@
 #include "err.h"
 
 struct passwd_params {
-	uint32_t memory_kib; /* OWASP: 19456 (19 MiB) */
-	uint32_t iterations; /* OWASP: 2 */
+	uint32_t memory_kib;  /* OWASP: 19456 (19 MiB) */
+	uint32_t iterations;  /* OWASP: 2 */
 	uint32_t parallelism; /* OWASP: 1 */
 };
 
-#define PASSWD_MIN_LENGTH 10
-#define PASSWD_MAX_LENGTH 256
+#define PASSWD_MIN_LENGTH  10
+#define PASSWD_MAX_LENGTH  256
 #define PASSWD_ENCODED_MAX 160
 
 /* "$argon2id$v=19$m=...,t=...,p=...$<salt>$<hash>" into out (PASSWD_ENCODED_MAX bytes), salt from the kernel. */

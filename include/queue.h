@@ -27,12 +27,12 @@ struct db;
 enum queue_error { QUEUE_ERR_INVALID = 100, QUEUE_ERR_NOT_FOUND, QUEUE_ERR_NO_TX };
 
 struct queue_new_job {
-	const char *queue;	     /* [a-z][a-z0-9_]{0,47} */
-	const char *kind;	     /* selects the handler */
-	const char *payload;	     /* a JSON document */
+	const char *queue;           /* [a-z][a-z0-9_]{0,47} */
+	const char *kind;            /* selects the handler */
+	const char *payload;         /* a JSON document */
 	const char *idempotency_key; /* NULL: none; else a second enqueue with it does nothing */
-	int max_attempts;	     /* 0: the queue_max_attempts setting the caller passes */
-	long delay_ms;		     /* run no earlier than now + delay */
+	int max_attempts;            /* 0: the queue_max_attempts setting the caller passes */
+	long delay_ms;               /* run no earlier than now + delay */
 };
 
 /* A job as stored; strings are "" when NULL in the table, all in the arena. */

@@ -21,7 +21,7 @@ enum route_flags {
 	ROUTE_SERVICE_TOKEN = 1 << 1, /* Authorization: Bearer <admin_token> */
 	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
 	ROUTE_FORM_BODY = 1 << 3,     /* body must be application/x-www-form-urlencoded; parsed into req->form */
-	ROUTE_BEARER = 1 << 4,	      /* Authorization: Bearer <access token>; fills req->principal */
+	ROUTE_BEARER = 1 << 4,        /* Authorization: Bearer <access token>; fills req->principal */
 	ROUTE_QUERY_LENIENT = 1 << 5, /* unknown query parameters are ignored, not refused (OAuth) */
 };
 
@@ -30,7 +30,7 @@ struct route {
 	route_handler handler;
 	unsigned flags;
 	const char *const *query; /* accepted query parameters, NULL-terminated; NULL: none */
-	const char *scope;	  /* with ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any */
+	const char *scope;        /* with ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any */
 };
 
 extern const struct route routes[];

@@ -27,7 +27,7 @@ struct worker;
 struct signing_keys; /* a process's copy */
 
 #define SIGNING_KEY_MISSES_PER_S 10   /* early refreshes for unknown kids, per process */
-#define SIGNING_KEY_RETRY_MS	 2000 /* earliest retry after a failed load */
+#define SIGNING_KEY_RETRY_MS     2000 /* earliest retry after a failed load */
 
 /* The JWKS is public and the same for everyone; a rotation reaches caches within this. */
 #define SIGNING_KEY_JWKS_CACHE_CONTROL "public, max-age=300"

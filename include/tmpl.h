@@ -37,8 +37,8 @@ struct tmpl_set;
 /* err.code after a failure. */
 enum tmpl_error {
 	TMPL_ERR_SYNTAX = 1, /* compile: msg is "name:line: what is wrong" */
-	TMPL_ERR_DEPTH,	     /* render: partials, parents or blocks nested past TMPL_MAX_DEPTH */
-	TMPL_ERR_IO,	     /* tmpl_set_load_dir: a file or directory could not be read */
+	TMPL_ERR_DEPTH,      /* render: partials, parents or blocks nested past TMPL_MAX_DEPTH */
+	TMPL_ERR_IO,         /* tmpl_set_load_dir: a file or directory could not be read */
 	TMPL_ERR_DUPLICATE,  /* tmpl_set: two templates with one name */
 	TMPL_ERR_NOT_FOUND   /* tmpl_set_render: no template of that name */
 };

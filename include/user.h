@@ -29,14 +29,16 @@ int user_create_tx(struct db *db, struct arena *a, const char *email, const char
 		   const char *display_name, const char **id, struct err *e) MOTUS_MUSTCHECK;
 
 /* 1 and *u filled, 0 when no live account matches, -1 on error. */
-int user_find_by_email(struct db *db, struct arena *a, const char *email, struct user *u, struct err *e) MOTUS_MUSTCHECK;
+int user_find_by_email(struct db *db, struct arena *a, const char *email, struct user *u,
+		       struct err *e) MOTUS_MUSTCHECK;
 int user_find(struct db *db, struct arena *a, const char *id, struct user *u, struct err *e) MOTUS_MUSTCHECK;
 
 int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e) MOTUS_MUSTCHECK;
 /* In the caller's transaction (a reset also revokes the account's tokens). */
 int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
 			 struct err *e) MOTUS_MUSTCHECK;
-int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name, struct err *e) MOTUS_MUSTCHECK;
+int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name,
+			  struct err *e) MOTUS_MUSTCHECK;
 
 /* The account as the API shows it: {id, email, display_name, email_verified, created_at}. NULL on error. */
 const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e);

@@ -32,8 +32,8 @@ static int set_value(struct conf *c, int i, const char *value, struct err *e)
 		long v;
 
 		if (str_to_long(value, s->min, s->max, &v) < 0)
-			return err_set_field(e, 0, s->name, "%s must be an integer from %ld to %ld", s->name,
-					     s->min, s->max);
+			return err_set_field(e, 0, s->name, "%s must be an integer from %ld to %ld", s->name, s->min,
+					     s->max);
 		c->num[i] = v;
 	}
 	if (i == CONF_LOG_LEVEL && log_level_parse(value) < 0)

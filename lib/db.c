@@ -78,8 +78,8 @@ static int send_listen(struct db *db, const char *channel, struct err *e)
 
 static int ensure(struct db *db, struct err *e)
 {
-	static const char *const keys[] = {"dbname", "connect_timeout", "options", "application_name",
-					   "client_encoding", NULL};
+	static const char *const keys[] = {"dbname",           "connect_timeout", "options",
+					   "application_name", "client_encoding", NULL};
 	const char *values[] = {db->conninfo, db->connect_timeout, db->options, "motus", "UTF8", NULL};
 
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
@@ -164,8 +164,8 @@ static PGresult *exec(struct db *db, const char *sql, int nparams, const char *c
 	return res;
 }
 
-struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams,
-			   const char *const *params, struct err *e)
+struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+			   struct err *e)
 {
 	PGresult *res = exec(db, sql, nparams, params, e);
 
@@ -175,8 +175,7 @@ struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int 
 	return (struct db_result *)res;
 }
 
-long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
-	     struct err *e)
+long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params, struct err *e)
 {
 	struct db_result *r = db_query(db, a, sql, nparams, params, e);
 	const char *n;

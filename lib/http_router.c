@@ -50,8 +50,8 @@ static void allow_add(char *allow, size_t cap, const char *method)
 	snprintf(allow + len, cap - len, "%s%s", len ? ", " : "", method);
 }
 
-enum http_match http_router_match(const void *rows, size_t n, size_t stride, struct http_request *r,
-				  size_t *row, char *allow, size_t cap)
+enum http_match http_router_match(const void *rows, size_t n, size_t stride, struct http_request *r, size_t *row,
+				  char *allow, size_t cap)
 {
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 	bool path_known = false;

@@ -50,8 +50,8 @@ struct json *json_parse(struct arena *a, const char *text, size_t len, int max_d
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_success && !only_space(text + json_tokener_get_parse_end(tok),
-							 len - json_tokener_get_parse_end(tok))) {
+	if (jerr == json_tokener_success &&
+	    !only_space(text + json_tokener_get_parse_end(tok), len - json_tokener_get_parse_end(tok))) {
 		json_object_put(o);
 		json_tokener_free(tok);
 		err_set_field(e, 400, "body", "unexpected data after the JSON value");
@@ -149,14 +149,21 @@ void json_push_string(struct json *arr, const char *value)
 enum json_kind json_kind_of(const struct json *j)
 {
 	switch (json_object_get_type(J(j))) {
-	case json_type_boolean: return JSON_BOOL;
-	case json_type_int: return JSON_INT;
-	case json_type_double: return JSON_DOUBLE;
-	case json_type_string: return JSON_STRING;
-	case json_type_object: return JSON_OBJECT;
-	case json_type_array: return JSON_ARRAY;
+	case json_type_boolean:
+		return JSON_BOOL;
+	case json_type_int:
+		return JSON_INT;
+	case json_type_double:
+		return JSON_DOUBLE;
+	case json_type_string:
+		return JSON_STRING;
+	case json_type_object:
+		return JSON_OBJECT;
+	case json_type_array:
+		return JSON_ARRAY;
 	case json_type_null:
-	default: return JSON_NULL;
+	default:
+		return JSON_NULL;
 	}
 }
 
@@ -234,8 +241,7 @@ struct json *json_array_at(const struct json *arr, size_t i)
 
 void json_iter_init(struct json_iter *it, const struct json *obj)
 {
-	it->entry = obj && json_object_is_type(J(obj), json_type_object) ? json_object_get_object(J(obj))->head
-									   : NULL;
+	it->entry = obj && json_object_is_type(J(obj), json_type_object) ? json_object_get_object(J(obj))->head : NULL;
 }
 
 bool json_iter_next(struct json_iter *it, const char **key, struct json **value)
@@ -253,8 +259,8 @@ bool json_iter_next(struct json_iter *it, const char **key, struct json **value)
 const char *json_serialize(const struct json *j, size_t *len)
 {
 	size_t n;
-	const char *s = json_object_to_json_string_length(J(j), JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-							  &n);
+	const char *s =
+		json_object_to_json_string_length(J(j), JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 
 	if (len)
 		*len = n;

@@ -13,8 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
-#define JOSE_DEPTH    4		     /* header and claims are flat objects; an array (aud) is one level more */
-#define ES256_SIG_LEN 64	     /* r || s, 32 bytes each */
+#define JOSE_DEPTH    4              /* header and claims are flat objects; an array (aud) is one level more */
+#define ES256_SIG_LEN 64             /* r || s, 32 bytes each */
 #define TIME_MAX      100000000000LL /* year 5138: anything later is not a time anyone issued */
 
 int jwt_key_init(struct jwt_key *k, const char *kid, const char *public_pem, const char *private_pem, struct err *e)

@@ -111,8 +111,7 @@ void log_request(const struct log_request *r)
 	put_field(&b, "method", r->method);
 	put_field(&b, "route", r->route);
 	put_field(&b, "path", r->path);
-	buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"us\":%llu", r->status, r->bytes,
-		   (unsigned long long)r->micros);
+	buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"us\":%llu", r->status, r->bytes, (unsigned long long)r->micros);
 	put_field(&b, "user", r->user);
 	buf_puts(&b, "}\n");
 	emit(b.data, b.len);

@@ -1,18 +1,18 @@
 /* mail: MIME building, and SMTP delivery through lib/transfer. */
 #include "mail.h"
-#include "transfer.h"
 #include "arena.h"
 #include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 #include "str.h"
+#include "transfer.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#define QP_LINE 76	      /* RFC 2045 §6.7: encoded lines of at most 76 characters */
-#define WORD_BYTES 39	      /* raw bytes per RFC 2047 encoded word: 52 base64 chars, 64 in all */
+#define QP_LINE           76  /* RFC 2045 §6.7: encoded lines of at most 76 characters */
+#define WORD_BYTES        39  /* raw bytes per RFC 2047 encoded word: 52 base64 chars, 64 in all */
 #define PLAIN_SUBJECT_MAX 200 /* longer ASCII subjects are encoded (and so folded) too */
 
 static bool has_crlf(const char *s)
@@ -191,7 +191,10 @@ static int check(const struct mail_message *m, struct err *e)
 	const char *texts[] = {m->subject, m->text, m->html};
 	for (size_t i = 0; i < 3; i++)
 		if (texts[i] && !str_valid_utf8(texts[i], strlen(texts[i])))
-			return err_set_field(e, MAIL_ERR_INVALID, i == 0 ? "subject" : i == 1 ? "text" : "html",
+			return err_set_field(e, MAIL_ERR_INVALID,
+					     i == 0   ? "subject"
+					     : i == 1 ? "text"
+						      : "html",
 					     "not UTF-8");
 	for (size_t i = 0; i < m->nattachments; i++) {
 		const struct mail_attachment *at = &m->attachments[i];
@@ -200,8 +203,8 @@ static int check(const struct mail_message *m, struct err *e)
 		    !str_valid_utf8(at->filename, strlen(at->filename)))
 			return err_set_field(e, MAIL_ERR_INVALID, "filename", "attachment %zu: invalid file name", i);
 		if (at->content_type && !content_type_ok(at->content_type))
-			return err_set_field(e, MAIL_ERR_INVALID, "content_type", "attachment %zu: invalid content type",
-					     i);
+			return err_set_field(e, MAIL_ERR_INVALID, "content_type",
+					     "attachment %zu: invalid content type", i);
 	}
 	return 0;
 }
@@ -270,5 +273,6 @@ int mail_send(const struct mail_smtp *smtp, const char *from, const char *to, co
 	if (transfer_smtp(smtp->url, from, to, data, len, smtp->timeout_s, &reply, e) == 0)
 		return 0;
 	snprintf(why, sizeof(why), "%s", e->msg);
-	return err_set(e, reply >= 500 && reply < 600 ? MAIL_ERR_PERMANENT : MAIL_ERR_TEMPORARY, "smtp %ld: %s", reply, why);
+	return err_set(e, reply >= 500 && reply < 600 ? MAIL_ERR_PERMANENT : MAIL_ERR_TEMPORARY, "smtp %ld: %s", reply,
+		       why);
 }

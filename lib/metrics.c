@@ -16,13 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC 0x6d6f7475736d3031ULL /* "motusm01" */
-#define SLOTS 512
+#define MAGIC   0x6d6f7475736d3031ULL /* "motusm01" */
+#define SLOTS   512
 #define CLASSES 5 /* 1xx .. 5xx */
-#define ROWS (METRICS_MAX_ROUTES + 1)
+#define ROWS    (METRICS_MAX_ROUTES + 1)
 
 /* Upper bounds of the latency buckets, in microseconds. */
-static const uint64_t bucket_us[] = {250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000};
+static const uint64_t bucket_us[] = {250,   500,    1000,   2500,   5000,    10000,  25000,
+				     50000, 100000, 250000, 500000, 1000000, 2500000};
 #define BUCKETS (sizeof(bucket_us) / sizeof(*bucket_us))
 
 /* name, labels, help; rows of one family stand together. */
@@ -72,7 +73,8 @@ static struct slot *claim(struct shared *shm)
 			/* First pass: only never-used slots or ones whose owner has died. */
 			if (pid == me)
 				return s;
-			if ((pid == 0 || (pass == 1 && !alive(pid))) && atomic_compare_exchange_strong(&s->pid, &pid, me))
+			if ((pid == 0 || (pass == 1 && !alive(pid))) &&
+			    atomic_compare_exchange_strong(&s->pid, &pid, me))
 				return s;
 		}
 	}
@@ -227,7 +229,8 @@ void metrics_render(struct metrics *m, struct buf *out)
 		cum += hist[r][BUCKETS];
 		buf_printf(out, "motus_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n", m->labels[r],
 			   (unsigned long long)cum);
-		buf_printf(out, "motus_http_request_duration_seconds_sum{%s} %.6f\n", m->labels[r], (double)sum[r] / 1e6);
+		buf_printf(out, "motus_http_request_duration_seconds_sum{%s} %.6f\n", m->labels[r],
+			   (double)sum[r] / 1e6);
 		buf_printf(out, "motus_http_request_duration_seconds_count{%s} %llu\n", m->labels[r],
 			   (unsigned long long)cum);
 	}
@@ -244,7 +247,8 @@ void metrics_render(struct metrics *m, struct buf *out)
 		else
 			buf_printf(out, "%s %llu\n", name, (unsigned long long)counters[c]);
 	}
-	buf_printf(out, "# HELP motus_workers Worker processes of the pool that are alive.\n"
-			"# TYPE motus_workers gauge\nmotus_workers %u\n",
+	buf_printf(out,
+		   "# HELP motus_workers Worker processes of the pool that are alive.\n"
+		   "# TYPE motus_workers gauge\nmotus_workers %u\n",
 		   workers);
 }

@@ -141,7 +141,8 @@ int migrate_run(struct db *db, const char *dir, struct err *e)
 	for (char **p = names; *p; p++) {
 		char *version = arena_strndup(a, *p, 4);
 		const char *params[] = {version};
-		struct db_result *r = db_query(db, a, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, params, e);
+		struct db_result *r =
+			db_query(db, a, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, params, e);
 
 		if (!r || (db_rows(r) == 0 && apply(db, a, dir, *p, version, e) < 0)) {
 			applied = -1;

@@ -67,12 +67,12 @@ bool passwd_needs_rehash(const char *encoded, const struct passwd_params *p)
 
 /* The most common passwords of public breach lists that pass the length rule. */
 static const char *const common[] = {
-	"1234567890", "12345678910", "123456789a", "1q2w3e4r5t", "1qaz2wsx3edc", "abcdefghij", "qwertyuiop",
-	"password1!", "password12", "password123", "passw0rd123", "iloveyou12", "qwerty1234", "qwerty12345",
-	"0987654321", "1111111111", "0000000000", "a123456789", "zxcvbnm123", "letmein123", "welcome123",
-	"football12", "baseball12", "superman12", "sunshine12", "princess12", "dragon1234", "monkey1234",
-	"1234qwerty", "asdfghjkl1", "changeme12", "trustno1234", "starwars12", "administrator", "motuspassword",
-	NULL,
+	"1234567890", "12345678910", "123456789a", "1q2w3e4r5t",    "1qaz2wsx3edc",  "abcdefghij",
+	"qwertyuiop", "password1!",  "password12", "password123",   "passw0rd123",   "iloveyou12",
+	"qwerty1234", "qwerty12345", "0987654321", "1111111111",    "0000000000",    "a123456789",
+	"zxcvbnm123", "letmein123",  "welcome123", "football12",    "baseball12",    "superman12",
+	"sunshine12", "princess12",  "dragon1234", "monkey1234",    "1234qwerty",    "asdfghjkl1",
+	"changeme12", "trustno1234", "starwars12", "administrator", "motuspassword", NULL,
 };
 
 static size_t utf8_length(const char *s)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JOB_COLUMNS                                                                                           \
+#define JOB_COLUMNS                                                                                            \
 	"id, queue, kind, payload::text, coalesce(idempotency_key, ''), state, coalesce(last_error, ''), "     \
 	"coalesce(locked_by, ''), run_at::text, created_at::text, coalesce(finished_at::text, ''), attempts, " \
 	"max_attempts"
@@ -215,9 +215,10 @@ int queue_fail(struct db *db, struct arena *a, const struct queue_job *job, cons
 	snprintf(id, sizeof(id), "%ld", job->id);
 	snprintf(delay, sizeof(delay), "%ld",
 		 queue_backoff_ms(job->attempts, policy->base_ms, policy->max_ms, unit_random()));
-	r = db_query(db, a, sql, 5,
-		     (const char *[]){id, worker, error && *error ? error : "failed", permanent ? "true" : "false", delay},
-		     e);
+	r = db_query(
+		db, a, sql, 5,
+		(const char *[]){id, worker, error && *error ? error : "failed", permanent ? "true" : "false", delay},
+		e);
 	if (!r)
 		return -1;
 	if (db_rows(r) == 0) {
@@ -230,9 +231,10 @@ int queue_fail(struct db *db, struct arena *a, const struct queue_job *job, cons
 
 int queue_retry(struct db *db, struct arena *a, long id, struct err *e)
 {
-	static const char sql[] = "WITH r AS (UPDATE job SET state = 'pending', attempts = 0, run_at = now(), "
-				  "finished_at = NULL, locked_by = NULL WHERE id = $1 AND state = 'dead' RETURNING queue) "
-				  "SELECT pg_notify('motus_queue_' || queue, '') FROM r";
+	static const char sql[] =
+		"WITH r AS (UPDATE job SET state = 'pending', attempts = 0, run_at = now(), "
+		"finished_at = NULL, locked_by = NULL WHERE id = $1 AND state = 'dead' RETURNING queue) "
+		"SELECT pg_notify('motus_queue_' || queue, '') FROM r";
 	char s[24];
 	struct db_result *r;
 

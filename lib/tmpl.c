@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define MAX_NESTING 100 /* sections, parents and blocks inside each other, at compile time */
-#define MAX_DELIM 16
+#define MAX_DELIM   16
 
 enum kind { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
 
@@ -25,7 +25,7 @@ struct node {
 	size_t len;
 	const char **path; /* N_VAR, N_SECTION, N_INVERTED: the name split at dots; npath 0 is "." */
 	size_t npath;
-	bool raw;	    /* N_VAR: {{{name}}} or {{&name}} */
+	bool raw;           /* N_VAR: {{{name}}} or {{&name}} */
 	const char *indent; /* N_PARTIAL, N_PARENT, N_BLOCK: prepended to each line when standalone, else NULL */
 	size_t ilen;
 	const char *eol; /* N_BLOCK: the line ending after a standalone element, kept unless the content ended a line */
@@ -46,9 +46,9 @@ struct parser {
 	const char *name;
 	const char *s;
 	size_t len, pos;
-	int line;		   /* 1-based line of pos */
+	int line;                  /* 1-based line of pos */
 	size_t line_raw, line_eff; /* start of the current line, before and after the dedent */
-	const char *dedent;	   /* intrinsic indentation of the enclosing blocks, dropped from line starts */
+	const char *dedent;        /* intrinsic indentation of the enclosing blocks, dropped from line starts */
 	size_t dlen;
 	char open[MAX_DELIM + 1], close[MAX_DELIM + 1];
 	size_t olen, clen;
@@ -63,10 +63,10 @@ struct tag {
 	const char *name;
 	size_t nlen;
 	int line;
-	size_t start, end;	   /* the tag in the source */
-	size_t lead;		   /* indentation before the tag on its line (when ws_before) */
+	size_t start, end;         /* the tag in the source */
+	size_t lead;               /* indentation before the tag on its line (when ws_before) */
 	bool ws_before, ws_after;  /* only white space before it on its line, after it to the line end */
-	bool standalone;	   /* a non-interpolation tag alone on its line: the line is dropped */
+	bool standalone;           /* a non-interpolation tag alone on its line: the line is dropped */
 	size_t eol_start, eol_end; /* the line ending after the tag (when ws_after; empty at the end) */
 };
 
@@ -350,7 +350,8 @@ static int parse_parent(struct parser *p, const struct tag *t, struct node ***ta
  * parameter whose start tag begins a line and whose end tag ends one is
  * standalone too: the start tag's indentation is put in front of the lines.
  */
-static int parse_block(struct parser *p, const struct tag *t, struct node ***tail, struct node *lead_node, bool argument)
+static int parse_block(struct parser *p, const struct tag *t, struct node ***tail, struct node *lead_node,
+		       bool argument)
 {
 	struct node *n = node_add(p, tail, N_BLOCK);
 	bool intrinsic = argument ? t->ws_after : t->standalone;
@@ -411,7 +412,8 @@ static int parse_list(struct parser *p, struct open *op, struct node **out)
 			flush(p, &tail);
 			*out = head;
 			if (op)
-				return syntax(p, op->line, "unclosed section '%c%.*s'", op->type, (int)op->nlen, op->name);
+				return syntax(p, op->line, "unclosed section '%c%.*s'", op->type, (int)op->nlen,
+					      op->name);
 			p->depth--;
 			return 0;
 		}
@@ -429,7 +431,8 @@ static int parse_list(struct parser *p, struct open *op, struct node **out)
 			break;
 		case '/':
 			if (!op)
-				return syntax(p, t.line, "close tag '/%.*s' without an open section", (int)t.nlen, t.name);
+				return syntax(p, t.line, "close tag '/%.*s' without an open section", (int)t.nlen,
+					      t.name);
 			if (t.nlen != op->nlen || memcmp(t.name, op->name, t.nlen) != 0)
 				return syntax(p, t.line, "close tag '/%.*s' does not match '%c%.*s' from line %d",
 					      (int)t.nlen, t.name, op->type, (int)op->nlen, op->name, op->line);
@@ -568,12 +571,23 @@ static void put_escaped(struct buf *b, const char *s, size_t n)
 		const char *rep;
 
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		buf_append(b, s + done, i - done);
 		buf_puts(b, rep);
@@ -607,12 +621,19 @@ static void put_value(struct buf *b, const struct json *v, bool raw)
 		else
 			put_escaped(b, s, strlen(s));
 		break;
-	case JSON_INT: buf_printf(b, "%" PRId64, json_int(v)); break;
-	case JSON_DOUBLE: put_double(b, json_double(v)); break;
-	case JSON_BOOL: buf_puts(b, json_boolean(v) ? "true" : "false"); break;
+	case JSON_INT:
+		buf_printf(b, "%" PRId64, json_int(v));
+		break;
+	case JSON_DOUBLE:
+		put_double(b, json_double(v));
+		break;
+	case JSON_BOOL:
+		buf_puts(b, json_boolean(v) ? "true" : "false");
+		break;
 	case JSON_NULL:
 	case JSON_OBJECT:
-	case JSON_ARRAY: break;
+	case JSON_ARRAY:
+		break;
 	}
 }
 
@@ -640,11 +661,16 @@ static const struct json *lookup(const struct ctx *c, const struct node *n)
 static bool truthy(const struct json *v)
 {
 	switch (json_kind_of(v)) {
-	case JSON_NULL: return false;
-	case JSON_BOOL: return json_boolean(v);
-	case JSON_STRING: return json_string(v)[0] != '\0';
-	case JSON_ARRAY: return json_array_len(v) > 0;
-	default: return true;
+	case JSON_NULL:
+		return false;
+	case JSON_BOOL:
+		return json_boolean(v);
+	case JSON_STRING:
+		return json_string(v)[0] != '\0';
+	case JSON_ARRAY:
+		return json_array_len(v) > 0;
+	default:
+		return true;
 	}
 }
 
@@ -742,21 +768,31 @@ static int render_list(struct render *r, const struct node *n, const struct ctx 
 		int rc = 0;
 
 		switch (n->kind) {
-		case N_TEXT: put_text(r, in, n->text, n->len); break;
+		case N_TEXT:
+			put_text(r, in, n->text, n->len);
+			break;
 		case N_VAR:
 			if (r->bol)
 				put_indent(r, in);
 			r->bol = false;
 			put_value(r->out, lookup(c, n), n->raw);
 			break;
-		case N_SECTION: rc = render_section(r, n, c, o, in); break;
+		case N_SECTION:
+			rc = render_section(r, n, c, o, in);
+			break;
 		case N_INVERTED:
 			if (!truthy(lookup(c, n)))
 				rc = render_list(r, n->kids, c, o, in);
 			break;
-		case N_PARTIAL: rc = render_partial(r, n, c, o, in); break;
-		case N_PARENT: rc = render_partial(r, n, c, &args, in); break;
-		case N_BLOCK: rc = render_block(r, n, c, o, in); break;
+		case N_PARTIAL:
+			rc = render_partial(r, n, c, o, in);
+			break;
+		case N_PARENT:
+			rc = render_partial(r, n, c, &args, in);
+			break;
+		case N_BLOCK:
+			rc = render_block(r, n, c, o, in);
+			break;
 		}
 		if (rc < 0)
 			return -1;

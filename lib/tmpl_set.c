@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE (4 << 20)
+#define MAX_FILE      (4 << 20)
 #define MAX_DIR_DEPTH 16
 
 struct tmpl_set {

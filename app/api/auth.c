@@ -88,8 +88,8 @@ static int send_email_tx(struct worker *w, struct arena *a, const char *name, co
 	    tmpl_set_render(w->templates, arena_printf(a, "email/%s.html", name), d, &html, e) < 0)
 		return -1;
 
-	struct job_email m = {.to = to, .subject = subject, .text = buf_cstr(&text), .html = buf_cstr(&html),
-			      .idempotency_key = key};
+	struct job_email m = {
+		.to = to, .subject = subject, .text = buf_cstr(&text), .html = buf_cstr(&html), .idempotency_key = key};
 	return job_email_enqueue_tx(w, a, &m, &id, e);
 }
 
@@ -138,7 +138,8 @@ API_HANDLER(api_auth_signup)
 	if (user_create_tx(w->db, req->arena, email, hash, name, &id, &e) < 0) {
 		db_rollback(w->db);
 		if (e.code == DB_ERR_CONFLICT)
-			http_problem(resp, 409, "email_taken", "an account with this email address exists; log in instead");
+			http_problem(resp, 409, "email_taken",
+				     "an account with this email address exists; log in instead");
 		else
 			unavailable(resp);
 		return;
@@ -220,7 +221,8 @@ API_HANDLER(api_auth_password_reset)
 		    email_token_issue_tx(w->db, req->arena, u.id, EMAIL_TOKEN_RESET, (int)ttl, &token, &e) < 0 ||
 		    send_email_tx(w, req->arena, "reset_password", u.email, "Reset your Motus password",
 				  link_to(w, req->arena, "/reset-password", token), ttl, u.display_name,
-				  arena_printf(req->arena, "reset_password:%s", token_digest(req->arena, token)), &e) < 0 ||
+				  arena_printf(req->arena, "reset_password:%s", token_digest(req->arena, token)),
+				  &e) < 0 ||
 		    db_commit(w->db, &e) < 0) {
 			db_rollback(w->db);
 			log_error("password reset not committed: %s", e.msg);

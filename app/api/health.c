@@ -4,10 +4,10 @@
 #include "buf.h"
 #include "cache.h"
 #include "db.h"
+#include "http_request.h"
 #include "http_response.h"
 #include "json.h"
 #include "metrics.h"
-#include "http_request.h"
 #include "worker.h"
 
 static void json_response(struct http_response *resp, int status, struct json *doc)

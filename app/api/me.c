@@ -162,7 +162,8 @@ API_HANDLER(api_me_consents_put)
 			unavailable(resp);
 		return;
 	}
-	if (consent_sync_enqueue_tx(w, req->arena, req->principal.subject, changes, &e) < 0 || db_commit(w->db, &e) < 0) {
+	if (consent_sync_enqueue_tx(w, req->arena, req->principal.subject, changes, &e) < 0 ||
+	    db_commit(w->db, &e) < 0) {
 		db_rollback(w->db);
 		log_error("consent change not committed: %s", e.msg);
 		unavailable(resp);

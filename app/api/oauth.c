@@ -31,7 +31,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#define CSRF_COOKIE "motus_login_csrf"
+#define CSRF_COOKIE   "motus_login_csrf"
 #define DEFAULT_SCOPE "profile"
 
 /* The parameters of an authorization request, from the query (GET) or the form (POST). */
@@ -40,8 +40,9 @@ struct authz {
 	struct oauth_client client;
 };
 
-static const char *const authz_params[] = {"response_type", "client_id", "redirect_uri", "state",
-					   "code_challenge", "code_challenge_method", "scope", NULL};
+static const char *const authz_params[] = {
+	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
+	"scope",         NULL};
 
 static void page(struct worker *w, struct http_response *resp, int status, const char *name, struct json *data)
 {
@@ -166,12 +167,12 @@ static bool secure_request(const struct http_request *req)
 }
 
 /* The log-in form: the request's parameters ride along as hidden fields, with a CSRF token. */
-static void login_page(struct worker *w, struct http_request *req, struct http_response *resp,
-		       const struct authz *z, int status, const char *error, const char *email, const char *csrf)
+static void login_page(struct worker *w, struct http_request *req, struct http_response *resp, const struct authz *z,
+		       int status, const char *error, const char *email, const char *csrf)
 {
 	struct json *d = json_new_object(resp->arena), *params = json_set_array(d, "params");
-	const char *values[] = {z->response_type, z->client_id, z->redirect_uri, z->state, z->challenge, z->method,
-				z->scope};
+	const char *values[] = {z->response_type, z->client_id, z->redirect_uri, z->state,
+				z->challenge,     z->method,    z->scope};
 
 	json_set_string(d, "client_name", z->client.name);
 	json_set_string(d, "csrf_token", csrf);
@@ -188,8 +189,12 @@ static void login_page(struct worker *w, struct http_request *req, struct http_r
 	}
 	page(w, resp, status, "oauth/login", d);
 
-	struct http_cookie c = {.name = CSRF_COOKIE, .value = csrf, .path = "/oauth/authorize", .max_age = 1800,
-				.secure = secure_request(req), .samesite = "Strict"};
+	struct http_cookie c = {.name = CSRF_COOKIE,
+				.value = csrf,
+				.path = "/oauth/authorize",
+				.max_age = 1800,
+				.secure = secure_request(req),
+				.samesite = "Strict"};
 	const char *set = http_cookie_format(resp->arena, &c);
 	if (!set || http_response_header(resp, "Set-Cookie", set) < 0)
 		log_error("could not set the log-in CSRF cookie");
@@ -229,7 +234,8 @@ static bool limited(struct worker *w, struct http_request *req, struct http_resp
 	struct err e = {0};
 	int retry = 0, ok;
 
-	ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
+	ok = ratelimit_hit(w->db, req->arena,
+			   arena_printf(req->arena, "login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
 			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), (int)window, &retry, &e);
 	if (ok == 1 && email)
 		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "login:account:%s", email),
@@ -278,7 +284,8 @@ static const char *authenticate(struct worker *w, struct http_request *req, cons
 	if (passwd_needs_rehash(u->password_hash, &pp)) {
 		char h[PASSWD_ENCODED_MAX];
 
-		if (passwd_hash(&pp, password, h, &e) == 0 && user_set_password_tx(w->db, req->arena, u->id, h, &e) == 0)
+		if (passwd_hash(&pp, password, h, &e) == 0 &&
+		    user_set_password_tx(w->db, req->arena, u->id, h, &e) == 0)
 			log_info("re-hashed the password of %s with current parameters", u->id);
 	}
 	return NULL;
@@ -301,7 +308,8 @@ API_HANDLER(api_oauth_authorize_submit)
 		return;
 	/* Synchronizer token: the form must carry the value of our SameSite cookie. */
 	if (!csrf_form || !csrf_cookie || !str_equal_ct(csrf_form, csrf_cookie)) {
-		http_problem(resp, 403, "csrf_failed", "the form expired or was not sent from our log-in page; reload it");
+		http_problem(resp, 403, "csrf_failed",
+			     "the form expired or was not sent from our log-in page; reload it");
 		return;
 	}
 	csrf = new_csrf(req->arena); /* a fresh token for the page shown again on failure */
@@ -319,15 +327,19 @@ API_HANDLER(api_oauth_authorize_submit)
 	g.user_id = u.id;
 	g.client_id = z.client_id;
 	g.scope = z.scope;
-	if (oauth_code_issue(w->db, req->arena, &g, z.redirect_uri, z.challenge, (int)conf_int(&w->conf, CONF_AUTH_CODE_TTL_S),
-			     &code, &e) < 0) {
+	if (oauth_code_issue(w->db, req->arena, &g, z.redirect_uri, z.challenge,
+			     (int)conf_int(&w->conf, CONF_AUTH_CODE_TTL_S), &code, &e) < 0) {
 		http_problem(resp, 503, "database_unavailable", "try again shortly");
 		return;
 	}
 	redirect(w, resp, &z, "code", code, NULL);
 	/* The CSRF cookie has done its job. */
-	struct http_cookie gone = {.name = CSRF_COOKIE, .value = "", .path = "/oauth/authorize", .max_age = 0,
-				   .secure = secure_request(req), .samesite = "Strict"};
+	struct http_cookie gone = {.name = CSRF_COOKIE,
+				   .value = "",
+				   .path = "/oauth/authorize",
+				   .max_age = 0,
+				   .secure = secure_request(req),
+				   .samesite = "Strict"};
 	if (http_response_header(resp, "Set-Cookie", http_cookie_format(req->arena, &gone)) < 0)
 		log_error("could not clear the log-in CSRF cookie");
 }
@@ -350,8 +362,7 @@ static void oauth_error(struct http_response *resp, int status, const char *erro
 }
 
 /* Finds the (public) client named in the form; false with invalid_client written otherwise. */
-static bool token_client(struct worker *w, struct http_request *req, struct http_response *resp,
-			 struct oauth_client *c)
+static bool token_client(struct worker *w, struct http_request *req, struct http_response *resp, struct oauth_client *c)
 {
 	const char *id = http_query_get(&req->form, "client_id");
 	struct err e = {0};
@@ -438,8 +449,8 @@ static void grant_refresh(struct worker *w, struct http_request *req, struct htt
 		oauth_error(resp, 400, "invalid_request", "refresh_token is required");
 		return;
 	}
-	switch (oauth_refresh_rotate(w->db, req->arena, token, c->client_id, (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S),
-				     &g, &refresh, &e)) {
+	switch (oauth_refresh_rotate(w->db, req->arena, token, c->client_id,
+				     (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S), &g, &refresh, &e)) {
 	case 1:
 		/* A narrower scope may be asked for; the only scope there is makes that "the same one". */
 		if (scope && *scope && !str_eq(scope, g.scope)) {
@@ -449,7 +460,8 @@ static void grant_refresh(struct worker *w, struct http_request *req, struct htt
 		token_response(w, resp, &g, refresh);
 		return;
 	case 0:
-		oauth_error(resp, 400, "invalid_grant", "the refresh token is invalid, expired, revoked or already used");
+		oauth_error(resp, 400, "invalid_grant",
+			    "the refresh token is invalid, expired, revoked or already used");
 		return;
 	default:
 		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");

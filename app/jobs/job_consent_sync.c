@@ -1,6 +1,6 @@
 /* job_consent_sync: consent changes to the marketing platform, signed, through the outbound queue. */
-#include "consent_sync.h"
 #include "arena.h"
+#include "consent_sync.h"
 #include "crypto.h"
 #include "jobs.h"
 #include "json.h"
@@ -38,7 +38,8 @@ int consent_sync_enqueue_tx(struct worker *w, struct arena *a, const char *user_
 	json_set_string(doc, "user_id", user_id);
 	json_set_value(doc, "changes", list);
 
-	struct queue_new_job job = {.queue = CONSENT_SYNC_QUEUE, .kind = "consent_sync", .payload = json_serialize(doc, NULL)};
+	struct queue_new_job job = {
+		.queue = CONSENT_SYNC_QUEUE, .kind = "consent_sync", .payload = json_serialize(doc, NULL)};
 	return queue_enqueue_tx(w->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, e);
 }
 

@@ -15,8 +15,12 @@
 
 int job_email_enqueue_tx(struct worker *w, struct arena *a, const struct job_email *m, long *id, struct err *e)
 {
-	struct mail_message msg = {.from = conf_str(&w->conf, CONF_MAIL_FROM), .to = m->to, .subject = m->subject,
-				   .text = m->text, .html = m->html, .attachments = m->attachments,
+	struct mail_message msg = {.from = conf_str(&w->conf, CONF_MAIL_FROM),
+				   .to = m->to,
+				   .subject = m->subject,
+				   .text = m->text,
+				   .html = m->html,
+				   .attachments = m->attachments,
 				   .nattachments = m->nattachments};
 	struct json *doc, *list;
 	size_t len;
@@ -41,7 +45,8 @@ int job_email_enqueue_tx(struct worker *w, struct arena *a, const struct job_ema
 			struct json *o = json_push_object(list);
 
 			json_set_string(o, "filename", at->filename);
-			json_set_string(o, "content_type", at->content_type ? at->content_type : "application/octet-stream");
+			json_set_string(o, "content_type",
+					at->content_type ? at->content_type : "application/octet-stream");
 			json_set_string(o, "base64", base64_encode(a, at->data, at->len, 0));
 		}
 	}

@@ -45,8 +45,7 @@ bool access_token_has_scope(const char *scopes, const char *want)
 }
 
 char *access_token_issue(struct worker *w, struct arena *a, const char *subject, const char *scope,
-			 const char *client_id, int64_t issued_at,
-			 struct jwt_claims *c, struct err *e)
+			 const char *client_id, int64_t issued_at, struct jwt_claims *c, struct err *e)
 {
 	const struct jwt_key *k;
 
@@ -75,9 +74,9 @@ char *access_token_issue(struct worker *w, struct arena *a, const char *subject,
 int access_token_verify(struct worker *w, struct arena *a, const char *token, struct jwt_claims *out, struct err *e)
 {
 	struct jwt_expect x = {
-	    .issuer = conf_str(&w->conf, CONF_JWT_ISSUER),
-	    .audience = conf_str(&w->conf, CONF_JWT_AUDIENCE),
-	    .leeway_s = conf_int(&w->conf, CONF_JWT_LEEWAY_S),
+		.issuer = conf_str(&w->conf, CONF_JWT_ISSUER),
+		.audience = conf_str(&w->conf, CONF_JWT_AUDIENCE),
+		.leeway_s = conf_int(&w->conf, CONF_JWT_LEEWAY_S),
 	};
 	const struct jwt_keyset *ks = signing_key_verifiers(w, false, e);
 	int rc;

@@ -154,13 +154,15 @@ static const char *features_json(struct validate *v, struct arena *a, const stru
 			continue;
 		}
 		if (json_kind_of(f) != JSON_OBJECT || !enabled || json_kind_of(enabled) != JSON_BOOL) {
-			validate_add(v, field, "invalid", "must be {\"enabled\": true|false, \"min_version\": \"x.y.z\"|null}");
+			validate_add(v, field, "invalid",
+				     "must be {\"enabled\": true|false, \"min_version\": \"x.y.z\"|null}");
 			continue;
 		}
 		json_iter_init(&keys, f);
 		while (json_iter_next(&keys, &k, &unused))
 			if (!str_eq(k, "enabled") && !str_eq(k, "min_version"))
-				validate_add(v, arena_printf(a, "%s.%s", field, k), "unknown_field", "not a feature setting");
+				validate_add(v, arena_printf(a, "%s.%s", field, k), "unknown_field",
+					     "not a feature setting");
 		o = json_set_object(out, name);
 		json_set_bool(o, "enabled", json_boolean(enabled));
 		json_set_string(o, "min_version", stored_version(v, f, "min_version", false));
@@ -208,8 +210,10 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 	latest = stored_version(v, doc, "latest_version", true);
 	if (url_j && json_kind_of(url_j) != JSON_NULL) {
 		url = json_string(url_j);
-		if (!url || !(str_starts_with(url, "https://") || str_starts_with(url, "itms-apps://") ||
-			      str_starts_with(url, "market://")) || strlen(url) > 2000)
+		if (!url ||
+		    !(str_starts_with(url, "https://") || str_starts_with(url, "itms-apps://") ||
+		      str_starts_with(url, "market://")) ||
+		    strlen(url) > 2000)
 			validate_add(v, "update_url", "invalid", "must be an https://, itms-apps:// or market:// URL");
 	}
 	if (features_j)

@@ -20,15 +20,16 @@ int email_token_issue_tx(struct db *db, struct arena *a, const char *user_id, co
 		       : 0;
 }
 
-int email_token_consume_tx(struct db *db, struct arena *a, const char *plain, const char *purpose,
-			   const char **user_id, struct err *e)
+int email_token_consume_tx(struct db *db, struct arena *a, const char *plain, const char *purpose, const char **user_id,
+			   struct err *e)
 {
 	const char *params[] = {token_digest(a, plain), purpose};
-	struct db_result *r = db_query(db, a,
-				       "UPDATE email_token SET used_at = now()"
-				       " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-				       " RETURNING user_id",
-				       2, params, e);
+	struct db_result *r =
+		db_query(db, a,
+			 "UPDATE email_token SET used_at = now()"
+			 " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+			 " RETURNING user_id",
+			 2, params, e);
 
 	if (!r)
 		return -1;

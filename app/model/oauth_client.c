@@ -104,8 +104,7 @@ static void fill(struct arena *a, struct db_result *r, size_t row, struct oauth_
 		c->redirect_uris[n++] = tok;
 }
 
-int oauth_client_find(struct db *db, struct arena *a, const char *client_id, struct oauth_client *out,
-		      struct err *e)
+int oauth_client_find(struct db *db, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e)
 {
 	const char *params[] = {client_id};
 	struct db_result *r = db_query(db, a,

@@ -14,8 +14,8 @@ int oauth_code_issue(struct db *db, struct arena *a, const struct oauth_grant *g
 
 	if (token_new(a, code, &digest, e) < 0)
 		return -1;
-	const char *params[] = {digest, g->client_id, g->user_id, redirect_uri, code_challenge, g->scope,
-				arena_printf(a, "%d", ttl_s)};
+	const char *params[] = {
+		digest, g->client_id, g->user_id, redirect_uri, code_challenge, g->scope, arena_printf(a, "%d", ttl_s)};
 	return db_exec(db, a,
 		       "INSERT INTO oauth_code (code_hash, client_id, user_id, redirect_uri, code_challenge, scope, expires_at)"
 		       " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::int))",
@@ -25,8 +25,8 @@ int oauth_code_issue(struct db *db, struct arena *a, const struct oauth_grant *g
 }
 
 /* Starts (family NULL) or continues a family with a new token; inside the caller's transaction. */
-static int refresh_issue_tx(struct db *db, struct arena *a, const char *family, const struct oauth_grant *g,
-			    int ttl_s, const char **refresh, struct err *e)
+static int refresh_issue_tx(struct db *db, struct arena *a, const char *family, const struct oauth_grant *g, int ttl_s,
+			    const char **refresh, struct err *e)
 {
 	const char *digest;
 
@@ -62,9 +62,9 @@ static int finish(struct db *db, int rc, struct err *e)
 	return rc;
 }
 
-int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const char *client_id,
-		      const char *redirect_uri, const char *verifier, int refresh_ttl_s, struct oauth_grant *g,
-		      const char **refresh, struct err *e)
+int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const char *client_id, const char *redirect_uri,
+		      const char *verifier, int refresh_ttl_s, struct oauth_grant *g, const char **refresh,
+		      struct err *e)
 {
 	const char *params[] = {token_digest(a, code), client_id, redirect_uri, verifier};
 	struct db_result *r;
@@ -73,13 +73,14 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 	if (db_begin(db, e) < 0)
 		return -1;
 	/* Every check in one row: (used before?, still valid for this client, URI and verifier?) */
-	r = db_query(db, a,
-		     "SELECT used_at IS NOT NULL, family_id,"
-		     "  expires_at > now() AND client_id = $2 AND redirect_uri = $3"
-		     "  AND code_challenge = rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '='),"
-		     "  user_id, scope"
-		     " FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
-		     4, params, e);
+	r = db_query(
+		db, a,
+		"SELECT used_at IS NOT NULL, family_id,"
+		"  expires_at > now() AND client_id = $2 AND redirect_uri = $3"
+		"  AND code_challenge = rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '='),"
+		"  user_id, scope"
+		" FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
+		4, params, e);
 	if (!r)
 		return finish(db, -1, e);
 	if (db_rows(r) == 0)
@@ -109,8 +110,8 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 	return finish(db, 1, e);
 }
 
-int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, const char *client_id,
-			 int refresh_ttl_s, struct oauth_grant *g, const char **refresh, struct err *e)
+int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, const char *client_id, int refresh_ttl_s,
+			 struct oauth_grant *g, const char **refresh, struct err *e)
 {
 	const char *params[] = {token_digest(a, token)};
 	struct db_result *r;
@@ -143,8 +144,7 @@ int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, cons
 	return finish(db, 1, e);
 }
 
-int oauth_refresh_revoke(struct db *db, struct arena *a, const char *token, const char *client_id,
-			 struct err *e)
+int oauth_refresh_revoke(struct db *db, struct arena *a, const char *token, const char *client_id, struct err *e)
 {
 	const char *params[] = {token_digest(a, token), client_id};
 

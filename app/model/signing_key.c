@@ -24,7 +24,7 @@ struct signing_keys {
 	size_t jwks_len;
 	uint64_t loaded_us, tried_us; /* monotonic; 0: never */
 	uint64_t miss_window_us;      /* the current second of the unknown-kid budget */
-	int misses;		      /* refreshes spent from it */
+	int misses;                   /* refreshes spent from it */
 };
 
 /* Serialises key changes between hosts. Any constant nothing else uses. */
@@ -38,8 +38,8 @@ static const char load_sql[] = "SELECT kid, public_pem, CASE WHEN retired_at IS 
 
 /* Concatenated, not re-serialised: the JWKs are stored compact (json, not jsonb). */
 static const char jwks_sql[] =
-    "SELECT '{\"keys\":[' || COALESCE(string_agg(public_jwk::text, ',' ORDER BY activated_at DESC, kid), '')"
-    " || ']}' FROM signing_key WHERE " PUBLISHED;
+	"SELECT '{\"keys\":[' || COALESCE(string_agg(public_jwk::text, ',' ORDER BY activated_at DESC, kid), '')"
+	" || ']}' FROM signing_key WHERE " PUBLISHED;
 
 static void release_keys(struct signing_keys *k)
 {
@@ -107,8 +107,8 @@ static struct signing_keys *copy(struct worker *w, bool missed, struct err *e)
 
 	if (!k)
 		k = w->keys = xcalloc(1, sizeof(*k));
-	stale =
-	    !k->loaded_us || now - k->loaded_us >= (uint64_t)conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) * 1000000u;
+	stale = !k->loaded_us ||
+		now - k->loaded_us >= (uint64_t)conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) * 1000000u;
 	if (!stale && !missed)
 		return k;
 	if (stale) {
@@ -228,8 +228,8 @@ out_rollback:
 }
 
 static const char retire_sql[] =
-    "UPDATE signing_key SET retired_at = now(), expires_at = now() + make_interval(secs => $1::int)"
-    " WHERE activated_at IS NOT NULL AND retired_at IS NULL RETURNING kid";
+	"UPDATE signing_key SET retired_at = now(), expires_at = now() + make_interval(secs => $1::int)"
+	" WHERE activated_at IS NOT NULL AND retired_at IS NULL RETURNING kid";
 
 int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, const char **old_kid, struct err *e)
 {
@@ -237,8 +237,8 @@ int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, 
 	struct db_result *r;
 	const char *params[] = {arena_printf(a, "%ld",
 					     conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) +
-						 conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
-						 conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
+						     conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
+						     conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
 
 	if (make_key(a, &nk, e) < 0)
 		return -1;
@@ -255,13 +255,13 @@ int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, 
 }
 
 static const char list_sql[] =
-    "SELECT kid, CASE WHEN activated_at IS NULL OR activated_at > now() THEN 'pending'"
-    "  WHEN retired_at IS NULL THEN 'active' WHEN expires_at > now() THEN 'retired' ELSE 'expired' END,"
-    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " COALESCE(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-    " COALESCE(to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-    " COALESCE(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-    " FROM signing_key ORDER BY created_at, kid";
+	"SELECT kid, CASE WHEN activated_at IS NULL OR activated_at > now() THEN 'pending'"
+	"  WHEN retired_at IS NULL THEN 'active' WHEN expires_at > now() THEN 'retired' ELSE 'expired' END,"
+	" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	" COALESCE(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+	" COALESCE(to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+	" COALESCE(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+	" FROM signing_key ORDER BY created_at, kid";
 
 long signing_key_list(struct worker *w, struct arena *a, struct signing_key_info **out, struct err *e)
 {
@@ -289,7 +289,7 @@ const char *signing_key_public_pem(struct worker *w, struct arena *a, const char
 {
 	static const char by_kid[] = "SELECT public_pem FROM signing_key WHERE kid = $1";
 	static const char active[] =
-	    "SELECT public_pem FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
+		"SELECT public_pem FROM signing_key WHERE activated_at IS NOT NULL AND retired_at IS NULL";
 	const char *params[] = {kid};
 	struct db_result *r = db_query(w->db, a, kid ? by_kid : active, kid ? 1 : 0, params, e);
 

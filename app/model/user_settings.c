@@ -8,12 +8,13 @@
 
 #include <string.h>
 
-static const char *const diets[] = {"omnivore", "vegetarian", "vegan", "pescatarian", "keto", "paleo", "gluten_free",
-				    NULL};
-static const char *const goals[] = {"lose_weight",    "build_muscle", "improve_endurance", "eat_healthier",
-				    "reduce_stress", "run_5k",	     "improve_mobility",  NULL};
-static const char *const equipment[] = {"dumbbells", "kettlebell", "resistance_band", "yoga_mat", "pull_up_bar",
-					"bench",     "treadmill",  "bike",	      "rower",	  NULL};
+static const char *const diets[] = {"omnivore", "vegetarian", "vegan",       "pescatarian",
+				    "keto",     "paleo",      "gluten_free", NULL};
+static const char *const goals[] = {"lose_weight",   "build_muscle", "improve_endurance", "eat_healthier",
+				    "reduce_stress", "run_5k",       "improve_mobility",  NULL};
+static const char *const equipment[] = {"dumbbells",   "kettlebell", "resistance_band", "yoga_mat",
+					"pull_up_bar", "bench",      "treadmill",       "bike",
+					"rower",       NULL};
 static const char *const units[] = {"metric", "imperial", NULL};
 static const char *const consent_kinds[] = {"marketing_email", "analytics", NULL};
 

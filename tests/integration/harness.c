@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "json.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <dirent.h>
@@ -17,7 +18,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 static struct arena *arena;
 static char src_dir[1024], var_dir[1024];
@@ -70,7 +70,8 @@ static void set_hook_port(void)
 	char port[16], url[64];
 
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
 		perror("hook port");
 		exit(1);
 	}
@@ -299,8 +300,8 @@ int http_burst(const char *path, const char *const *headers, int n, int parallel
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
 			if (msg->data.result != CURLE_OK || status != 200) {
 				failed++;
-				fprintf(stderr, "burst: %s -> %ld %s %s\n", path, status, curl_easy_strerror(msg->data.result),
-					buf_cstr(&q->body));
+				fprintf(stderr, "burst: %s -> %ld %s %s\n", path, status,
+					curl_easy_strerror(msg->data.result), buf_cstr(&q->body));
 			}
 			curl_multi_remove_handle(m, msg->easy_handle);
 			curl_slist_free_all(q->hdrs);
@@ -354,13 +355,14 @@ static char *run_capture(const char *cmd)
 
 void stack_ctl(const char *command)
 {
-	run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh %s 2>&1", harness_var(), src_dir, command));
+	run_capture(
+		arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh %s 2>&1", harness_var(), src_dir, command));
 }
 
 int pool_pids(pid_t *pids, int max)
 {
-	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh pool-pids || true",
-					     harness_var(), src_dir));
+	char *out = run_capture(
+		arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh pool-pids || true", harness_var(), src_dir));
 	int n = 0;
 
 	for (char *tok = strtok(out, "\n"); tok && n < max; tok = strtok(NULL, "\n"))
@@ -418,8 +420,9 @@ long memcached_stat(const char *name)
 
 const char *sql(const char *statement)
 {
-	char *out = run_capture(arena_printf(mem(), "psql -X -q -At -v ON_ERROR_STOP=1 -h %s/pgrun -U motus -d motus -c \"%s\"",
-					     harness_var(), statement));
+	char *out = run_capture(
+		arena_printf(mem(), "psql -X -q -At -v ON_ERROR_STOP=1 -h %s/pgrun -U motus -d motus -c \"%s\"",
+			     harness_var(), statement));
 
 	out[strcspn(out, "\n")] = '\0';
 	return out;
@@ -427,8 +430,8 @@ const char *sql(const char *statement)
 
 int motusctl(const char *args)
 {
-	char *cmd = arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s >/dev/null 2>&1", harness_var(),
-				 harness_var(), args);
+	char *cmd = arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl %s >/dev/null 2>&1",
+				 harness_var(), harness_var(), args);
 	int rc = system(cmd);
 
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -447,8 +450,8 @@ const char *motusctl_out(const char *args)
 
 int queue_worker_pids(pid_t *pids, int max, const char *group)
 {
-	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh worker-pids %s", harness_var(),
-					     src_dir, group ? group : ""));
+	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh worker-pids %s",
+					     harness_var(), src_dir, group ? group : ""));
 	int n = 0;
 
 	for (char *tok = strtok(out, "\n"); tok && n < max; tok = strtok(NULL, "\n"))

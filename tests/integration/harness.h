@@ -19,7 +19,7 @@ struct reply {
 	long status;
 	char *body;
 	size_t len;
-	char *headers; /* raw header block, "Name: value\r\n" lines */
+	char *headers;     /* raw header block, "Name: value\r\n" lines */
 	struct json *json; /* parsed when the body is a JSON object or array */
 };
 
@@ -68,7 +68,8 @@ const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
 int motusctl(const char *args);
 
-/* Runs motusctl with the stack's settings; its output without the final newlines (aborts the test on a non-zero exit). */
+/* Runs motusctl with the stack's settings; its output without the final newlines (aborts the test on a non-zero exit).
+ */
 const char *motusctl_out(const char *args);
 
 /* PIDs of the running motus-worker processes (of one queue group, or all when group is NULL). */

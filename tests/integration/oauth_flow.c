@@ -27,16 +27,16 @@ static const char *enc(const char *s)
 
 struct reply *post_json(const char *path, const char *body, const char *bearer)
 {
-	const char *headers[] = {"Content-Type: application/json", bearer ? arena_printf(A, "Authorization: Bearer %s", bearer) : NULL,
-				 NULL};
+	const char *headers[] = {"Content-Type: application/json",
+				 bearer ? arena_printf(A, "Authorization: Bearer %s", bearer) : NULL, NULL};
 
 	return http_request("POST", path, headers, body, strlen(body));
 }
 
 struct reply *post_form(const char *path, const char *body, const char *cookie)
 {
-	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", cookie ? arena_printf(A, "Cookie: %s", cookie) : NULL,
-				 NULL};
+	const char *headers[] = {"Content-Type: application/x-www-form-urlencoded",
+				 cookie ? arena_printf(A, "Cookie: %s", cookie) : NULL, NULL};
 
 	return http_request("POST", path, headers, body, strlen(body));
 }
@@ -127,16 +127,16 @@ void wait_emails(const char *to, const char *path, int count)
 
 const char *signup_verified(const char *email)
 {
-	struct reply *r = post_json("/v1/auth/signup",
-				    arena_printf(A, "{\"email\":\"%s\",\"password\":\"%s\",\"display_name\":\"Ann\"}",
-						 email, PASSWORD),
-				    NULL);
+	struct reply *r = post_json(
+		"/v1/auth/signup",
+		arena_printf(A, "{\"email\":\"%s\",\"password\":\"%s\",\"display_name\":\"Ann\"}", email, PASSWORD),
+		NULL);
 	const char *id;
 
 	ck_assert_msg(r->status == 201, "signup: %ld %s", r->status, r->body);
 	id = arena_strdup(A, reply_str(r, "id"));
-	r = post_json("/v1/auth/verify-email", arena_printf(A, "{\"token\":\"%s\"}", emailed_token(email, "/verify-email")),
-		      NULL);
+	r = post_json("/v1/auth/verify-email",
+		      arena_printf(A, "{\"token\":\"%s\"}", emailed_token(email, "/verify-email")), NULL);
 	ck_assert_msg(r->status == 200, "verify: %ld %s", r->status, r->body);
 	return id;
 }
@@ -155,8 +155,9 @@ struct pkce new_pkce(void)
 
 const char *authorize_query(const char *client, const char *redirect, const struct pkce *p)
 {
-	return arena_printf(A, "response_type=code&client_id=%s&redirect_uri=%s&state=st-42&code_challenge=%s"
-			       "&code_challenge_method=S256",
+	return arena_printf(A,
+			    "response_type=code&client_id=%s&redirect_uri=%s&state=st-42&code_challenge=%s"
+			    "&code_challenge_method=S256",
 			    enc(client), enc(redirect), p->challenge);
 }
 
@@ -213,15 +214,17 @@ const char *code_of(const struct reply *r)
 
 struct reply *exchange(const char *code, const char *verifier)
 {
-	return post_form("/oauth/token",
-			 arena_printf(A, "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_verifier=%s",
-				      code, enc(REDIRECT), CLIENT, verifier),
-			 NULL);
+	return post_form(
+		"/oauth/token",
+		arena_printf(A, "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&code_verifier=%s",
+			     code, enc(REDIRECT), CLIENT, verifier),
+		NULL);
 }
 
 struct reply *refresh(const char *token)
 {
-	return post_form("/oauth/token", arena_printf(A, "grant_type=refresh_token&refresh_token=%s&client_id=%s", token, CLIENT),
+	return post_form("/oauth/token",
+			 arena_printf(A, "grant_type=refresh_token&refresh_token=%s&client_id=%s", token, CLIENT),
 			 NULL);
 }
 
@@ -244,4 +247,3 @@ struct tokens login_tokens(const char *email, const char *password)
 
 	return tokens_of(exchange(code_of(login(email, password, &p, true)), p.verifier));
 }
-

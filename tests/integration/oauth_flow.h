@@ -11,7 +11,7 @@
 
 #include "harness.h"
 
-#define CLIENT "motus-ios"
+#define CLIENT   "motus-ios"
 #define REDIRECT "app.motus.ios:/oauth/callback"
 #define PASSWORD "correct horse battery"
 

@@ -10,9 +10,9 @@
 #include "buf.h"
 #include "crypto.h"
 #include "harness.h"
+#include "json.h"
 #include "oauth_flow.h"
 #include "passwd.h"
-#include "json.h"
 #include "str.h"
 
 #include <ctype.h>
@@ -55,7 +55,8 @@ START_TEST(the_whole_journey)
 		      NULL);
 	ck_assert_msg(r->status == 204, "confirm: %ld %s", r->status, r->body);
 	ck_assert_int_eq(refresh(t3.refresh)->status, 400);
-	ck_assert_int_eq(login(email, PASSWORD, &(struct pkce){new_pkce().verifier, new_pkce().challenge}, true)->status, 401);
+	ck_assert_int_eq(
+		login(email, PASSWORD, &(struct pkce){new_pkce().verifier, new_pkce().challenge}, true)->status, 401);
 	login_tokens(email, "a brand new passphrase");
 }
 END_TEST
@@ -141,13 +142,15 @@ START_TEST(signup_validates_and_refuses_duplicates)
 	ck_assert_str_eq(reply_error_field(r, 0, "field"), "email");
 	ck_assert_str_eq(reply_error_field(r, 1, "field"), "password");
 	ck_assert_str_eq(reply_error_field(r, 1, "code"), "weak_password");
-	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD), NULL);
+	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD),
+		      NULL);
 	ck_assert_int_eq(r->status, 201);
 	/* The same address in another spelling is the same account. */
 	char *upper = arena_strdup(a, email);
 	for (char *c = upper; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
-	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"  %s \",\"password\":\"%s\"}", upper, PASSWORD), NULL);
+	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"  %s \",\"password\":\"%s\"}", upper, PASSWORD),
+		      NULL);
 	ck_assert_int_eq(r->status, 409);
 	ck_assert_str_eq(reply_str(r, "code"), "email_taken");
 	/* Exactly one verification email went out. */
@@ -158,10 +161,12 @@ END_TEST
 
 START_TEST(password_reset_never_tells_who_has_an_account)
 {
-	struct reply *r = post_json("/v1/auth/password-reset", arena_printf(a, "{\"email\":\"%s\"}", unique_email("ghost")), NULL);
+	struct reply *r = post_json("/v1/auth/password-reset",
+				    arena_printf(a, "{\"email\":\"%s\"}", unique_email("ghost")), NULL);
 
 	ck_assert_int_eq(r->status, 202);
-	r = post_json("/v1/auth/password-reset/confirm", "{\"token\":\"0000\",\"password\":\"a brand new passphrase\"}", NULL);
+	r = post_json("/v1/auth/password-reset/confirm", "{\"token\":\"0000\",\"password\":\"a brand new passphrase\"}",
+		      NULL);
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_str(r, "code"), "invalid_link");
 }
@@ -203,8 +208,8 @@ START_TEST(old_hash_parameters_are_upgraded_at_log_in)
 	const char *now = sql(arena_printf(a, "SELECT password_hash FROM app_user WHERE email = '%s'", email));
 	ck_assert_msg(strncmp(now, "$argon2id$v=19$m=1024,", 22) != 0, "still the old parameters: %s", now);
 	ck_assert_msg(strstr(now, arena_printf(a, "$m=%s,t=%s,p=%s$", motusctl_out("config get passwd_memory_kib"),
-						motusctl_out("config get passwd_iterations"),
-						motusctl_out("config get passwd_parallelism"))) != NULL,
+					       motusctl_out("config get passwd_iterations"),
+					       motusctl_out("config get passwd_parallelism"))) != NULL,
 		      "not the current parameters: %s", now);
 	/* And the new hash still logs in. */
 	login_tokens(email, PASSWORD);

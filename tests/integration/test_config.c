@@ -60,7 +60,7 @@ START_TEST(config_answers_per_platform_and_version)
 	ck_assert_str_eq(reply_str(r, "latest_version"), "2.4.1");
 	ck_assert(!flag(r, "force_update"));
 	ck_assert(flag(r, "update_available"));
-	ck_assert(feature(r, "buddy_run"));	  /* from 2.2.0 */
+	ck_assert(feature(r, "buddy_run"));          /* from 2.2.0 */
 	ck_assert(!feature(r, "offline_downloads")); /* switched off */
 
 	r = http_get("/v1/config?platform=ios&version=1.7");
@@ -167,8 +167,9 @@ END_TEST
 START_TEST(operations_api_replaces_config_and_invalidates)
 {
 	const char *path = "/v1/config?platform=ios&version=2.3.0";
-	const char *doc = "{\"min_version\":\"2.0\",\"latest_version\":\"2.6.0\",\"update_url\":\"https://example.org/app\","
-			  "\"features\":{\"buddy_run\":{\"enabled\":true,\"min_version\":\"2.5.0\"},\"new_player\":{\"enabled\":true}}}";
+	const char *doc =
+		"{\"min_version\":\"2.0\",\"latest_version\":\"2.6.0\",\"update_url\":\"https://example.org/app\","
+		"\"features\":{\"buddy_run\":{\"enabled\":true,\"min_version\":\"2.5.0\"},\"new_player\":{\"enabled\":true}}}";
 	struct reply *r = http_get(path);
 	const char *etag = reply_header(r, "ETag");
 
@@ -185,8 +186,9 @@ END_TEST
 
 START_TEST(operations_api_validates_every_field)
 {
-	const char *doc = "{\"min_version\":\"3.0.0\",\"latest_version\":\"2.0.0\",\"update_url\":\"javascript:alert(1)\","
-			  "\"features\":{\"Bad-Name\":{\"enabled\":true}},\"colour\":\"red\"}";
+	const char *doc =
+		"{\"min_version\":\"3.0.0\",\"latest_version\":\"2.0.0\",\"update_url\":\"javascript:alert(1)\","
+		"\"features\":{\"Bad-Name\":{\"enabled\":true}},\"colour\":\"red\"}";
 	struct reply *r = http_request("PUT", "/v1/admin/config/ios", admin, doc, strlen(doc));
 	bool seen_url = false, seen_feature = false, seen_unknown = false, seen_order = false;
 
@@ -197,7 +199,8 @@ START_TEST(operations_api_validates_every_field)
 
 		seen_url |= strcmp(f, "update_url") == 0;
 		seen_feature |= strcmp(f, "features.Bad-Name") == 0;
-		seen_unknown |= strcmp(f, "colour") == 0 && strcmp(reply_error_field(r, i, "code"), "unknown_field") == 0;
+		seen_unknown |=
+			strcmp(f, "colour") == 0 && strcmp(reply_error_field(r, i, "code"), "unknown_field") == 0;
 		seen_order |= strcmp(f, "min_version") == 0;
 	}
 	ck_assert(seen_url && seen_feature && seen_unknown && seen_order);

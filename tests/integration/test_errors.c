@@ -88,11 +88,15 @@ static void admin_setup(void)
 
 START_TEST(malformed_json_body_is_400)
 {
-	static const char *const bodies[] = {"{\"min_version\":", "{\"a\":1} trailing", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "\"scalar\"", "{\"a\":\"\xff\"}"};
+	static const char *const bodies[] = {
+		"{\"min_version\":", "{\"a\":1} trailing",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "\"scalar\"",
+		"{\"a\":\"\xff\"}"};
 
 	admin_setup();
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
-		struct reply *r = http_request("PUT", "/v1/admin/config/ios", admin_headers, bodies[i], strlen(bodies[i]));
+		struct reply *r =
+			http_request("PUT", "/v1/admin/config/ios", admin_headers, bodies[i], strlen(bodies[i]));
 
 		assert_problem(r, 400, "malformed_json");
 		ck_assert_str_eq(reply_error_field(r, 0, "field"), "body");

@@ -128,10 +128,11 @@ START_TEST(graceful_stop_finishes_the_request_in_flight)
 
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", harness_env("MOTUS_ADMIN_TOKEN"));
 	/* Hold the table lock for 2 s: the PUT below waits inside a worker meanwhile. */
-	snprintf(cmd, sizeof(cmd),
-		 "psql -X -q -h %s/pgrun -U motus -d motus -c 'BEGIN; LOCK TABLE client_config; SELECT pg_sleep(2); COMMIT;' "
-		 ">/dev/null 2>&1",
-		 harness_var());
+	snprintf(
+		cmd, sizeof(cmd),
+		"psql -X -q -h %s/pgrun -U motus -d motus -c 'BEGIN; LOCK TABLE client_config; SELECT pg_sleep(2); COMMIT;' "
+		">/dev/null 2>&1",
+		harness_var());
 	child = fork();
 	if (child == 0)
 		_exit(system(cmd) == 0 ? 0 : 1);

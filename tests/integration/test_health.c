@@ -54,7 +54,8 @@ static int workers_that_served(const char *id_prefix)
 	FILE *f;
 	int n = 0;
 
-	snprintf(cmd, sizeof(cmd), "grep -o '\"pid\":[0-9]*,\"event\":\"request\",\"id\":\"%s' %s/log/motus-fcgi.log | sort -u | wc -l",
+	snprintf(cmd, sizeof(cmd),
+		 "grep -o '\"pid\":[0-9]*,\"event\":\"request\",\"id\":\"%s' %s/log/motus-fcgi.log | sort -u | wc -l",
 		 id_prefix, harness_var());
 	f = popen(cmd, "r");
 	if (f && fgets(line, sizeof(line), f))

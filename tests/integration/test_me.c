@@ -25,7 +25,8 @@
 
 static struct reply *send_json(const char *method, const char *path, const char *token, const char *body)
 {
-	const char *headers[] = {"Content-Type: application/json", arena_printf(a, "Authorization: Bearer %s", token), NULL};
+	const char *headers[] = {"Content-Type: application/json", arena_printf(a, "Authorization: Bearer %s", token),
+				 NULL};
 
 	return http_request(method, path, headers, body, body ? strlen(body) : 0);
 }
@@ -84,7 +85,8 @@ END_TEST
 START_TEST(preferences_round_trip_and_are_validated)
 {
 	struct user u = new_user("prefs");
-	const char *doc = "{\"diet\":\"vegan\",\"goals\":[\"run_5k\",\"eat_healthier\"],\"equipment\":[\"yoga_mat\"],\"units\":\"imperial\"}";
+	const char *doc =
+		"{\"diet\":\"vegan\",\"goals\":[\"run_5k\",\"eat_healthier\"],\"equipment\":[\"yoga_mat\"],\"units\":\"imperial\"}";
 	struct reply *r = get_bearer("/v1/me/preferences", u.t.access);
 
 	ck_assert_int_eq(r->status, 200);
@@ -95,8 +97,9 @@ START_TEST(preferences_round_trip_and_are_validated)
 	ck_assert_str_eq(reply_str(r, "diet"), "vegan");
 	ck_assert_str_eq(reply_str(r, "units"), "imperial");
 	ck_assert_int_eq(json_array_len(json_get(r->json, "goals")), 2);
-	r = send_json("PUT", "/v1/me/preferences", u.t.access,
-		      "{\"diet\":\"carnivore\",\"goals\":[\"run_5k\",\"run_5k\"],\"equipment\":[],\"units\":\"metric\",\"x\":1}");
+	r = send_json(
+		"PUT", "/v1/me/preferences", u.t.access,
+		"{\"diet\":\"carnivore\",\"goals\":[\"run_5k\",\"run_5k\"],\"equipment\":[],\"units\":\"metric\",\"x\":1}");
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_str(r, "code"), "validation_failed");
 	ck_assert_int_eq(json_array_len(json_get(r->json, "errors")), 3); /* x, diet, goals[1] */
@@ -234,8 +237,11 @@ START_TEST(consents_are_recorded_and_synced_signed)
 	r = send_json("PUT", "/v1/me/consents", u.t.access, "{\"marketing_email\":true}");
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM user_consent WHERE user_id = '%s'", u.id)), "1");
-	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM job WHERE kind = 'consent_sync' AND payload->>'user_id' = '%s'", u.id)),
-			 "1");
+	ck_assert_str_eq(
+		sql(arena_printf(a,
+				 "SELECT count(*) FROM job WHERE kind = 'consent_sync' AND payload->>'user_id' = '%s'",
+				 u.id)),
+		"1");
 	r = send_json("PUT", "/v1/me/consents", u.t.access, "{\"marketing_email\":\"yes\"}");
 	ck_assert_int_eq(r->status, 400);
 }
@@ -247,7 +253,8 @@ START_TEST(one_user_never_reaches_another_users_data)
 	struct reply *r;
 
 	ck_assert_int_eq(send_json("PUT", "/v1/me/preferences", ann.t.access,
-				   "{\"diet\":\"keto\",\"goals\":[],\"equipment\":[\"bike\"],\"units\":\"metric\"}")->status,
+				   "{\"diet\":\"keto\",\"goals\":[],\"equipment\":[\"bike\"],\"units\":\"metric\"}")
+				 ->status,
 			 200);
 	ck_assert_int_eq(send_json("PATCH", "/v1/me", ann.t.access, "{\"display_name\":\"Ann\"}")->status, 200);
 	/* Bob sees only himself, whatever he does. */
@@ -268,11 +275,14 @@ START_TEST(one_user_never_reaches_another_users_data)
 					  str_base64url_encode(a, claims, strlen(claims)), dot2);
 	ck_assert_int_eq(get_bearer("/v1/me", forged)->status, 401);
 	/* Bob's refresh token cannot be spent by another client, nor revoke Ann's family. */
-	r = post_form("/oauth/token", arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=motus-web", bob.t.refresh),
+	r = post_form("/oauth/token",
+		      arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=motus-web", bob.t.refresh),
 		      NULL);
 	ck_assert_int_eq(r->status, 400);
-	ck_assert_int_eq(post_form("/oauth/revoke", arena_printf(a, "token=%s&client_id=motus-ios", bob.t.refresh), NULL)->status,
-			 200);
+	ck_assert_int_eq(
+		post_form("/oauth/revoke", arena_printf(a, "token=%s&client_id=motus-ios", bob.t.refresh), NULL)
+			->status,
+		200);
 	ck_assert_int_eq(refresh(bob.t.refresh)->status, 400);
 	ck_assert_int_eq(refresh(ann.t.refresh)->status, 200);
 	/* Bob deletes his account: Ann is untouched. */
@@ -300,18 +310,23 @@ START_TEST(export_has_everything_and_deletion_erases_it)
 	ck_assert_int_eq(send_json("DELETE", "/v1/me", u.t.access, NULL)->status, 204);
 	/* Personal data is gone; an anonymous row stays for accounting. */
 	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM app_user WHERE email = '%s'", u.email)), "0");
-	ck_assert_str_eq(sql(arena_printf(a, "SELECT email LIKE 'erased-%%@invalid' AND display_name = '' AND deleted_at IS NOT NULL"
-					     " FROM app_user WHERE id = '%s'",
-					     u.id)),
-			 "t");
-	ck_assert_str_eq(sql(arena_printf(a, "SELECT (SELECT count(*) FROM user_consent WHERE user_id = '%1$s')"
-					     " + (SELECT count(*) FROM refresh_token WHERE user_id = '%1$s')",
-					     u.id)),
+	ck_assert_str_eq(
+		sql(arena_printf(
+			a,
+			"SELECT email LIKE 'erased-%%@invalid' AND display_name = '' AND deleted_at IS NOT NULL"
+			" FROM app_user WHERE id = '%s'",
+			u.id)),
+		"t");
+	ck_assert_str_eq(sql(arena_printf(a,
+					  "SELECT (SELECT count(*) FROM user_consent WHERE user_id = '%1$s')"
+					  " + (SELECT count(*) FROM refresh_token WHERE user_id = '%1$s')",
+					  u.id)),
 			 "0");
 	/* Its tokens are useless now, and the address can sign up afresh. */
 	ck_assert_int_eq(get_bearer("/v1/me", u.t.access)->status, 404);
 	ck_assert_int_eq(refresh(u.t.refresh)->status, 400);
-	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", u.email, PASSWORD), NULL);
+	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", u.email, PASSWORD),
+		      NULL);
 	ck_assert_int_eq(r->status, 201);
 }
 END_TEST

@@ -21,8 +21,10 @@ START_TEST(oauth4webapi_completes_discovery_pkce_refresh_and_revocation)
 	FILE *f;
 
 	signup_verified(email);
-	f = popen(arena_printf(a, "MOTUS_ISSUER='%s' MOTUS_EMAIL='%s' MOTUS_PASSWORD='%s' node %s/tests/oauth/client.mjs 2>&1",
-			       harness_env("MOTUS_JWT_ISSUER"), email, PASSWORD, src),
+	f = popen(arena_printf(
+			  a,
+			  "MOTUS_ISSUER='%s' MOTUS_EMAIL='%s' MOTUS_PASSWORD='%s' node %s/tests/oauth/client.mjs 2>&1",
+			  harness_env("MOTUS_JWT_ISSUER"), email, PASSWORD, src),
 		  "r");
 	ck_assert_ptr_nonnull(f);
 	while (fgets(line, sizeof(line), f) && line[0] != '{')

@@ -4,9 +4,9 @@
  * over SMTP to the stack's sink, which stores each message as a file. The
  * test stack runs with a 4 s lease, 3 attempts and a 100 ms backoff base.
  */
-#include "harness.h"
 #include "arena.h"
 #include "base64.h"
+#include "harness.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -211,20 +211,23 @@ START_TEST(sigkilled_worker_loses_no_email_and_sends_none_twice)
 	/* the sink stalls the next delivery at MAIL FROM, and the worker dies holding that job. */
 	stack_ctl("smtp-hold on");
 	usleep(300000);
-	ck_assert_str_eq(sql(fmt("SELECT count(*) FROM job WHERE state = 'running' AND idempotency_key LIKE '%s-%%'", prefix)),
-			 "1");
+	ck_assert_str_eq(
+		sql(fmt("SELECT count(*) FROM job WHERE state = 'running' AND idempotency_key LIKE '%s-%%'", prefix)),
+		"1");
 	ck_assert_int_eq(queue_worker_pids(pids, 8, "email"), 1);
 	stack_ctl("worker-kill email");
 	stack_ctl("smtp-hold off");
 	stack_ctl("smtp-slow off");
-	/* The held job stays leased to the dead worker; a new worker takes over the rest at once, it after the lease. */
+	/* The held job stays leased to the dead worker; a new worker takes over the rest at once, it after the lease.
+	 */
 	stack_ctl("worker-start");
 	for (int i = 0; i < BATCH; i++)
 		ck_assert_msg(mail_wait(rcpt(to[i]), 1, 20), "%s never arrived", to[i]);
-	ck_assert(sql_wait(fmt("SELECT count(*) FROM job WHERE state = 'done' AND idempotency_key LIKE '%s-%%'", prefix),
-			   "16", 5));
-	ck_assert_str_eq(sql(fmt("SELECT count(*) FROM job WHERE attempts = 2 AND idempotency_key LIKE '%s-%%'", prefix)),
-			 "1");
+	ck_assert(
+		sql_wait(fmt("SELECT count(*) FROM job WHERE state = 'done' AND idempotency_key LIKE '%s-%%'", prefix),
+			 "16", 5));
+	ck_assert_str_eq(
+		sql(fmt("SELECT count(*) FROM job WHERE attempts = 2 AND idempotency_key LIKE '%s-%%'", prefix)), "1");
 	usleep(1000000);
 	for (int i = 0; i < BATCH; i++)
 		ck_assert_msg(mail_count(rcpt(to[i])) == 1, "%s arrived %d times", to[i], mail_count(rcpt(to[i])));

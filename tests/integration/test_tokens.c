@@ -223,30 +223,33 @@ START_TEST(bad_tokens_are_refused_with_the_right_code_and_challenge)
 	const struct {
 		const char *name, *authorization, *code, *challenge;
 	} cases[] = {
-	    {"no Authorization", NULL, "invalid_token", "Bearer realm=\"motus\""},
-	    {"Basic credentials", "Basic dXNlcjpwYXNz", "invalid_token", "Bearer realm=\"motus\""},
-	    {"garbage", "Bearer garbage", "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-	    {"expired", arena_printf(mem, "Bearer %s", expired), "access_token_expired",
-	     "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\""},
-	    {"HS256 keyed with the public key",
-	     arena_printf(mem, "Bearer %s",
-			  with_header_signed_by_hmac(
-			      good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid),
-			      arena_printf(mem, "%s\n", pem))),
-	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-	    {"HS256 keyed with the public key, no final newline",
-	     arena_printf(
-		 mem, "Bearer %s",
-		 with_header_signed_by_hmac(
-		     good, arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), pem)),
-	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-	    {"alg none",
-	     arena_printf(
-		 mem, "Bearer %s",
-		 with_header_signed_by_hmac(
-		     good, arena_printf(mem, "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid), NULL)),
-	     "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
-	    {"tampered claims", NULL, "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+		{"no Authorization", NULL, "invalid_token", "Bearer realm=\"motus\""},
+		{"Basic credentials", "Basic dXNlcjpwYXNz", "invalid_token", "Bearer realm=\"motus\""},
+		{"garbage", "Bearer garbage", "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+		{"expired", arena_printf(mem, "Bearer %s", expired), "access_token_expired",
+		 "Bearer realm=\"motus\", error=\"invalid_token\", error_description=\"The access token expired\""},
+		{"HS256 keyed with the public key",
+		 arena_printf(mem, "Bearer %s",
+			      with_header_signed_by_hmac(
+				      good,
+				      arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid),
+				      arena_printf(mem, "%s\n", pem))),
+		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+		{"HS256 keyed with the public key, no final newline",
+		 arena_printf(mem, "Bearer %s",
+			      with_header_signed_by_hmac(
+				      good,
+				      arena_printf(mem, "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid),
+				      pem)),
+		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+		{"alg none",
+		 arena_printf(mem, "Bearer %s",
+			      with_header_signed_by_hmac(
+				      good,
+				      arena_printf(mem, "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", kid),
+				      NULL)),
+		 "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
+		{"tampered claims", NULL, "invalid_token", "Bearer realm=\"motus\", error=\"invalid_token\""},
 	};
 
 	/* flip one character of the claims segment */
@@ -365,7 +368,8 @@ static int openssl_verify(const char *dir, const struct json *k, const char *inp
 	write_file(arena_printf(mem, "%s/sig.der", dir), sig, n + 2);
 	write_file(arena_printf(mem, "%s/input", dir), input, strlen(input));
 	cmd = arena_printf(
-	    mem, "cd %s && openssl dgst -sha256 -keyform DER -verify key.der -signature sig.der input >out 2>&1", dir);
+		mem, "cd %s && openssl dgst -sha256 -keyform DER -verify key.der -signature sig.der input >out 2>&1",
+		dir);
 	rc = system(cmd);
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }

@@ -50,8 +50,8 @@ static bool fcgi_get(void)
 	char cmd[256], line[128] = "";
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "env -i REQUEST_METHOD=GET REQUEST_URI=/healthz cgi-fcgi -bind -connect %s/sock 2>/dev/null",
-		 dir);
+	snprintf(cmd, sizeof(cmd),
+		 "env -i REQUEST_METHOD=GET REQUEST_URI=/healthz cgi-fcgi -bind -connect %s/sock 2>/dev/null", dir);
 	f = popen(cmd, "r");
 	if (!f)
 		return false;

@@ -9,10 +9,10 @@
  * while `slow` exists every answer to MAIL FROM takes 100 ms.
  * One process per connection; loopback only.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RCPT 100
+#define MAX_RCPT    100
 #define MAX_MESSAGE (50L << 20)
-#define MAX_LINE 65536
+#define MAX_LINE    65536
 
 static const char *dir = ".";
 
@@ -246,12 +246,21 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "p:d:P:u:h")) != -1) {
 		switch (opt) {
-		case 'p': port = atoi(optarg); break;
-		case 'd': dir = optarg; break;
-		case 'P': pidfile = optarg; break;
-		case 'u': user = optarg; break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'P':
+			pidfile = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
 		default:
-			fprintf(opt == 'h' ? stdout : stderr, "usage: smtp-sink -p PORT -d DIR [-P PIDFILE] [-u USER]\n");
+			fprintf(opt == 'h' ? stdout : stderr,
+				"usage: smtp-sink -p PORT -d DIR [-P PIDFILE] [-u USER]\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}

@@ -14,11 +14,11 @@ static const struct {
 	{"premium", true},
 	{"profile premium offline_access", true},
 	{"a:b/c!#$%&'()*+,-.", true},
-	{" premium", false},   /* leading space */
-	{"premium ", false},   /* trailing space */
-	{"a  b", false},       /* double space */
-	{"a\tb", false},       /* tab */
-	{"say\"hi\"", false},  /* %x22 */
+	{" premium", false},    /* leading space */
+	{"premium ", false},    /* trailing space */
+	{"a  b", false},        /* double space */
+	{"a\tb", false},        /* tab */
+	{"say\"hi\"", false},   /* %x22 */
 	{"back\\slash", false}, /* %x5C */
 	{"caf\xc3\xa9", false}, /* not ASCII */
 };

@@ -23,8 +23,13 @@ static void teardown(void)
 static const struct {
 	const char *in, *out;
 } vectors[] = {
-	{"", ""},	  {"f", "Zg=="},	{"fo", "Zm8="},		{"foo", "Zm9v"},
-	{"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+	{"", ""},
+	{"f", "Zg=="},
+	{"fo", "Zm8="},
+	{"foo", "Zm9v"},
+	{"foob", "Zm9vYg=="},
+	{"fooba", "Zm9vYmE="},
+	{"foobar", "Zm9vYmFy"},
 };
 
 START_TEST(base64_encode_and_decode_match_rfc4648_vectors)

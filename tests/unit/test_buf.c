@@ -117,7 +117,9 @@ static const struct {
 	{"line1\nline2", "\"line1\\nline2\""},
 	{"cr\rtab\t", "\"cr\\rtab\\t\""},
 	{"\x01", "\"\\u0001\""},
-	{"a\x1f" "b", "\"a\\u001fb\""},
+	{"a\x1f"
+	 "b",
+	 "\"a\\u001fb\""},
 	{"\x08\x0c", "\"\\u0008\\u000c\""},
 	{"del\x7f", "\"del\\u007f\""},
 	{"caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\""}, /* UTF-8 passes through */

@@ -37,7 +37,8 @@ START_TEST(clock_rfc3339_has_the_utc_millisecond_shape)
 	clock_rfc3339(out, sizeof(out));
 	ck_assert_uint_eq(strlen(out), strlen(shape));
 	for (size_t i = 0; shape[i]; i++)
-		ck_assert_msg(shape[i] == 'd' ? isdigit((unsigned char)out[i]) : out[i] == shape[i], "%s at %zu", out, i);
+		ck_assert_msg(shape[i] == 'd' ? isdigit((unsigned char)out[i]) : out[i] == shape[i], "%s at %zu", out,
+			      i);
 	gmtime_r(&now, &tm);
 	snprintf(year, sizeof(year), "%04d", tm.tm_year + 1900);
 	ck_assert(strncmp(out, year, 4) == 0);

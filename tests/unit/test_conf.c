@@ -68,7 +68,8 @@ START_TEST(conf_table_names_are_unique_lowercase_and_documented)
 		ck_assert_msg(s->def != NULL, "setting '%s' has no default", s->name);
 		ck_assert_int_eq(conf_find(s->name), i);
 		for (int j = 0; j < i; j++)
-			ck_assert_msg(strcmp(conf_settings[j].name, s->name) != 0, "setting '%s' appears twice", s->name);
+			ck_assert_msg(strcmp(conf_settings[j].name, s->name) != 0, "setting '%s' appears twice",
+				      s->name);
 	}
 	ck_assert_int_eq(conf_find("no_such_setting"), -1);
 	ck_assert_int_eq(conf_find(""), -1);
@@ -148,7 +149,8 @@ START_TEST(conf_load_rejects_bad_file)
 	const char *path = write_conf(bad_files[_i].text);
 
 	ck_assert_msg(conf_load(&c, path, &e) == -1, "%s: accepted", bad_files[_i].name);
-	ck_assert_msg(strstr(e.msg, path) != NULL, "%s: message '%s' does not name the file", bad_files[_i].name, e.msg);
+	ck_assert_msg(strstr(e.msg, path) != NULL, "%s: message '%s' does not name the file", bad_files[_i].name,
+		      e.msg);
 	for (size_t k = 0; k < N(bad_files[_i].msg_has) && bad_files[_i].msg_has[k]; k++)
 		ck_assert_msg(strstr(e.msg, bad_files[_i].msg_has[k]) != NULL, "%s: message '%s' lacks '%s'",
 			      bad_files[_i].name, e.msg, bad_files[_i].msg_has[k]);
@@ -273,8 +275,9 @@ static char *read_repo_file(const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", root && *root ? root : ".", rel);
 	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot read %s (%s): the docs check needs it; set MOTUS_SRC_DIR to the repository root",
-		      path, strerror(errno));
+	ck_assert_msg(f != NULL,
+		      "cannot read %s (%s): the docs check needs it; set MOTUS_SRC_DIR to the repository root", path,
+		      strerror(errno));
 	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
 	n = ftell(f);
 	ck_assert_int_ge(n, 0);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static struct json *body_json(const struct http_response *resp)
 {
 	struct err e = {0};

@@ -9,7 +9,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-
 static const struct {
 	const char *name, *qs;
 	const char *canonical; /* NULL: rejected */
@@ -184,12 +183,8 @@ END_TEST
 static const struct {
 	const char *a, *b;
 } same[] = {
-	{"b=2&a=1", "a=1&b=%32"},
-	{"q=a+b", "q=a%20b"},
-	{"x=%7E", "x=~"},
-	{"&a=1", "a=1&"},
-	{"a", "a="},
-	{"p=%2f", "p=%2F"},
+	{"b=2&a=1", "a=1&b=%32"}, {"q=a+b", "q=a%20b"}, {"x=%7E", "x=~"},
+	{"&a=1", "a=1&"},         {"a", "a="},          {"p=%2f", "p=%2F"},
 };
 
 START_TEST(query_canonical_is_the_same_for_equivalent_spellings)

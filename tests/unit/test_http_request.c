@@ -10,7 +10,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-
 /* A body stream over memory that hands out at most `chunk` bytes per call. */
 struct reader {
 	const char *data;
@@ -105,20 +104,17 @@ static const struct {
 	const char *header; /* NULL: checked also against */
 	bool ok;
 } header_names[] = {
-	{"If-None-Match", "\"x\"", true},
-	{"if-none-match", "\"x\"", true},
-	{"IF-NONE-MATCH", "\"x\"", true},
-	{"iF-nOnE-mAtCh", "\"x\"", true},
-	{"Accept", "application/json", true},
-	{"If-None", NULL, false},	      /* a prefix of a present header */
-	{"If-None-Match-X", NULL, false}, /* an extension of one */
+	{"If-None-Match", "\"x\"", true},     {"if-none-match", "\"x\"", true},
+	{"IF-NONE-MATCH", "\"x\"", true},     {"iF-nOnE-mAtCh", "\"x\"", true},
+	{"Accept", "application/json", true}, {"If-None", NULL, false}, /* a prefix of a present header */
+	{"If-None-Match-X", NULL, false},                               /* an extension of one */
 	{"X-Missing", NULL, false},
 };
 
 START_TEST(request_header_lookup_ignores_case)
 {
-	char *env[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_IF_NONE_MATCH=\"x\"", "HTTP_ACCEPT=application/json",
-		       NULL};
+	char *env[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_IF_NONE_MATCH=\"x\"",
+		       "HTTP_ACCEPT=application/json", NULL};
 	struct reader rd = reader_of("", 0, 1);
 	struct http_request r;
 	struct err e = {0};
@@ -177,7 +173,7 @@ static const struct {
 	{"/%4", NULL},
 	{"/%", NULL},
 	{"/a%00b", NULL},
-	{"/%C3", NULL},	       /* invalid UTF-8 */
+	{"/%C3", NULL},       /* invalid UTF-8 */
 	{"/%ED%A0%80", NULL}, /* surrogate */
 };
 
@@ -307,7 +303,8 @@ START_TEST(request_id_kept_when_valid_and_replaced_when_not)
 	}
 	ck_assert_uint_eq(strlen(r.id), 16);
 	for (const char *p = r.id; *p; p++)
-		ck_assert_msg(isdigit((unsigned char)*p) || (*p >= 'a' && *p <= 'f'), "generated id '%s' is not hex", r.id);
+		ck_assert_msg(isdigit((unsigned char)*p) || (*p >= 'a' && *p <= 'f'), "generated id '%s' is not hex",
+			      r.id);
 }
 END_TEST
 
@@ -359,8 +356,8 @@ static const struct {
 START_TEST(request_body_is_read_fully_under_the_cap)
 {
 	const char *body = body_of(bodies[_i].len);
-	const char *extra[] = {bodies[_i].content_length ? arena_printf(arena, "CONTENT_LENGTH=%s", bodies[_i].content_length)
-							 : NULL};
+	const char *extra[] = {
+		bodies[_i].content_length ? arena_printf(arena, "CONTENT_LENGTH=%s", bodies[_i].content_length) : NULL};
 	struct reader rd = reader_of(body, bodies[_i].len, bodies[_i].chunk);
 	struct http_request r;
 	struct err e = {0};
@@ -392,13 +389,14 @@ static const struct {
 START_TEST(request_body_over_the_cap_is_413_and_drained)
 {
 	const char *body = body_of(over[_i].len);
-	const char *extra[] = {over[_i].content_length ? arena_printf(arena, "CONTENT_LENGTH=%s", over[_i].content_length)
-						       : NULL};
+	const char *extra[] = {
+		over[_i].content_length ? arena_printf(arena, "CONTENT_LENGTH=%s", over[_i].content_length) : NULL};
 	struct reader rd = reader_of(body, over[_i].len, over[_i].chunk);
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_msg(http_request_parse(&r, arena, make_env("/upload", extra, 1), mem_read, &rd, over[_i].max, &e) == -1,
+	ck_assert_msg(http_request_parse(&r, arena, make_env("/upload", extra, 1), mem_read, &rd, over[_i].max, &e) ==
+			      -1,
 		      "%s: accepted", over[_i].name);
 	ck_assert_int_eq(e.code, 413);
 	ck_assert_str_eq(e.field, "body");

@@ -12,7 +12,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-
 /* Collects everything written; can pretend the client went away. */
 struct capture {
 	struct buf out;
@@ -347,7 +346,10 @@ static const struct {
 	{"X-Bad", "a\r\nSet-Cookie: x=1", -1},
 	{"X-Bad", "a\nb", -1},
 	{"X-Bad", "a\rb", -1},
-	{"X-Bad", "a\x01" "b", -1},
+	{"X-Bad",
+	 "a\x01"
+	 "b",
+	 -1},
 	{"X-Bad", "a\x1f", -1},
 	{"X-Bad", "a\x7f", -1},
 	{"Bad Name", "v", -1},
@@ -411,7 +413,8 @@ END_TEST
 START_TEST(response_etag_is_a_quoted_content_hash)
 {
 	struct http_response resp;
-	const char *t1 = http_etag(arena, "hello", 5), *t2 = http_etag(arena, "hello", 5), *t3 = http_etag(arena, "hellp", 5);
+	const char *t1 = http_etag(arena, "hello", 5), *t2 = http_etag(arena, "hello", 5),
+		   *t3 = http_etag(arena, "hellp", 5);
 	uint64_t h = str_hash64("hello", 5);
 	char hex[17];
 
@@ -433,8 +436,14 @@ START_TEST(response_status_reasons)
 	static const struct {
 		int status;
 		const char *reason;
-	} r[] = {{200, "OK"},	 {304, "Not Modified"}, {400, "Bad Request"},		  {404, "Not Found"},
-		 {405, "Method Not Allowed"}, {413, "Content Too Large"}, {500, "Internal Server Error"}, {299, "Unknown"},
+	} r[] = {{200, "OK"},
+		 {304, "Not Modified"},
+		 {400, "Bad Request"},
+		 {404, "Not Found"},
+		 {405, "Method Not Allowed"},
+		 {413, "Content Too Large"},
+		 {500, "Internal Server Error"},
+		 {299, "Unknown"},
 		 {0, "Unknown"}};
 
 	for (size_t i = 0; i < N(r); i++)

@@ -28,7 +28,6 @@ static const struct row rows[] = {
 	{{"GET", "/v1/items/featured"}, 108, "shadowed by {id}, first row wins"},
 };
 
-
 static void request(struct http_request *r, const char *method, const char *path)
 {
 	memset(r, 0, sizeof(*r));
@@ -40,7 +39,7 @@ static void request(struct http_request *r, const char *method, const char *path
 static const struct {
 	const char *method, *path;
 	enum http_match want;
-	int id;		   /* FOUND: the row's id */
+	int id;            /* FOUND: the row's id */
 	const char *allow; /* BAD_METHOD: the Allow header */
 	const char *p1, *v1, *p2, *v2;
 } cases[] = {
@@ -50,7 +49,8 @@ static const struct {
 	{"GET", "/v1/config", HTTP_MATCH_FOUND, 101, NULL, NULL, NULL, NULL, NULL},
 	{"PUT", "/v1/config", HTTP_MATCH_FOUND, 102, NULL, NULL, NULL, NULL, NULL},
 	{"DELETE", "/v1/config", HTTP_MATCH_BAD_METHOD, 0, "GET, HEAD, PUT", NULL, NULL, NULL, NULL},
-	{"get", "/v1/config", HTTP_MATCH_BAD_METHOD, 0, "GET, HEAD, PUT", NULL, NULL, NULL, NULL}, /* methods are case-sensitive */
+	{"get", "/v1/config", HTTP_MATCH_BAD_METHOD, 0, "GET, HEAD, PUT", NULL, NULL, NULL,
+	 NULL}, /* methods are case-sensitive */
 	{"GET", "/v1/items/42", HTTP_MATCH_FOUND, 103, NULL, "id", "42", NULL, NULL},
 	{"HEAD", "/v1/items/a-b.c", HTTP_MATCH_FOUND, 103, NULL, "id", "a-b.c", NULL, NULL},
 	{"DELETE", "/v1/items/42", HTTP_MATCH_FOUND, 104, NULL, "id", "42", NULL, NULL},
@@ -70,7 +70,7 @@ static const struct {
 	{"GET", "/healthzz", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},
 	{"GET", "/health", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},
 	{"GET", "/HEALTHZ", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},
-	{"GET", "/v1/items/", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},	 /* empty segment */
+	{"GET", "/v1/items/", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},    /* empty segment */
 	{"GET", "/v1/items/42/", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL}, /* trailing slash */
 	{"GET", "/v1/items/42/x", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},
 	{"GET", "/v1/users//likes/abc", HTTP_MATCH_NOT_FOUND, 0, NULL, NULL, NULL, NULL, NULL},

@@ -8,7 +8,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-
 static struct json *parse(const char *text, int depth, struct err *e)
 {
 	return json_parse(arena, text, strlen(text), depth, e);
@@ -124,7 +123,8 @@ END_TEST
 START_TEST(json_parse_gives_readable_values)
 {
 	struct err e = {0};
-	struct json *j = parse("{\"s\":\"x\",\"b\":true,\"f\":false,\"n\":null,\"i\":7,\"d\":1.5,\"a\":[\"p\",{\"q\":1}]}", 32, &e);
+	struct json *j = parse(
+		"{\"s\":\"x\",\"b\":true,\"f\":false,\"n\":null,\"i\":7,\"d\":1.5,\"a\":[\"p\",{\"q\":1}]}", 32, &e);
 	struct json *a;
 
 	ck_assert_ptr_nonnull(j);
@@ -144,7 +144,7 @@ START_TEST(json_parse_gives_readable_values)
 	ck_assert_int_eq(json_kind_of(json_array_at(a, 1)), JSON_OBJECT);
 	ck_assert_ptr_null(json_array_at(a, 2));
 	ck_assert_uint_eq(json_array_len(j), 0); /* not an array */
-	ck_assert_ptr_null(json_get(a, "x"));	 /* not an object */
+	ck_assert_ptr_null(json_get(a, "x"));    /* not an object */
 	ck_assert_ptr_null(json_get(NULL, "x"));
 	ck_assert_ptr_null(json_string(NULL));
 }
@@ -293,7 +293,7 @@ static const struct {
 	{"{\"v\":null}", false, 0},
 	{"{\"v\":[1]}", false, 0},
 	{"{\"v\":99999999999999999999}", false, 0}, /* saturated by json-c: refused */
-	{"{\"w\":1}", false, 0},			/* absent */
+	{"{\"w\":1}", false, 0},                    /* absent */
 };
 
 START_TEST(json_int64_accepts_only_integers)

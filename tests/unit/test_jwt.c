@@ -42,7 +42,7 @@ static void keys_teardown(void)
 static struct jwt_claims claims(void)
 {
 	struct jwt_claims c = {
-	    .iss = ISS, .sub = "user-42", .aud = AUD, .scope = "read premium", .iat = NOW, .exp = NOW + 600};
+		.iss = ISS, .sub = "user-42", .aud = AUD, .scope = "read premium", .iat = NOW, .exp = NOW + 600};
 
 	return c;
 }
@@ -71,7 +71,7 @@ START_TEST(jwt_sign_then_verify_round_trips_the_claims)
 	const char *head = (const char *)str_base64url_decode(arena, token, (size_t)(strchr(token, '.') - token), &n);
 	ck_assert_ptr_nonnull(head);
 	ck_assert_str_eq(
-	    head, arena_printf(arena, "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", key_a_thumbprint));
+		head, arena_printf(arena, "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", key_a_thumbprint));
 
 	/* A second token has its own jti. */
 	struct jwt_claims c2 = claims();
@@ -100,17 +100,17 @@ END_TEST
 
 /* How a crafted token is finished. */
 enum signer {
-	SIGN_A,		       /* ES256 with key A: the real key */
-	SIGN_B,		       /* ES256 with key B under key A's kid: a forgery */
-	SIGN_HS256_PEM,	       /* HMAC-SHA-256 keyed with key A's public PEM: the algorithm confusion attack */
-	SIGN_EMPTY,	       /* no signature at all ("alg": "none" style) */
+	SIGN_A,                /* ES256 with key A: the real key */
+	SIGN_B,                /* ES256 with key B under key A's kid: a forgery */
+	SIGN_HS256_PEM,        /* HMAC-SHA-256 keyed with key A's public PEM: the algorithm confusion attack */
+	SIGN_EMPTY,            /* no signature at all ("alg": "none" style) */
 	SIGN_A_TAMPER_PAYLOAD, /* signed, then the claims swapped for others */
 	SIGN_A_TAMPER_SIG,     /* signed, then one signature bit flipped */
 	SIGN_A_OVERSIZE,       /* signed, with claims padded past JWT_MAX_TOKEN */
-	RAW,		       /* the header field is the whole token */
+	RAW,                   /* the header field is the whole token */
 };
 
-#define OK	0
+#define OK      0
 #define INVALID JWT_ERR_INVALID
 #define EXPIRED JWT_ERR_EXPIRED
 #define UNKNOWN JWT_ERR_UNKNOWN_KEY
@@ -126,100 +126,105 @@ static const struct {
 	enum signer signer;
 	int want; /* OK or the err.code */
 } cases[] = {
-    {"a well-formed token", HDR, CLAIMS(GOOD_TIMES), SIGN_A, OK},
-    {"typ application/at+jwt", "{\"alg\":\"ES256\",\"typ\":\"application/at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_A, OK},
-    {"aud as an array holding ours", HDR,
-     "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":[\"other\",\"" AUD "\"],\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, OK},
-    {"no scope claim", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}",
-     SIGN_A, OK},
+	{"a well-formed token", HDR, CLAIMS(GOOD_TIMES), SIGN_A, OK},
+	{"typ application/at+jwt", "{\"alg\":\"ES256\",\"typ\":\"application/at+jwt\",\"kid\":\"%K\"}",
+	 CLAIMS(GOOD_TIMES), SIGN_A, OK},
+	{"aud as an array holding ours", HDR,
+	 "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":[\"other\",\"" AUD "\"],\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
+	 OK},
+	{"no scope claim", HDR,
+	 "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, OK},
 
-    /* time */
-    {"expired beyond the leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999969"), SIGN_A, EXPIRED},
-    {"expired exactly at exp + leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999970"), SIGN_A, EXPIRED},
-    {"expired within the leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999990"), SIGN_A, OK},
-    {"nbf in the future", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1700000120"), SIGN_A, INVALID},
-    {"nbf within the leeway", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1700000020"), SIGN_A, OK},
-    {"iat in the future beyond the leeway", HDR, CLAIMS("\"iat\":1700000120,\"exp\":1700000720"), SIGN_A, INVALID},
-    {"iat in the future within the leeway", HDR, CLAIMS("\"iat\":1700000020,\"exp\":1700000620"), SIGN_A, OK},
-    {"missing exp", HDR, CLAIMS("\"iat\":1700000000"), SIGN_A, INVALID},
-    {"missing iat", HDR, CLAIMS("\"exp\":1700000600"), SIGN_A, INVALID},
-    {"non-integer exp 1.5", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1.5"), SIGN_A, INVALID},
-    {"fractional exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1700000600.5"), SIGN_A, INVALID},
-    {"exponent exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1.7000006e9"), SIGN_A, INVALID},
-    {"string exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":\"1700000600\""), SIGN_A, INVALID},
-    {"null exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":null"), SIGN_A, INVALID},
-    {"negative exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":-1"), SIGN_A, INVALID},
-    {"exp past int64", HDR, CLAIMS("\"iat\":1700000000,\"exp\":99999999999999999999"), SIGN_A, INVALID},
-    {"string iat", HDR, CLAIMS("\"iat\":\"1700000000\",\"exp\":1700000600"), SIGN_A, INVALID},
-    {"fractional nbf", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1699999999.5"), SIGN_A, INVALID},
-    {"exp before iat", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1699999999"), SIGN_A, INVALID},
+	/* time */
+	{"expired beyond the leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999969"), SIGN_A, EXPIRED},
+	{"expired exactly at exp + leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999970"), SIGN_A, EXPIRED},
+	{"expired within the leeway", HDR, CLAIMS("\"iat\":1699999000,\"exp\":1699999990"), SIGN_A, OK},
+	{"nbf in the future", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1700000120"), SIGN_A, INVALID},
+	{"nbf within the leeway", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1700000020"), SIGN_A, OK},
+	{"iat in the future beyond the leeway", HDR, CLAIMS("\"iat\":1700000120,\"exp\":1700000720"), SIGN_A, INVALID},
+	{"iat in the future within the leeway", HDR, CLAIMS("\"iat\":1700000020,\"exp\":1700000620"), SIGN_A, OK},
+	{"missing exp", HDR, CLAIMS("\"iat\":1700000000"), SIGN_A, INVALID},
+	{"missing iat", HDR, CLAIMS("\"exp\":1700000600"), SIGN_A, INVALID},
+	{"non-integer exp 1.5", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1.5"), SIGN_A, INVALID},
+	{"fractional exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1700000600.5"), SIGN_A, INVALID},
+	{"exponent exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1.7000006e9"), SIGN_A, INVALID},
+	{"string exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":\"1700000600\""), SIGN_A, INVALID},
+	{"null exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":null"), SIGN_A, INVALID},
+	{"negative exp", HDR, CLAIMS("\"iat\":1700000000,\"exp\":-1"), SIGN_A, INVALID},
+	{"exp past int64", HDR, CLAIMS("\"iat\":1700000000,\"exp\":99999999999999999999"), SIGN_A, INVALID},
+	{"string iat", HDR, CLAIMS("\"iat\":\"1700000000\",\"exp\":1700000600"), SIGN_A, INVALID},
+	{"fractional nbf", HDR, CLAIMS(GOOD_TIMES ",\"nbf\":1699999999.5"), SIGN_A, INVALID},
+	{"exp before iat", HDR, CLAIMS("\"iat\":1700000000,\"exp\":1699999999"), SIGN_A, INVALID},
 
-    /* issuer, audience, subject */
-    {"wrong iss", HDR,
-     "{\"iss\":\"https://evil.example\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
-     INVALID},
-    {"iss with a suffix", HDR,
-     "{\"iss\":\"" ISS ".evil\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"iss differing in case", HDR,
-     "{\"iss\":\"HTTPS://ID.EXAMPLE\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
-     INVALID},
-    {"missing iss", HDR, "{\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"wrong aud", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"motus-cms\",\"jti\":\"j1\"," GOOD_TIMES "}",
-     SIGN_A, INVALID},
-    {"aud prefix of ours", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"motus\",\"jti\":\"j1\"," GOOD_TIMES "}",
-     SIGN_A, INVALID},
-    {"aud array without ours", HDR,
-     "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":[\"a\",\"b\"],\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"missing aud", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"missing sub", HDR, "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"numeric sub", HDR, "{\"iss\":\"" ISS "\",\"sub\":42,\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
-     INVALID},
-    {"missing jti", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\"," GOOD_TIMES "}", SIGN_A, INVALID},
-    {"scope not a string", HDR,
-     "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\",\"scope\":[\"read\"]," GOOD_TIMES "}",
-     SIGN_A, INVALID},
-    {"claims an array", HDR, "[1,2]", SIGN_A, INVALID},
+	/* issuer, audience, subject */
+	{"wrong iss", HDR,
+	 "{\"iss\":\"https://evil.example\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
+	 INVALID},
+	{"iss with a suffix", HDR,
+	 "{\"iss\":\"" ISS ".evil\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
+	 INVALID},
+	{"iss differing in case", HDR,
+	 "{\"iss\":\"HTTPS://ID.EXAMPLE\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
+	 INVALID},
+	{"missing iss", HDR, "{\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
+	{"wrong aud", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"motus-cms\",\"jti\":\"j1\"," GOOD_TIMES "}",
+	 SIGN_A, INVALID},
+	{"aud prefix of ours", HDR,
+	 "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"motus\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
+	{"aud array without ours", HDR,
+	 "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":[\"a\",\"b\"],\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
+	{"missing aud", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A, INVALID},
+	{"missing sub", HDR, "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}", SIGN_A,
+	 INVALID},
+	{"numeric sub", HDR, "{\"iss\":\"" ISS "\",\"sub\":42,\"aud\":\"" AUD "\",\"jti\":\"j1\"," GOOD_TIMES "}",
+	 SIGN_A, INVALID},
+	{"missing jti", HDR, "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\"," GOOD_TIMES "}", SIGN_A,
+	 INVALID},
+	{"scope not a string", HDR,
+	 "{\"iss\":\"" ISS "\",\"sub\":\"u1\",\"aud\":\"" AUD "\",\"jti\":\"j1\",\"scope\":[\"read\"]," GOOD_TIMES "}",
+	 SIGN_A, INVALID},
+	{"claims an array", HDR, "[1,2]", SIGN_A, INVALID},
 
-    /* algorithm and key */
-    {"alg none, no signature", "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_EMPTY,
-     INVALID},
-    {"alg none with a real signature", "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_A, INVALID},
-    {"alg None", "{\"alg\":\"None\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"HS256 keyed with our public key PEM", "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_HS256_PEM, INVALID},
-    {"RS256 header on our ES256 key", "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_A, INVALID},
-    {"ES384 header on our ES256 key", "{\"alg\":\"ES384\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_A, INVALID},
-    {"es256 in lower case", "{\"alg\":\"es256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A,
-     INVALID},
-    {"no alg", "{\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"unknown kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"nobody\"}", CLAIMS(GOOD_TIMES), SIGN_A, UNKNOWN},
-    {"no kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"numeric kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":7}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"typ JWT (an ID token or another JWT)", "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
-     SIGN_A, INVALID},
-    {"no typ", "{\"alg\":\"ES256\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"crit header", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"%K\",\"crit\":[\"exp\"]}", CLAIMS(GOOD_TIMES),
-     SIGN_A, INVALID},
-    {"signed by another key under our kid", HDR, CLAIMS(GOOD_TIMES), SIGN_B, INVALID},
-    {"tampered payload", HDR, CLAIMS(GOOD_TIMES), SIGN_A_TAMPER_PAYLOAD, INVALID},
-    {"tampered signature", HDR, CLAIMS(GOOD_TIMES), SIGN_A_TAMPER_SIG, INVALID},
-    {"oversize token", HDR, CLAIMS(GOOD_TIMES), SIGN_A_OVERSIZE, INVALID},
-    {"header not JSON", "alg=ES256", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
-    {"header an array", "[\"ES256\"]", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	/* algorithm and key */
+	{"alg none, no signature", "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
+	 SIGN_EMPTY, INVALID},
+	{"alg none with a real signature", "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
+	 SIGN_A, INVALID},
+	{"alg None", "{\"alg\":\"None\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"HS256 keyed with our public key PEM", "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}",
+	 CLAIMS(GOOD_TIMES), SIGN_HS256_PEM, INVALID},
+	{"RS256 header on our ES256 key", "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
+	 SIGN_A, INVALID},
+	{"ES384 header on our ES256 key", "{\"alg\":\"ES384\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES),
+	 SIGN_A, INVALID},
+	{"es256 in lower case", "{\"alg\":\"es256\",\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A,
+	 INVALID},
+	{"no alg", "{\"typ\":\"at+jwt\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"unknown kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"nobody\"}", CLAIMS(GOOD_TIMES), SIGN_A,
+	 UNKNOWN},
+	{"no kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"numeric kid", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":7}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"typ JWT (an ID token or another JWT)", "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"%K\"}",
+	 CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"no typ", "{\"alg\":\"ES256\",\"kid\":\"%K\"}", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"crit header", "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"%K\",\"crit\":[\"exp\"]}", CLAIMS(GOOD_TIMES),
+	 SIGN_A, INVALID},
+	{"signed by another key under our kid", HDR, CLAIMS(GOOD_TIMES), SIGN_B, INVALID},
+	{"tampered payload", HDR, CLAIMS(GOOD_TIMES), SIGN_A_TAMPER_PAYLOAD, INVALID},
+	{"tampered signature", HDR, CLAIMS(GOOD_TIMES), SIGN_A_TAMPER_SIG, INVALID},
+	{"oversize token", HDR, CLAIMS(GOOD_TIMES), SIGN_A_OVERSIZE, INVALID},
+	{"header not JSON", "alg=ES256", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
+	{"header an array", "[\"ES256\"]", CLAIMS(GOOD_TIMES), SIGN_A, INVALID},
 
-    /* framing */
-    {"empty", "", NULL, RAW, INVALID},
-    {"garbage", "not-a-token", NULL, RAW, INVALID},
-    {"two segments", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9", NULL, RAW, INVALID},
-    {"four segments", "a.b.c.d", NULL, RAW, INVALID},
-    {"empty segments", "..", NULL, RAW, INVALID},
-    {"padding", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.AAAA==", NULL, RAW, INVALID},
-    {"standard base64 alphabet", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.AA+/", NULL, RAW, INVALID},
-    {"white space", "eyJhbGciOiJFUzI1NiJ9 .eyJzdWIiOiJ1MSJ9.AAAA", NULL, RAW, INVALID},
+	/* framing */
+	{"empty", "", NULL, RAW, INVALID},
+	{"garbage", "not-a-token", NULL, RAW, INVALID},
+	{"two segments", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9", NULL, RAW, INVALID},
+	{"four segments", "a.b.c.d", NULL, RAW, INVALID},
+	{"empty segments", "..", NULL, RAW, INVALID},
+	{"padding", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.AAAA==", NULL, RAW, INVALID},
+	{"standard base64 alphabet", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.AA+/", NULL, RAW, INVALID},
+	{"white space", "eyJhbGciOiJFUzI1NiJ9 .eyJzdWIiOiJ1MSJ9.AAAA", NULL, RAW, INVALID},
 };
 
 static char *b64(const char *s)
@@ -248,13 +253,17 @@ static char *craft(size_t i)
 	}
 	input = arena_printf(arena, "%s.%s", b64(h), b64(payload));
 	switch (cases[i].signer) {
-	case SIGN_EMPTY: return arena_printf(arena, "%s.", input);
+	case SIGN_EMPTY:
+		return arena_printf(arena, "%s.", input);
 	case SIGN_HS256_PEM:
 		ck_assert_int_eq(crypto_ec_public(arena, key_a_pkcs8, &pub, &e), 0);
 		crypto_hmac_sha256(mac, pub.pem, strlen(pub.pem), input, strlen(input));
 		return arena_printf(arena, "%s.%s", input, str_base64url_encode(arena, mac, sizeof(mac)));
-	case SIGN_B: ck_assert_int_eq(crypto_es256_sign(key_b.sign, input, strlen(input), sig, &e), 0); break;
-	default: ck_assert_int_eq(crypto_es256_sign(key_a.sign, input, strlen(input), sig, &e), 0);
+	case SIGN_B:
+		ck_assert_int_eq(crypto_es256_sign(key_b.sign, input, strlen(input), sig, &e), 0);
+		break;
+	default:
+		ck_assert_int_eq(crypto_es256_sign(key_a.sign, input, strlen(input), sig, &e), 0);
 	}
 	if (cases[i].signer == SIGN_A_TAMPER_SIG)
 		sig[17] ^= 0x01;

@@ -64,7 +64,7 @@ static const struct {
 	const char *name;
 	int level;
 } levels[] = {{"debug", LOG_DEBUG}, {"info", LOG_INFO}, {"warn", LOG_WARN}, {"error", LOG_ERROR},
-	      {"DEBUG", -1},	    {"", -1},		{"warning", -1},   {NULL, -1}};
+	      {"DEBUG", -1},        {"", -1},           {"warning", -1},    {NULL, -1}};
 
 START_TEST(log_level_parse_table)
 {

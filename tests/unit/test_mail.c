@@ -25,8 +25,11 @@ static void teardown(void)
 
 static struct mail_message base(void)
 {
-	return (struct mail_message){.from = "no-reply@motus.test", .to = "ana@example.com", .subject = "Welcome",
-				     .text = "Hello Ana\nSee you.", .html = "<p>Hello <b>Ana</b></p>"};
+	return (struct mail_message){.from = "no-reply@motus.test",
+				     .to = "ana@example.com",
+				     .subject = "Welcome",
+				     .text = "Hello Ana\nSee you.",
+				     .html = "<p>Hello <b>Ana</b></p>"};
 }
 
 static char *build_ok(const struct mail_message *m)
@@ -180,15 +183,17 @@ START_TEST(mail_attachments_make_multipart_mixed_in_base64_lines)
 	ck_assert_uint_eq(n, sizeof(data));
 	ck_assert_mem_eq(back, data, n);
 	/* A non-ASCII file name goes out as an RFC 2231 parameter, quotes and all encoded. */
-	ck_assert_ptr_nonnull(strstr(msg, "Content-Type: application/octet-stream;\r\n name*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"));
+	ck_assert_ptr_nonnull(strstr(
+		msg, "Content-Type: application/octet-stream;\r\n name*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"));
 	ck_assert_ptr_nonnull(strstr(msg, "filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf"));
 }
 END_TEST
 
 START_TEST(mail_non_ascii_subject_is_rfc2047_encoded_words)
 {
-	const char *subject = "R\xc3\xa9initialisez votre mot de passe \xe2\x80\x94 Motus \xf0\x9f\x8f\x83 "
-			      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	const char *subject =
+		"R\xc3\xa9initialisez votre mot de passe \xe2\x80\x94 Motus \xf0\x9f\x8f\x83 "
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
 	struct mail_message m = base();
 	char *msg, decoded[512] = "";
 	const char *p, *end;
@@ -259,12 +264,24 @@ START_TEST(mail_header_injection_and_bad_addresses_are_refused)
 	m.attachments = &at;
 	m.nattachments = 1;
 	switch (injections[_i].field) {
-	case F_FROM: m.from = injections[_i].value; break;
-	case F_TO: m.to = injections[_i].value; break;
-	case F_SUBJECT: m.subject = injections[_i].value; break;
-	case F_MESSAGE_ID: m.message_id = injections[_i].value; break;
-	case F_FILENAME: at.filename = injections[_i].value; break;
-	case F_CONTENT_TYPE: at.content_type = injections[_i].value; break;
+	case F_FROM:
+		m.from = injections[_i].value;
+		break;
+	case F_TO:
+		m.to = injections[_i].value;
+		break;
+	case F_SUBJECT:
+		m.subject = injections[_i].value;
+		break;
+	case F_MESSAGE_ID:
+		m.message_id = injections[_i].value;
+		break;
+	case F_FILENAME:
+		at.filename = injections[_i].value;
+		break;
+	case F_CONTENT_TYPE:
+		at.content_type = injections[_i].value;
+		break;
 	}
 	ck_assert_ptr_null(mail_build(arena, &m, &len, &e));
 	ck_assert_int_eq(e.code, MAIL_ERR_INVALID);

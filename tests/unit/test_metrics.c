@@ -16,7 +16,7 @@ static char tmpdir[64];
 static struct arena *arena;
 
 static const char *const labels[] = {"method=\"GET\",route=\"/a\"", "method=\"PUT\",route=\"/b\""};
-#define NROUTES 2
+#define NROUTES   2
 #define UNMATCHED "route=\"unmatched\""
 
 static void setup(void)
@@ -64,10 +64,10 @@ static bool has_line(const char *text, const char *line)
 	return false;
 }
 
-#define assert_line(text, ...)                                                                                   \
-	do {                                                                                                     \
-		const char *want_ = arena_printf(arena, __VA_ARGS__);                                             \
-		ck_assert_msg(has_line(text, want_), "missing line [%s] in:\n%s", want_, text);                   \
+#define assert_line(text, ...)                                                                  \
+	do {                                                                                    \
+		const char *want_ = arena_printf(arena, __VA_ARGS__);                           \
+		ck_assert_msg(has_line(text, want_), "missing line [%s] in:\n%s", want_, text); \
 	} while (0)
 
 /* The value on the line starting with `prefix` followed by a space; -1 when absent. */
@@ -167,16 +167,18 @@ static long long check_histogram(const char *text, const char *label)
 	}
 	ck_assert_msg(inf, "no +Inf bucket for %s", label);
 	ck_assert_int_eq(buckets, 14);
-	ck_assert_int_eq(last, value_of(text, arena_printf(arena, "motus_http_request_duration_seconds_count{%s}", label)));
+	ck_assert_int_eq(last,
+			 value_of(text, arena_printf(arena, "motus_http_request_duration_seconds_count{%s}", label)));
 	return last;
 }
 
 START_TEST(metrics_histogram_is_cumulative_and_inf_equals_count)
 {
 	struct metrics *m = attach(path_for("cumulative"));
-	static const unsigned long long lat[] = {1, 249, 250, 251, 499, 500, 501, 999, 1000, 1001, 2600, 9999, 10001,
-						 24000, 26000, 49000, 51000, 99000, 101000, 240000, 260000, 490000,
-						 510000, 990000, 1000000, 1000001, 2499999, 2500000, 2500001, 1ULL << 40};
+	static const unsigned long long lat[] = {1,       249,     250,     251,     499,     500,       501,    999,
+						 1000,    1001,    2600,    9999,    10001,   24000,     26000,  49000,
+						 51000,   99000,   101000,  240000,  260000,  490000,    510000, 990000,
+						 1000000, 1000001, 2499999, 2500000, 2500001, 1ULL << 40};
 	const char *text;
 
 	for (size_t i = 0; i < sizeof(lat) / sizeof(*lat); i++) {

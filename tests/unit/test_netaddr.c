@@ -26,7 +26,7 @@ static const struct {
 	{"192.168.1.0/25", "192.168.1.128", false},
 	{"0.0.0.0/0", "8.8.8.8", true},
 	{"0.0.0.0/0", "255.255.255.255", true},
-	{"0.0.0.0/0", "::1", false}, /* families do not mix */
+	{"0.0.0.0/0", "::1", false},      /* families do not mix */
 	{"10.9.9.9/8", "10.0.0.1", true}, /* host bits in the entry are ignored */
 	/* IPv6 */
 	{"::1", "::1", true},

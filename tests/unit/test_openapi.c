@@ -71,8 +71,10 @@ START_TEST(every_contract_entry_is_a_route)
 			if (!json_get(item, methods[m]))
 				continue;
 			for (size_t i = 0; i < routes_count && !found; i++)
-				found = strcmp(routes[i].key.pattern, path) == 0 && strcasecmp(routes[i].key.method, methods[m]) == 0;
-			ck_assert_msg(found, "www/openapi.json documents %s %s, which no route serves", methods[m], path);
+				found = strcmp(routes[i].key.pattern, path) == 0 &&
+					strcasecmp(routes[i].key.method, methods[m]) == 0;
+			ck_assert_msg(found, "www/openapi.json documents %s %s, which no route serves", methods[m],
+				      path);
 		}
 	}
 }
@@ -88,7 +90,8 @@ START_TEST(documented_query_parameters_are_exactly_the_accepted_ones)
 		for (j = 0; routes[i].key.method[j] && j < sizeof(method) - 1; j++)
 			method[j] = (char)tolower((unsigned char)routes[i].key.method[j]);
 		method[j] = '\0';
-		params = json_get(json_get(json_get(json_get(openapi, "paths"), routes[i].key.pattern), method), "parameters");
+		params = json_get(json_get(json_get(json_get(openapi, "paths"), routes[i].key.pattern), method),
+				  "parameters");
 		for (size_t p = 0; p < json_array_len(params); p++) {
 			struct json *param = json_array_at(params, p);
 			const char *name = json_string(json_get(param, "name"));
@@ -99,7 +102,8 @@ START_TEST(documented_query_parameters_are_exactly_the_accepted_ones)
 			documented++;
 			for (const char *const *q = routes[i].query; q && *q; q++)
 				known |= strcmp(*q, name) == 0;
-			ck_assert_msg(known, "%s %s documents query parameter %s but refuses it", method, routes[i].key.pattern, name);
+			ck_assert_msg(known, "%s %s documents query parameter %s but refuses it", method,
+				      routes[i].key.pattern, name);
 		}
 		for (const char *const *q = routes[i].query; q && *q; q++)
 			accepted++;

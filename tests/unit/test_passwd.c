@@ -76,7 +76,7 @@ static const struct {
 	{"short", "ann@example.org", -1, "at least"},
 	{"nine char", NULL, -1, "at least"},
 	{"ten chars!", NULL, 0, NULL},
-	{"ünïcödé-pw", NULL, 0, NULL},	 /* ten code points, more bytes */
+	{"ünïcödé-pw", NULL, 0, NULL},       /* ten code points, more bytes */
 	{"ünïcödé-p", NULL, -1, "at least"}, /* nine code points */
 	{"password123", NULL, -1, "common"},
 	{"QWERTYUIOP", NULL, -1, "common"},

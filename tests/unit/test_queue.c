@@ -13,24 +13,25 @@ static const struct {
 	double r;
 	long expect;
 } schedule[] = {
-	{1, 1000, 3600000, 0.5, 1000},	   /* first retry: the base, jitter centred */
-	{2, 1000, 3600000, 0.5, 2000},	   /* then doubling */
+	{1, 1000, 3600000, 0.5, 1000}, /* first retry: the base, jitter centred */
+	{2, 1000, 3600000, 0.5, 2000}, /* then doubling */
 	{3, 1000, 3600000, 0.5, 4000},
 	{10, 1000, 3600000, 0.5, 512000},
-	{1, 1000, 3600000, 0.0, 750},	   /* jitter floor: -25% */
-	{1, 1000, 3600000, 0.999999, 1249}, /* jitter ceiling: just under +25% */
-	{13, 1000, 3600000, 0.5, 3600000},  /* capped */
-	{13, 1000, 3600000, 0.999, 3600000}, /* the cap holds after jitter too */
+	{1, 1000, 3600000, 0.0, 750},         /* jitter floor: -25% */
+	{1, 1000, 3600000, 0.999999, 1249},   /* jitter ceiling: just under +25% */
+	{13, 1000, 3600000, 0.5, 3600000},    /* capped */
+	{13, 1000, 3600000, 0.999, 3600000},  /* the cap holds after jitter too */
 	{1000, 15000, 3600000, 0.5, 3600000}, /* huge attempt counts do not overflow */
-	{0, 100, 1000, 0.5, 100},	   /* nonsense input is treated as the first retry */
-	{1, 100, 1000, 7.0, 100},	   /* an out-of-range random is centred */
-	{1, 1, 1000, 0.0, 1},		   /* never below 1 ms */
+	{0, 100, 1000, 0.5, 100},             /* nonsense input is treated as the first retry */
+	{1, 100, 1000, 7.0, 100},             /* an out-of-range random is centred */
+	{1, 1, 1000, 0.0, 1},                 /* never below 1 ms */
 };
 
 START_TEST(queue_backoff_follows_the_schedule)
 {
-	ck_assert_int_eq(queue_backoff_ms(schedule[_i].attempts, schedule[_i].base_ms, schedule[_i].max_ms, schedule[_i].r),
-			 schedule[_i].expect);
+	ck_assert_int_eq(
+		queue_backoff_ms(schedule[_i].attempts, schedule[_i].base_ms, schedule[_i].max_ms, schedule[_i].r),
+		schedule[_i].expect);
 }
 END_TEST
 

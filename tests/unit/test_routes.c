@@ -68,8 +68,8 @@ START_TEST(routes_every_row_is_reachable_through_the_router)
 		r.arena = a;
 		r.method = routes[i].key.method;
 		r.path = sample_path(a, routes[i].key.pattern);
-		ck_assert_msg(http_router_match(routes, routes_count, sizeof(routes[0]), &r, &row, allow, sizeof(allow)) ==
-				      HTTP_MATCH_FOUND,
+		ck_assert_msg(http_router_match(routes, routes_count, sizeof(routes[0]), &r, &row, allow,
+						sizeof(allow)) == HTTP_MATCH_FOUND,
 			      "%s %s does not route", r.method, r.path);
 		ck_assert_msg(row == i, "%s %s routes to row %zu, not %zu (shadowed)", r.method, r.path, row, i);
 	}

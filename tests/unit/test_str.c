@@ -9,7 +9,6 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-
 /* ---- str_to_long ---- */
 
 static const struct {
@@ -21,17 +20,17 @@ static const struct {
 	{"0", 0, 10, 0, 0},
 	{"10", 0, 10, 0, 10},
 	{"007", 0, 10, 0, 7},
-	{"11", 0, 10, -1, 0},		/* above max */
-	{"4", 5, 10, -1, 0},		/* below min */
-	{"", 0, 10, -1, 0},		/* empty */
-	{"-1", 0, 10, -1, 0},		/* sign rejected when min >= 0 */
+	{"11", 0, 10, -1, 0}, /* above max */
+	{"4", 5, 10, -1, 0},  /* below min */
+	{"", 0, 10, -1, 0},   /* empty */
+	{"-1", 0, 10, -1, 0}, /* sign rejected when min >= 0 */
 	{"+1", 0, 10, -1, 0},
 	{"-0", 0, 10, -1, 0},
-	{"-5", -10, 10, 0, -5},		/* sign fine when min < 0 */
+	{"-5", -10, 10, 0, -5}, /* sign fine when min < 0 */
 	{"-11", -10, 10, -1, 0},
-	{"12abc", 0, 100, -1, 0},	/* trailing garbage */
+	{"12abc", 0, 100, -1, 0}, /* trailing garbage */
 	{"12 ", 0, 100, -1, 0},
-	{" 12", 0, 100, -1, 0},		/* leading space */
+	{" 12", 0, 100, -1, 0}, /* leading space */
 	{"\t12", 0, 100, -1, 0},
 	{"0x10", 0, 100, -1, 0},
 	{"1e3", 0, 10000, -1, 0},
@@ -73,10 +72,10 @@ static const struct {
 	int rc;
 	bool want;
 } bool_cases[] = {
-	{"true", 0, true}, {"yes", 0, true}, {"on", 0, true},	    {"1", 0, true},	{"false", 0, false},
-	{"no", 0, false},  {"off", 0, false}, {"0", 0, false},	    {"", -1, false},	{"2", -1, false},
-	{"y", -1, false},  {"truex", -1, false}, {" true", -1, false}, {"true ", -1, false}, {"nope", -1, false},
-	{NULL, -1, false},
+	{"true", 0, true},    {"yes", 0, true},     {"on", 0, true},     {"1", 0, true},
+	{"false", 0, false},  {"no", 0, false},     {"off", 0, false},   {"0", 0, false},
+	{"", -1, false},      {"2", -1, false},     {"y", -1, false},    {"truex", -1, false},
+	{" true", -1, false}, {"true ", -1, false}, {"nope", -1, false}, {NULL, -1, false},
 };
 
 START_TEST(str_to_bool_table)
@@ -84,8 +83,8 @@ START_TEST(str_to_bool_table)
 	bool out = !bool_cases[_i].want;
 	int rc = str_to_bool(bool_cases[_i].in, &out);
 
-	ck_assert_msg(rc == bool_cases[_i].rc, "str_to_bool(\"%s\") = %d", bool_cases[_i].in ? bool_cases[_i].in : "(null)",
-		      rc);
+	ck_assert_msg(rc == bool_cases[_i].rc, "str_to_bool(\"%s\") = %d",
+		      bool_cases[_i].in ? bool_cases[_i].in : "(null)", rc);
 	if (rc == 0)
 		ck_assert(out == bool_cases[_i].want);
 }
@@ -105,19 +104,19 @@ static const struct {
 	{"%4a%4A", false, "JJ"}, /* either hex case */
 	{"%e2%82%ac", false, "\xe2\x82\xac"},
 	{"%2F%3f", false, "/?"},
-	{"a+b", true, "a b"},	/* query strings: '+' is a space */
-	{"a+b", false, "a+b"},	/* paths: '+' is itself */
-	{"%2B", true, "+"},	/* an encoded '+' stays a '+' */
+	{"a+b", true, "a b"},  /* query strings: '+' is a space */
+	{"a+b", false, "a+b"}, /* paths: '+' is itself */
+	{"%2B", true, "+"},    /* an encoded '+' stays a '+' */
 	{"%25", false, "%"},
-	{"%", false, NULL},	/* truncated escapes */
+	{"%", false, NULL}, /* truncated escapes */
 	{"%4", false, NULL},
 	{"a%", true, NULL},
 	{"ab%4", true, NULL},
-	{"%zz", false, NULL},	/* bad hex */
+	{"%zz", false, NULL}, /* bad hex */
 	{"%4g", false, NULL},
 	{"%g4", false, NULL},
 	{"%%41", false, NULL},
-	{"%00", false, NULL},	/* decoded NUL */
+	{"%00", false, NULL}, /* decoded NUL */
 	{"a%00b", true, NULL},
 };
 
@@ -337,7 +336,7 @@ static const struct {
 	{"foob", 4, "Zm9vYg"},
 	{"fooba", 5, "Zm9vYmE"},
 	{"foobar", 6, "Zm9vYmFy"},
-	{"\xfb\xff", 2, "-_8"},	 /* the URL-safe alphabet, not + and / */
+	{"\xfb\xff", 2, "-_8"},      /* the URL-safe alphabet, not + and / */
 	{"\x00\x00\x00", 3, "AAAA"}, /* NUL bytes survive */
 };
 
@@ -356,14 +355,12 @@ START_TEST(str_base64url_encodes_and_decodes_rfc4648_vectors)
 END_TEST
 
 static const char *const b64_bad[] = {
-	"Zg==",	 /* padding is not base64url as JOSE uses it */
-	"Z",	 /* a length no encoding has */
-	"Zh",	 /* unused bits set: a second spelling of "f" */
-	"Zm9",	 /* likewise for "fo" (Zm8) */
+	"Zg==",  /* padding is not base64url as JOSE uses it */
+	"Z",     /* a length no encoding has */
+	"Zh",    /* unused bits set: a second spelling of "f" */
+	"Zm9",   /* likewise for "fo" (Zm8) */
 	"Zm9v+", /* standard alphabet */
-	"Zm9v/",
-	"Zm 9v",
-	"Zm9v.",
+	"Zm9v/", "Zm 9v", "Zm9v.",
 };
 
 START_TEST(str_base64url_decode_refuses_non_canonical_input)

@@ -35,8 +35,12 @@ static const char *render(const char *name, struct json *data)
 
 START_TEST(every_page_and_email_template_is_there)
 {
-	static const char *const names[] = {"layout", "oauth/login", "oauth/error", "email/verify_email.txt",
-					    "email/verify_email.html", "email/reset_password.txt",
+	static const char *const names[] = {"layout",
+					    "oauth/login",
+					    "oauth/error",
+					    "email/verify_email.txt",
+					    "email/verify_email.html",
+					    "email/reset_password.txt",
 					    "email/reset_password.html"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)

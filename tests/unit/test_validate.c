@@ -1,12 +1,11 @@
 /* test_validate: collecting field errors, choices and the error cap. */
 #include "arena.h"
-#include "validate.h"
 #include "unit.h"
+#include "validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 static const char *const platforms[] = {"ios", "android", "web", NULL};
 
