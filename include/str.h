@@ -40,16 +40,6 @@ void str_hex(char *out, const void *p, size_t n);
 /* 64-bit FNV-1a: fast, stable content hash for ETags and cache keys. */
 uint64_t str_hash64(const void *p, size_t n);
 
-/*
- * base64url without padding (RFC 4648 §5, as JOSE uses it). The encoder
- * returns a NUL-terminated string in the arena. The decoder refuses padding,
- * characters outside the alphabet, an impossible length and non-zero unused
- * bits (so every byte string has exactly one encoding); it returns n bytes
- * plus a NUL in the arena, or NULL.
- */
-char *str_base64url_encode(struct arena *a, const void *p, size_t n);
-unsigned char *str_base64url_decode(struct arena *a, const char *s, size_t len, size_t *n);
-
 /* Compares without an early exit, for secrets. Different lengths compare unequal. */
 bool str_equal_ct(const char *a, const char *b);
 

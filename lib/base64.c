@@ -1,10 +1,16 @@
-/* base64: RFC 4648, standard alphabet. */
+/* base64: RFC 4648, the standard alphabet (MIME) and the URL-safe one (JOSE, PKCE). */
 #include "base64.h"
 #include "arena.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
-char *base64_encode(struct arena *a, const void *p, size_t n, size_t line_len)
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Groups of three bytes as four characters of abc; '=' padding only when pad. */
+static char *encode(struct arena *a, const void *p, size_t n, const char *abc, bool pad, size_t line_len)
 {
 	const unsigned char *in = p;
 	size_t chars = (n + 2) / 3 * 4, lines = line_len ? (chars + line_len - 1) / line_len : 0;
@@ -14,10 +20,12 @@ char *base64_encode(struct arena *a, const void *p, size_t n, size_t line_len)
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
 			     (i + 2 < n ? in[i + 2] : 0);
-		char quad[4] = {alphabet[v >> 18 & 63], alphabet[v >> 12 & 63], i + 1 < n ? alphabet[v >> 6 & 63] : '=',
-				i + 2 < n ? alphabet[v & 63] : '='};
+		char quad[4] = {abc[v >> 18 & 63], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=',
+				i + 2 < n ? abc[v & 63] : '='};
 
 		for (int k = 0; k < 4; k++) {
+			if (quad[k] == '=' && !pad)
+				break;
 			*o++ = quad[k];
 			if (line_len && ++col == line_len) {
 				*o++ = '\r';
@@ -32,6 +40,16 @@ char *base64_encode(struct arena *a, const void *p, size_t n, size_t line_len)
 	}
 	*o = '\0';
 	return out;
+}
+
+char *base64_encode(struct arena *a, const void *p, size_t n, size_t line_len)
+{
+	return encode(a, p, n, alphabet, true, line_len);
+}
+
+char *base64url_encode(struct arena *a, const void *p, size_t n)
+{
+	return encode(a, p, n, url_alphabet, false, 0);
 }
 
 static int value_of(char c)
@@ -80,5 +98,42 @@ void *base64_decode(struct arena *a, const char *s, size_t n, size_t *out_len)
 		return NULL;
 	*o = '\0';
 	*out_len = (size_t)(o - out);
+	return out;
+}
+
+static int url_value_of(unsigned char c)
+{
+	const char *hit = c ? strchr(url_alphabet, c) : NULL;
+
+	return hit ? (int)(hit - url_alphabet) : -1;
+}
+
+unsigned char *base64url_decode(struct arena *a, const char *s, size_t len, size_t *n)
+{
+	unsigned char *out;
+	size_t j = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	if (len % 4 == 1)
+		return NULL;
+	out = arena_alloc(a, len / 4 * 3 + 3);
+	for (size_t i = 0; i < len; i++) {
+		int v = url_value_of((unsigned char)s[i]);
+
+		if (v < 0)
+			return NULL;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[j++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0) /* leftover bits must be zero: one encoding per byte string */
+		return NULL;
+	out[j] = '\0';
+	*n = j;
 	return out;
 }

@@ -1,6 +1,7 @@
 /* crypto: OpenSSL digests, MACs, random bytes and P-256 keys. */
 #include "crypto.h"
 #include "arena.h"
+#include "base64.h"
 #include "str.h"
 #include "xmalloc.h"
 
@@ -100,7 +101,7 @@ static void b64_32(char out[CRYPTO_B64_32], const unsigned char in[32])
 {
 	struct arena *a = arena_new(256);
 
-	snprintf(out, CRYPTO_B64_32, "%s", str_base64url_encode(a, in, 32));
+	snprintf(out, CRYPTO_B64_32, "%s", base64url_encode(a, in, 32));
 	arena_free(a);
 }
 

@@ -1,6 +1,7 @@
 /* jwt: ES256 access tokens (RFC 9068) and every check a verifier owes. */
 #include "jwt.h"
 #include "arena.h"
+#include "base64.h"
 #include "crypto.h"
 #include "json.h"
 #include "str.h"
@@ -59,7 +60,7 @@ static char *segment(struct arena *a, const struct json *j)
 	size_t n;
 	const char *text = json_serialize(j, &n);
 
-	return str_base64url_encode(a, text, n);
+	return base64url_encode(a, text, n);
 }
 
 char *jwt_sign(struct arena *a, const struct jwt_key *k, struct jwt_claims *c, struct err *e)
@@ -80,7 +81,7 @@ char *jwt_sign(struct arena *a, const struct jwt_key *k, struct jwt_claims *c, s
 		err_set(e, JWT_ERR_INVALID, "no random bytes for jti");
 		return NULL;
 	}
-	c->jti = str_base64url_encode(a, id, sizeof(id));
+	c->jti = base64url_encode(a, id, sizeof(id));
 	c->kid = k->kid;
 	c->nbf = 0;
 	if (!c->scope)
@@ -102,7 +103,7 @@ char *jwt_sign(struct arena *a, const struct jwt_key *k, struct jwt_claims *c, s
 		e->code = JWT_ERR_INVALID;
 		return NULL;
 	}
-	return arena_printf(a, "%s.%s", input, str_base64url_encode(a, sig, sizeof(sig)));
+	return arena_printf(a, "%s.%s", input, base64url_encode(a, sig, sizeof(sig)));
 }
 
 /* The three segments, checked for the base64url alphabet and size before anything is decoded. */
@@ -145,7 +146,7 @@ static int split(const char *token, struct parts *p, struct err *e)
 static struct json *segment_json(struct arena *a, const char *s, size_t n, const char *what, struct err *e)
 {
 	size_t len;
-	unsigned char *raw = str_base64url_decode(a, s, n, &len);
+	unsigned char *raw = base64url_decode(a, s, n, &len);
 	struct json *j;
 
 	if (!raw) {
@@ -212,7 +213,7 @@ static const struct jwt_key *choose_key(struct arena *a, const struct jwt_keyset
 static int signature_ok(struct arena *a, const struct jwt_key *k, const struct parts *p, struct err *e)
 {
 	size_t n;
-	unsigned char *sig = str_base64url_decode(a, p->sig, p->sig_len, &n);
+	unsigned char *sig = base64url_decode(a, p->sig, p->sig_len, &n);
 	size_t signed_len = p->head_len + 1 + p->body_len;
 
 	if (!sig || n != ES256_SIG_LEN)

@@ -2,6 +2,7 @@
 #include "validate.h"
 #include "arena.h"
 #include "buf.h"
+#include "json.h"
 #include "str.h"
 
 #include <stdarg.h>
@@ -32,6 +33,23 @@ void validate_add(struct validate *v, const char *field, const char *code, const
 bool validate_ok(const struct validate *v)
 {
 	return v->n == 0;
+}
+
+void validate_known_fields(struct validate *v, const struct json *doc, const char *const *fields)
+{
+	struct json_iter it;
+	const char *k;
+	struct json *unused;
+
+	json_iter_init(&it, doc);
+	while (json_iter_next(&it, &k, &unused)) {
+		const char *const *f = fields;
+
+		while (*f && !str_eq(*f, k))
+			f++;
+		if (!*f)
+			validate_add(v, k, "unknown_field", "not a field of this document");
+	}
 }
 
 bool validate_choice(struct validate *v, const char *field, const char *value, const char *const *choices)

@@ -53,19 +53,14 @@ API_HANDLER(api_me_get)
 
 API_HANDLER(api_me_patch)
 {
+	static const char *const fields[] = {"display_name", NULL};
 	struct json *name = json_get(req->json, "display_name");
 	const char *s = json_string(name);
-	struct json_iter it;
-	const char *k;
-	struct json *unused;
 	struct validate v;
 	struct err e = {0};
 
 	validate_init(&v, req->arena);
-	json_iter_init(&it, req->json);
-	while (json_iter_next(&it, &k, &unused))
-		if (!str_eq(k, "display_name"))
-			validate_add(&v, k, "unknown_field", "only display_name can be changed here");
+	validate_known_fields(&v, req->json, fields);
 	if (name && (!s || strlen(s) > 100))
 		validate_add(&v, "display_name", "invalid", "at most 100 characters of text");
 	if (!validate_ok(&v)) {

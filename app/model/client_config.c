@@ -188,23 +188,12 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 	static const char *const fields[] = {"min_version", "latest_version", "update_url", "features", NULL};
 	const char *min, *latest, *url = NULL, *features = NULL;
 	const struct json *url_j = json_get(doc, "update_url"), *features_j = json_get(doc, "features");
-	struct json_iter it;
-	const char *k;
-	struct json *unused;
 
 	if (json_kind_of(doc) != JSON_OBJECT) {
 		validate_add(v, "body", "invalid", "must be a JSON object");
 		return 1;
 	}
-	json_iter_init(&it, doc);
-	while (json_iter_next(&it, &k, &unused)) {
-		const char *const *f = fields;
-
-		while (*f && !str_eq(*f, k))
-			f++;
-		if (!*f)
-			validate_add(v, k, "unknown_field", "not a client configuration field");
-	}
+	validate_known_fields(v, doc, fields);
 	validate_choice(v, "platform", platform, client_config_platforms);
 	min = stored_version(v, doc, "min_version", true);
 	latest = stored_version(v, doc, "latest_version", true);

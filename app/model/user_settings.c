@@ -81,23 +81,6 @@ static const char *choices(struct validate *v, struct arena *a, const struct jso
 	return json_serialize(out, NULL);
 }
 
-static void only_fields(struct validate *v, const struct json *doc, const char *const *fields)
-{
-	struct json_iter it;
-	const char *k;
-	struct json *unused;
-
-	json_iter_init(&it, doc);
-	while (json_iter_next(&it, &k, &unused)) {
-		const char *const *f = fields;
-
-		while (*f && !str_eq(*f, k))
-			f++;
-		if (!*f)
-			validate_add(v, k, "unknown_field", "not a field of this document");
-	}
-}
-
 int user_preferences_save(struct db *db, struct arena *a, const char *user_id, const struct json *doc,
 			  struct validate *v, struct err *e)
 {
@@ -108,7 +91,7 @@ int user_preferences_save(struct db *db, struct arena *a, const char *user_id, c
 		validate_add(v, "body", "invalid", "must be a JSON object");
 		return 1;
 	}
-	only_fields(v, doc, fields);
+	validate_known_fields(v, doc, fields);
 	diet = choice(v, doc, "diet", diets);
 	g = choices(v, a, doc, "goals", goals);
 	eq = choices(v, a, doc, "equipment", equipment);
@@ -152,7 +135,7 @@ const char *user_consents_record_tx(struct db *db, struct arena *a, const char *
 		validate_add(v, "body", "invalid", "must be a JSON object");
 		return NULL;
 	}
-	only_fields(v, doc, consent_kinds);
+	validate_known_fields(v, doc, consent_kinds);
 	for (const char *const *k = consent_kinds; *k; k++) {
 		struct json *j = json_get(doc, *k);
 

@@ -1,6 +1,7 @@
 /* oauth_flow: what an app does to get a user's tokens, for the integration suites. */
 #include "oauth_flow.h"
 #include "arena.h"
+#include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 #include "json.h"
@@ -147,9 +148,9 @@ struct pkce new_pkce(void)
 	struct pkce p;
 
 	ck_assert_int_eq(crypto_random(raw, sizeof(raw)), 0);
-	p.verifier = str_base64url_encode(A, raw, sizeof(raw));
+	p.verifier = base64url_encode(A, raw, sizeof(raw));
 	crypto_sha256(digest, p.verifier, strlen(p.verifier));
-	p.challenge = str_base64url_encode(A, digest, sizeof(digest));
+	p.challenge = base64url_encode(A, digest, sizeof(digest));
 	return p;
 }
 

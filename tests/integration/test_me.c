@@ -5,6 +5,7 @@
  * or change another user's data through any route.
  */
 #include "arena.h"
+#include "base64.h"
 #include "crypto.h"
 #include "harness.h"
 #include "json.h"
@@ -272,7 +273,7 @@ START_TEST(one_user_never_reaches_another_users_data)
 	const char *dot1 = strchr(bob.t.access, '.'), *dot2 = strchr(dot1 + 1, '.');
 	const char *claims = arena_printf(a, "{\"sub\":\"%s\",\"scope\":\"profile\"}", ann.id);
 	const char *forged = arena_printf(a, "%.*s.%s%s", (int)(dot1 - bob.t.access), bob.t.access,
-					  str_base64url_encode(a, claims, strlen(claims)), dot2);
+					  base64url_encode(a, claims, strlen(claims)), dot2);
 	ck_assert_int_eq(get_bearer("/v1/me", forged)->status, 401);
 	/* Bob's refresh token cannot be spent by another client, nor revoke Ann's family. */
 	r = post_form("/oauth/token",

@@ -6,6 +6,7 @@
  * nothing but the JWKS and the openssl command line.
  */
 #include "arena.h"
+#include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 #include "harness.h"
@@ -85,7 +86,7 @@ static struct json *segment(const char *token, int which)
 	for (int i = 0; i < which; i++)
 		p = strchr(p, '.') + 1;
 	end = strchr(p, '.');
-	raw = str_base64url_decode(mem, p, (size_t)(end - p), &n);
+	raw = base64url_decode(mem, p, (size_t)(end - p), &n);
 	ck_assert_ptr_nonnull(raw);
 	return json_parse(mem, (const char *)raw, n, 8, &e);
 }
@@ -202,14 +203,14 @@ END_TEST
 static char *with_header_signed_by_hmac(const char *token, const char *header_json, const char *secret)
 {
 	const char *body = strchr(token, '.') + 1, *dot = strchr(body, '.');
-	char *input = arena_printf(mem, "%s.%.*s", str_base64url_encode(mem, header_json, strlen(header_json)),
+	char *input = arena_printf(mem, "%s.%.*s", base64url_encode(mem, header_json, strlen(header_json)),
 				   (int)(dot - body), body);
 	unsigned char mac[32];
 
 	if (!secret)
 		return arena_printf(mem, "%s.", input);
 	crypto_hmac_sha256(mac, secret, strlen(secret), input, strlen(input));
-	return arena_printf(mem, "%s.%s", input, str_base64url_encode(mem, mac, sizeof(mac)));
+	return arena_printf(mem, "%s.%s", input, base64url_encode(mem, mac, sizeof(mac)));
 }
 
 START_TEST(bad_tokens_are_refused_with_the_right_code_and_challenge)
@@ -349,8 +350,7 @@ static int openssl_verify(const char *dir, const struct json *k, const char *inp
 	unsigned char spki[sizeof(spki_prefix) + 64], sig[80], ints[76];
 	size_t nx, ny, n;
 	const char *x = json_string(json_get(k, "x")), *y = json_string(json_get(k, "y"));
-	unsigned char *xb = str_base64url_decode(mem, x, strlen(x), &nx),
-		      *yb = str_base64url_decode(mem, y, strlen(y), &ny);
+	unsigned char *xb = base64url_decode(mem, x, strlen(x), &nx), *yb = base64url_decode(mem, y, strlen(y), &ny);
 	char *cmd;
 	int rc;
 
@@ -380,7 +380,7 @@ START_TEST(a_party_with_only_the_jwks_verifies_the_signature)
 	const char *sig64 = strrchr(token, '.') + 1;
 	char *input = arena_strndup(mem, token, (size_t)(sig64 - 1 - token)), *bad;
 	size_t n;
-	unsigned char *rs = str_base64url_decode(mem, sig64, strlen(sig64), &n);
+	unsigned char *rs = base64url_decode(mem, sig64, strlen(sig64), &n);
 	struct json *k = NULL;
 
 	ck_assert(rs && n == 64);

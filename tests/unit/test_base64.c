@@ -92,6 +92,55 @@ START_TEST(base64_decode_accepts_missing_padding_and_white_space)
 }
 END_TEST
 
+/* ---- base64url ---- */
+
+static const struct {
+	const char *raw;
+	size_t n;
+	const char *enc;
+} b64_cases[] = {
+	{"", 0, ""},
+	{"f", 1, "Zg"},
+	{"fo", 2, "Zm8"},
+	{"foo", 3, "Zm9v"},
+	{"foob", 4, "Zm9vYg"},
+	{"fooba", 5, "Zm9vYmE"},
+	{"foobar", 6, "Zm9vYmFy"},
+	{"\xfb\xff", 2, "-_8"},      /* the URL-safe alphabet, not + and / */
+	{"\x00\x00\x00", 3, "AAAA"}, /* NUL bytes survive */
+};
+
+START_TEST(base64url_encodes_and_decodes_rfc4648_vectors)
+{
+	size_t n = 99;
+	unsigned char *raw;
+
+	ck_assert_str_eq(base64url_encode(arena, b64_cases[_i].raw, b64_cases[_i].n), b64_cases[_i].enc);
+	raw = base64url_decode(arena, b64_cases[_i].enc, strlen(b64_cases[_i].enc), &n);
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_uint_eq(n, b64_cases[_i].n);
+	ck_assert(memcmp(raw, b64_cases[_i].raw, n) == 0);
+	ck_assert_int_eq(raw[n], '\0');
+}
+END_TEST
+
+static const char *const b64_bad[] = {
+	"Zg==",  /* padding is not base64url as JOSE uses it */
+	"Z",     /* a length no encoding has */
+	"Zh",    /* unused bits set: a second spelling of "f" */
+	"Zm9",   /* likewise for "fo" (Zm8) */
+	"Zm9v+", /* standard alphabet */
+	"Zm9v/", "Zm 9v", "Zm9v.",
+};
+
+START_TEST(base64url_decode_refuses_non_canonical_input)
+{
+	size_t n;
+
+	ck_assert_ptr_null(base64url_decode(arena, b64_bad[_i], strlen(b64_bad[_i]), &n));
+}
+END_TEST
+
 static Suite *base64_suite(void)
 {
 	Suite *s = suite_create("base64");
@@ -102,6 +151,8 @@ static Suite *base64_suite(void)
 	tcase_add_test(tc, base64_mime_lines_are_76_characters_and_crlf);
 	tcase_add_loop_test(tc, base64_decode_refuses_malformed_input, 0, N(malformed));
 	tcase_add_test(tc, base64_decode_accepts_missing_padding_and_white_space);
+	tcase_add_loop_test(tc, base64url_encodes_and_decodes_rfc4648_vectors, 0, N(b64_cases));
+	tcase_add_loop_test(tc, base64url_decode_refuses_non_canonical_input, 0, N(b64_bad));
 	suite_add_tcase(s, tc);
 	return s;
 }

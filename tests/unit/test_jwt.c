@@ -1,5 +1,6 @@
 /* test_jwt: ES256 access tokens: a round trip, and every hostile or broken token a verifier must refuse. */
 #include "arena.h"
+#include "base64.h"
 #include "crypto.h"
 #include "jwt.h"
 #include "keys.h"
@@ -68,7 +69,7 @@ START_TEST(jwt_sign_then_verify_round_trips_the_claims)
 
 	/* The header is exactly what RFC 9068 asks for. */
 	size_t n;
-	const char *head = (const char *)str_base64url_decode(arena, token, (size_t)(strchr(token, '.') - token), &n);
+	const char *head = (const char *)base64url_decode(arena, token, (size_t)(strchr(token, '.') - token), &n);
 	ck_assert_ptr_nonnull(head);
 	ck_assert_str_eq(
 		head, arena_printf(arena, "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", key_a_thumbprint));
@@ -229,7 +230,7 @@ static const struct {
 
 static char *b64(const char *s)
 {
-	return str_base64url_encode(arena, s, strlen(s));
+	return base64url_encode(arena, s, strlen(s));
 }
 
 static char *craft(size_t i)
@@ -258,7 +259,7 @@ static char *craft(size_t i)
 	case SIGN_HS256_PEM:
 		ck_assert_int_eq(crypto_ec_public(arena, key_a_pkcs8, &pub, &e), 0);
 		crypto_hmac_sha256(mac, pub.pem, strlen(pub.pem), input, strlen(input));
-		return arena_printf(arena, "%s.%s", input, str_base64url_encode(arena, mac, sizeof(mac)));
+		return arena_printf(arena, "%s.%s", input, base64url_encode(arena, mac, sizeof(mac)));
 	case SIGN_B:
 		ck_assert_int_eq(crypto_es256_sign(key_b.sign, input, strlen(input), sig, &e), 0);
 		break;
@@ -272,7 +273,7 @@ static char *craft(size_t i)
 
 		input = arena_printf(arena, "%s.%s", b64(h), b64(other));
 	}
-	return arena_printf(arena, "%s.%s", input, str_base64url_encode(arena, sig, sizeof(sig)));
+	return arena_printf(arena, "%s.%s", input, base64url_encode(arena, sig, sizeof(sig)));
 }
 
 START_TEST(jwt_verify_table)
