@@ -38,7 +38,8 @@ die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 
 # Runs a command as the user that owns the stack's data (motus when we are root).
 as_owner() {
-    if ((root)); then runuser -u motus -- "$@"; else "$@"; fi
+    # From /: the caller's working directory may be private to root.
+    if ((root)); then (cd / && runuser -u motus -- "$@"); else "$@"; fi
 }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

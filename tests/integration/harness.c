@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "arena.h"
 #include "buf.h"
+#include "db.h"
 #include "json.h"
 
 #include <arpa/inet.h>
@@ -420,11 +421,14 @@ long memcached_stat(const char *name)
 
 const char *sql(const char *statement)
 {
-	char *out = run_capture(
-		arena_printf(mem(), "psql -X -q -At -v ON_ERROR_STOP=1 -h %s/pgrun -U motus -d motus -c \"%s\"",
-			     harness_var(), statement));
+	/* Straight to Postgres through lib/db: no shell between the test and its SQL. */
+	struct db *db = db_new(arena_printf(mem(), "host=%s/pgrun dbname=motus user=motus", harness_var()), 5, 30000);
+	struct err e = {0};
+	struct db_result *r = db_query(db, mem(), statement, 0, NULL, &e);
+	const char *out = r && db_rows(r) ? arena_strdup(mem(), db_value(r, 0, 0)) : "";
 
-	out[strcspn(out, "\n")] = '\0';
+	db_free(db);
+	ck_assert_msg(r != NULL, "SQL failed: %s\n%s", e.msg, statement);
 	return out;
 }
 
