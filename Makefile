@@ -91,6 +91,7 @@ deps:
 test: deps
 	$(MAKE) all
 	$(MAKE) asan
+	tests/lint.sh
 	tests/run-unit.sh build
 	tests/run-unit.sh build-asan
 	tests/integration/run.sh build

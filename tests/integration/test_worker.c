@@ -3,6 +3,7 @@
  * (libfcgi's client): it recycles after max_requests and stops promptly and
  * cleanly on a stop signal while idle.
  */
+#include "arena.h"
 #include "harness.h"
 
 #include <grp.h>
@@ -35,6 +36,9 @@ static pid_t start_worker(const char *max_requests)
 		setenv("MOTUS_METRICS_SHM_PATH", shm, 1);
 		/* The stack's settings (templates, database) with this worker's own recycling and metrics. */
 		setenv("MOTUS_CONFIG", config, 1);
+		/* Its log stays beside its socket, out of the suite's output. */
+		if (!freopen(arena_printf(harness_arena(), "%s/worker.log", dir), "a", stderr))
+			_exit(126);
 		execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "--", fcgi, (char *)NULL);
 		_exit(127);
 	}
