@@ -535,6 +535,8 @@ report() {
     say "  health:          $base/healthz  $base/readyz  $base/metrics"
     say "  API contract:    $base/openapi.json"
     say "  token keys:      $base/.well-known/jwks.json  $base/.well-known/oauth-authorization-server"
+    say "  accounts:        POST $base/v1/auth/signup, then follow the link in the email (see mail: below);"
+    say "                   log-in page: $base/oauth/authorize (code flow with PKCE; clients: motusctl client list)"
     say "  a test token:    MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl token issue SUBJECT [SCOPE...]"
     say "  workers:         $workers FastCGI workers on $var/run/motus.sock"
     say "  Postgres:        psql -h $var/pgrun -U motus motus"
