@@ -21,6 +21,9 @@ struct user {
 
 #define USER_EMAIL_MAX 254
 
+/* True when id has the shape of an account id (a UUID); anything else names no account. */
+bool user_id_valid(const char *id);
+
 /* The normalised address, or NULL when s is not a plausible email address. */
 const char *user_email_normalize(struct arena *a, const char *s);
 

@@ -44,10 +44,24 @@ static void reply_doc(struct http_response *resp, const char *doc, const struct 
 		unavailable(resp);
 }
 
+/*
+ * The token's subject names an account (an operator's token may name anything
+ * else); false when resp holds the 404.
+ */
+static bool account_subject(const struct http_request *req, struct http_response *resp)
+{
+	if (user_id_valid(req->principal.subject))
+		return true;
+	http_problem(resp, 404, "account_not_found", "the subject of this token is not an account");
+	return false;
+}
+
 API_HANDLER(api_me_get)
 {
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	reply_doc(resp, user_profile_json(w->db, req->arena, req->principal.subject, &e), &e);
 }
 
@@ -59,6 +73,8 @@ API_HANDLER(api_me_patch)
 	struct validate v;
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	validate_init(&v, req->arena);
 	validate_known_fields(&v, req->json, fields);
 	if (name && (!s || strlen(s) > 100))
@@ -78,6 +94,8 @@ API_HANDLER(api_me_delete)
 {
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	if (user_erase(w->db, req->arena, req->principal.subject, &e) < 0) {
 		unavailable(resp);
 		return;
@@ -91,6 +109,8 @@ API_HANDLER(api_me_export)
 	struct err e = {0};
 	const char *doc = user_export_json(w->db, req->arena, req->principal.subject, &e);
 
+	if (!account_subject(req, resp))
+		return;
 	reply_doc(resp, doc, &e);
 	if (doc && http_response_header(resp, "Content-Disposition", "attachment; filename=\"motus-export.json\"") < 0)
 		log_error("Content-Disposition refused");
@@ -100,6 +120,8 @@ API_HANDLER(api_me_preferences_get)
 {
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	reply_doc(resp, user_preferences_json(w->db, req->arena, req->principal.subject, &e), &e);
 }
 
@@ -108,6 +130,8 @@ API_HANDLER(api_me_preferences_put)
 	struct validate v;
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	validate_init(&v, req->arena);
 	switch (user_preferences_save(w->db, req->arena, req->principal.subject, req->json, &v, &e)) {
 	case 0:
@@ -125,6 +149,8 @@ API_HANDLER(api_me_consents_get)
 {
 	struct err e = {0};
 
+	if (!account_subject(req, resp))
+		return;
 	reply_doc(resp, user_consents_json(w->db, req->arena, req->principal.subject, &e), &e);
 }
 
@@ -142,6 +168,8 @@ API_HANDLER(api_me_consents_put)
 	struct err e = {0};
 	const char *changes;
 
+	if (!account_subject(req, resp))
+		return;
 	validate_init(&v, req->arena);
 	if (db_begin(w->db, &e) < 0) {
 		unavailable(resp);

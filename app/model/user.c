@@ -80,7 +80,7 @@ int user_find_by_email(struct db *db, struct arena *a, const char *email, struct
 	return find(db, a, "email", email, u, e);
 }
 
-static bool uuid_text(const char *s)
+bool user_id_valid(const char *s)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 
@@ -94,7 +94,7 @@ static bool uuid_text(const char *s)
 
 int user_find(struct db *db, struct arena *a, const char *id, struct user *u, struct err *e)
 {
-	if (!uuid_text(id))
+	if (!user_id_valid(id))
 		return 0;
 	return find(db, a, "id", id, u, e);
 }

@@ -65,6 +65,11 @@ START_TEST(me_routes_refuse_missing_bad_and_underscoped_tokens)
 	r = get_bearer("/v1/me", arena_strndup(a, operator_token, strcspn(operator_token, "\n")));
 	ck_assert_int_eq(r->status, 403);
 	ck_assert_str_eq(reply_str(r, "code"), "insufficient_scope");
+	/* An operator's token whose subject is no account: 404, not a database error. */
+	r = get_bearer("/v1/me", motusctl_out("token issue someone-else profile"));
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	ck_assert_int_eq(get_bearer("/v1/me/preferences", motusctl_out("token issue 42 profile"))->status, 404);
 }
 END_TEST
 
