@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 static const char *const config_query[] = {"platform", "version", NULL};
+static const char *const content_query[] = {"kind", "tag", "meal", "diet", "q", "sort", "cursor", "limit", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -39,6 +40,11 @@ const struct route routes[] = {
 	{{"PUT", "/v1/me/preferences"}, api_me_preferences_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
 	{{"GET", "/v1/me/consents"}, api_me_consents_get, ROUTE_BEARER, NULL, "profile"},
 	{{"PUT", "/v1/me/consents"}, api_me_consents_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
+
+	/* Public catalogue; a bearer token, when sent, unlocks the premium items its scopes cover. */
+	{{"GET", "/v1/content"}, api_content_list, ROUTE_BEARER_OPTIONAL, content_query, NULL},
+	{{"GET", "/v1/content/{slug}"}, api_content_get, ROUTE_BEARER_OPTIONAL, NULL, NULL},
+	{{"GET", "/v1/tags"}, api_tags_list, 0, NULL, NULL},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

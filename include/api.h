@@ -32,5 +32,8 @@ API_HANDLER(api_me_preferences_get);
 API_HANDLER(api_me_preferences_put);
 API_HANDLER(api_me_consents_get);
 API_HANDLER(api_me_consents_put);
+API_HANDLER(api_content_list);
+API_HANDLER(api_content_get);
+API_HANDLER(api_tags_list);
 
 #endif
