@@ -1,0 +1,308 @@
+/*
+ * Integration: the catalogue through the web server: filters, search and
+ * keyset pages, items and tags, field-named 400s, premium teasers unlocked
+ * only by the right token scope, ETags shared by two spellings of one query,
+ * and publishing seen at once through memcached and nginx's micro-cache.
+ */
+#include "arena.h"
+#include "harness.h"
+#include "json.h"
+#include "str.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define a harness_arena()
+
+static void setup(void)
+{
+	/* Each test starts from the demo catalogue, all of it published. */
+	ck_assert_int_eq(motusctl("seed"), 0);
+	ck_assert_int_eq(motusctl("cache bump content"), 0);
+}
+
+static const char *token(const char *scopes)
+{
+	const char *t = motusctl_out(arena_printf(a, "token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 %s", scopes));
+
+	return arena_printf(a, "Authorization: Bearer %s", t);
+}
+
+static struct reply *get_with(const char *path, const char *header)
+{
+	const char *headers[] = {header, NULL};
+
+	return http_request("GET", path, header ? headers : NULL, NULL, 0);
+}
+
+static struct json *items(const struct reply *r)
+{
+	ck_assert_msg(r->status == 200, "%ld: %s", r->status, r->body);
+	return json_get(r->json, "items");
+}
+
+static const char *slug_at(const struct reply *r, size_t i)
+{
+	return json_string(json_get(json_array_at(items(r), i), "slug"));
+}
+
+static bool list_has(const char *path, const char *slug)
+{
+	struct reply *r = http_get(path);
+
+	for (size_t i = 0; i < json_array_len(items(r)); i++)
+		if (str_eq(slug_at(r, i), slug))
+			return true;
+	return false;
+}
+
+START_TEST(pages_join_into_the_whole_list_with_stable_cursors)
+{
+	struct reply *all = http_get("/v1/content?kind=recipe&limit=50");
+	const char *path = "/v1/content?kind=recipe&limit=7";
+	size_t seen = 0, pages = 0;
+
+	ck_assert_uint_eq(json_array_len(items(all)), 28);
+	ck_assert(json_kind_of(json_get(all->json, "next_cursor")) == JSON_NULL);
+	for (;;) {
+		struct reply *r = http_get(path), *again = http_get(path);
+		const char *next;
+
+		/* The same cursor names the same page. */
+		ck_assert_str_eq(r->body, again->body);
+		for (size_t i = 0; i < json_array_len(items(r)); i++) {
+			ck_assert_str_eq(slug_at(r, i), slug_at(all, seen));
+			ck_assert_str_eq(json_string(json_get(json_array_at(items(r), i), "kind")), "recipe");
+			seen++;
+		}
+		pages++;
+		next = json_string(json_get(r->json, "next_cursor"));
+		if (!next)
+			break;
+		path = arena_printf(a, "/v1/content?kind=recipe&limit=7&cursor=%s", next);
+	}
+	ck_assert_uint_eq(seen, 28);
+	ck_assert_uint_eq(pages, 4);
+	/* Default page size 20, capped at 50. */
+	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content"))), 20);
+	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?limit=500"))), 49);
+}
+END_TEST
+
+START_TEST(filters_and_search_narrow_the_list)
+{
+	struct reply *r = http_get("/v1/content?meal=snack");
+
+	ck_assert_uint_eq(json_array_len(items(r)), 5);
+	for (size_t i = 0; i < 5; i++) { /* premium teasers carry no body, but their tags */
+		struct json *tags = json_get(json_array_at(items(r), i), "tags");
+		bool snack = false;
+
+		for (size_t t = 0; t < json_array_len(tags); t++)
+			snack |= str_eq(json_string(json_array_at(tags, t)), "snack");
+		ck_assert(snack);
+	}
+	r = http_get("/v1/content?diet=vegan&meal=breakfast");
+	ck_assert_uint_eq(json_array_len(items(r)), 2);
+	r = http_get("/v1/content?tag=couch-to-5k");
+	ck_assert_uint_eq(json_array_len(items(r)), 9);
+	ck_assert(list_has("/v1/content?q=chickpeas", "chickpea-wrap"));
+	ck_assert(list_has("/v1/content?q=chickpeas", "roasted-chickpeas"));
+	ck_assert(!list_has("/v1/content?q=chickpeas", "overnight-oats"));
+	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?q=zzzqqq"))), 0);
+	r = http_get("/v1/content?kind=workout&tag=core");
+	ck_assert_uint_eq(json_array_len(items(r)), 2);
+}
+END_TEST
+
+START_TEST(an_item_by_slug_and_the_tags)
+{
+	struct reply *r = http_get("/v1/content/c25k-week-1-run-1");
+	struct json *body = json_get(r->json, "body");
+	struct json *tags;
+	bool found = false;
+
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_str(r, "kind"), "run");
+	ck_assert(!json_boolean(json_get(r->json, "locked")));
+	ck_assert(str_starts_with(json_string(json_get(body, "transcript")), "WEBVTT\n"));
+	r = http_get("/v1/content/no-such-thing");
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "content_not_found");
+	ck_assert_int_eq(http_get("/v1/content/Bad%20Slug")->status, 404);
+
+	r = http_get("/v1/tags");
+	ck_assert_int_eq(r->status, 200);
+	tags = json_get(r->json, "items");
+	for (size_t i = 0; i < json_array_len(tags); i++)
+		if (str_eq(json_string(json_get(json_array_at(tags, i), "slug")), "couch-to-5k")) {
+			ck_assert_int_eq(json_int(json_get(json_array_at(tags, i), "count")), 9);
+			found = true;
+		}
+	ck_assert(found);
+}
+END_TEST
+
+static const struct {
+	const char *query, *field;
+} bad[] = {
+	{"kind=video", "kind"},      {"meal=brunch", "meal"}, {"sort=oldest", "sort"}, {"limit=0", "limit"},
+	{"limit=x", "limit"},        {"tag=Yoga", "tag"},     {"diet=a%20b", "diet"},  {"q=", "q"},
+	{"cursor=bm9wZQ", "cursor"},
+};
+
+START_TEST(bad_values_are_400s_naming_the_field)
+{
+	struct reply *r = http_get(arena_printf(a, "/v1/content?%s", bad[_i].query));
+
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "code"), "validation_failed");
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), bad[_i].field);
+	ck_assert_str_eq(reply_error_field(r, 0, "code"), "invalid");
+}
+END_TEST
+
+START_TEST(unknown_parameters_are_refused)
+{
+	struct reply *r = http_get("/v1/content?colour=red");
+
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "colour");
+}
+END_TEST
+
+START_TEST(premium_is_a_teaser_unless_the_token_has_the_scope)
+{
+	const char *path = "/v1/content/protein-pancakes";
+	struct reply *r = http_get(path);
+
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(json_boolean(json_get(r->json, "locked")));
+	ck_assert_ptr_null(json_get(r->json, "body"));
+	ck_assert_str_eq(reply_str(r, "title"), "Banana protein pancakes");
+	ck_assert_str_eq(reply_str(r, "required_scope"), "premium:plus");
+	ck_assert_ptr_nonnull(strstr(reply_header(r, "Cache-Control"), "public"));
+
+	r = get_with(path, token("profile"));
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(json_boolean(json_get(r->json, "locked")));
+	ck_assert_ptr_null(json_get(r->json, "body"));
+	ck_assert_ptr_nonnull(strstr(reply_header(r, "Cache-Control"), "private"));
+
+	r = get_with(path, token("profile premium:plus"));
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(!json_boolean(json_get(r->json, "locked")));
+	ck_assert_ptr_nonnull(json_get(json_get(r->json, "body"), "ingredients"));
+	ck_assert_ptr_nonnull(strstr(reply_header(r, "Cache-Control"), "private"));
+	/* Lists unlock the same way. */
+	r = get_with("/v1/content?q=pancakes", token("premium:plus"));
+	ck_assert(!json_boolean(json_get(json_array_at(items(r), 0), "locked")));
+	r = http_get("/v1/content?q=pancakes");
+	ck_assert(json_boolean(json_get(json_array_at(items(r), 0), "locked")));
+
+	/* A token that is sent must be good. */
+	r = get_with(path, "Authorization: Bearer not.a.token");
+	ck_assert_int_eq(r->status, 401);
+	ck_assert_str_eq(reply_str(r, "code"), "invalid_token");
+}
+END_TEST
+
+START_TEST(etag_304_and_two_spellings_share_one_etag)
+{
+	struct reply *r = http_get("/v1/content?meal=dinner&kind=recipe");
+	const char *etag = reply_header(r, "ETag");
+	struct reply *other = http_get("/v1/content?kind=recipe&sort=newest&limit=20&meal=dinner");
+
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(etag);
+	ck_assert_str_eq(reply_header(other, "ETag"), etag);
+	ck_assert_str_eq(other->body, r->body);
+	r = get_with("/v1/content?kind=recipe&meal=dinner", arena_printf(a, "If-None-Match: %s", etag));
+	ck_assert_int_eq(r->status, 304);
+	ck_assert_uint_eq(r->len, 0);
+	r = http_get("/v1/content/overnight-oats");
+	r = get_with("/v1/content/overnight-oats", arena_printf(a, "If-None-Match: %s", reply_header(r, "ETag")));
+	ck_assert_int_eq(r->status, 304);
+}
+END_TEST
+
+START_TEST(nginx_micro_caches_anonymous_reads_only)
+{
+	bool hit = false;
+	struct reply *r;
+
+	if (!str_eq(harness_web(), "nginx"))
+		return; /* Apache passes everything through */
+	for (int i = 0; i < 20 && !hit; i++)
+		hit = str_eq(reply_header(http_get("/v1/content/overnight-oats"), "X-Cache"), "HIT");
+	ck_assert_msg(hit, "no micro-cache hit in 20 requests");
+	r = get_with("/v1/content/overnight-oats", token("premium:plus"));
+	ck_assert_str_eq(reply_header(r, "X-Cache"), "BYPASS");
+}
+END_TEST
+
+/* Polls until the answer's status is want (nginx may hold the old one for its 1 s micro-cache). */
+static bool wait_status(const char *path, long want)
+{
+	double deadline = now_s() + 5;
+
+	do {
+		if (http_get(path)->status == want)
+			return true;
+		usleep(100000);
+	} while (now_s() < deadline);
+	return false;
+}
+
+static bool wait_listed(const char *path, const char *slug, bool want)
+{
+	double deadline = now_s() + 5;
+
+	do {
+		if (list_has(path, slug) == want)
+			return true;
+		usleep(100000);
+	} while (now_s() < deadline);
+	return false;
+}
+
+START_TEST(publish_and_unpublish_show_through_every_cache)
+{
+	const char *item = "/v1/content/overnight-oats", *list = "/v1/content?meal=breakfast";
+
+	/* Warm every layer first. */
+	ck_assert_int_eq(http_get(item)->status, 200);
+	ck_assert(list_has(list, "overnight-oats"));
+	ck_assert_int_eq(http_get(item)->status, 200);
+
+	ck_assert_str_eq(motusctl_out("content unpublish overnight-oats"), "overnight-oats unpublished (now a draft)");
+	ck_assert_msg(wait_status(item, 404), "unpublished item still served");
+	ck_assert_msg(wait_listed(list, "overnight-oats", false), "unpublished item still listed");
+
+	ck_assert_int_eq(motusctl("content publish overnight-oats"), 0);
+	ck_assert_msg(wait_status(item, 200), "published item not served");
+	ck_assert_msg(wait_listed(list, "overnight-oats", true), "published item not listed");
+	ck_assert_int_ne(motusctl("content publish no-such-item"), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("content");
+	TCase *tc = tcase_create("content");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, harness_reset);
+	tcase_add_test(tc, pages_join_into_the_whole_list_with_stable_cursors);
+	tcase_add_test(tc, filters_and_search_narrow_the_list);
+	tcase_add_test(tc, an_item_by_slug_and_the_tags);
+	tcase_add_loop_test(tc, bad_values_are_400s_naming_the_field, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, unknown_parameters_are_refused);
+	tcase_add_test(tc, premium_is_a_teaser_unless_the_token_has_the_scope);
+	tcase_add_test(tc, etag_304_and_two_spellings_share_one_etag);
+	tcase_add_test(tc, nginx_micro_caches_anonymous_reads_only);
+	tcase_add_test(tc, publish_and_unpublish_show_through_every_cache);
+	suite_add_tcase(s, tc);
+	return harness_run(s, "content");
+}
