@@ -131,14 +131,18 @@ static int cmd_content(struct worker *w, int argc, char **argv)
 	struct err e = {0};
 	bool publish;
 
-	if (argc != 2 || !(str_eq(argv[0], "publish") || str_eq(argv[0], "unpublish"))) {
-		fprintf(stderr, "usage: motusctl content publish|unpublish SLUG\n");
+	if (argc != 2 || !(str_eq(argv[0], "publish") || str_eq(argv[0], "unpublish") || str_eq(argv[0], "delete"))) {
+		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG\n");
 		return 2;
 	}
 	publish = str_eq(argv[0], "publish");
-	switch (content_set_published(w, w->arena, argv[1], publish, &e)) {
+	switch (str_eq(argv[0], "delete") ? content_delete(w, w->arena, argv[1], &e)
+					  : content_set_published(w, w->arena, argv[1], publish, &e)) {
 	case 1:
-		printf("%s %s\n", argv[1], publish ? "published" : "unpublished (now a draft)");
+		printf("%s %s\n", argv[1],
+		       str_eq(argv[0], "delete") ? "deleted"
+		       : publish                 ? "published"
+						 : "unpublished (now a draft)");
 		return 0;
 	case 0:
 		fprintf(stderr, "motusctl content %s: no content with slug %s\n", argv[0], argv[1]);

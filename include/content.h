@@ -24,7 +24,8 @@ struct worker;
 #define CONTENT_LIMIT_DEFAULT 20
 #define CONTENT_LIMIT_MAX     50
 
-enum content_sort { CONTENT_SORT_NEWEST, CONTENT_SORT_POPULAR };
+/* Orders a cursor can belong to; CONTENT_SORT_UPDATED is the delta-sync order of GET /v1/content/changes. */
+enum content_sort { CONTENT_SORT_NEWEST, CONTENT_SORT_POPULAR, CONTENT_SORT_UPDATED };
 
 extern const char *const content_kinds[]; /* NULL-terminated */
 
@@ -75,6 +76,50 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 
 /* Every tag with its count of published items ({items}). 0 or -1. */
 int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
+
+/* Windows of the popular ranking, NULL-terminated: "1d", "7d", "30d". */
+extern const char *const content_windows[];
+
+/*
+ * The most liked published items in the last window (one of content_windows),
+ * optionally of one kind ({items}, each with window_likes). Cached like the
+ * lists, so the ranking may lag by up to cache_ttl_s. 0 or -1.
+ */
+int content_popular(struct worker *w, struct arena *a, const char *kind, const char *window, const char *entitlements,
+		    struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Delta sync: up to limit items changed after the CONTENT_SORT_UPDATED cursor
+ * since (NULL: from the beginning), oldest change first; a published item as
+ * the reader may see it, anything else (unpublished, deleted) as a tombstone
+ * {slug, deleted: true}. {items, next_cursor}: next_cursor is where to resume
+ * (since itself when nothing changed). 0 or -1.
+ */
+int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
+		    struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Likes of a published item by user_id (a token subject), idempotent: liking
+ * twice is one like, unliking what is not liked is fine. Counts in the cached
+ * representations follow within cache_ttl_s (a like does not invalidate the
+ * collection). 1 done, 0 no such published item (or no such user), -1 on failure.
+ */
+int content_like_set(struct worker *w, struct arena *a, const char *user_id, const char *slug, bool liked,
+		     struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * The user's likes, newest first, keyset-paginated like the lists ({items,
+ * next_cursor}, each item with liked_at); never cached. Returns 0, or -1 on a
+ * database failure. A bad cursor is recorded in v (field "cursor") and 1 returned.
+ */
+int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
+		     const char *entitlements, struct validate *v, const char **json, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Marks an item deleted (a tombstone for delta sync) and invalidates the
+ * cached content. 1 done, 0 no such live item, -1 on failure.
+ */
+int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e) MOTUS_MUSTCHECK;
 
 /*
  * Publishes (now) or unpublishes (back to draft) an item and invalidates the

@@ -13,6 +13,7 @@
 #include "validate.h"
 #include "worker.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #define COLLECTION "content"
 
 const char *const content_kinds[] = {"workout", "recipe", "run", NULL};
+const char *const content_windows[] = {"1d", "7d", "30d", NULL};
 static const char *const meals[] = {"breakfast", "lunch", "dinner", "snack", NULL};
 static const char *const sorts[] = {"newest", "popular", NULL};
 
@@ -124,9 +126,14 @@ const char *content_query_canonical(const struct content_query *cq, struct arena
 	return buf_cstr(&b);
 }
 
+static char sort_letter(enum content_sort sort)
+{
+	return sort == CONTENT_SORT_POPULAR ? 'p' : sort == CONTENT_SORT_UPDATED ? 'u' : 'n';
+}
+
 const char *content_cursor_encode(struct arena *a, enum content_sort sort, int64_t key, int64_t id)
 {
-	const char *raw = arena_printf(a, "%c.%" PRId64 ".%" PRId64, sort == CONTENT_SORT_POPULAR ? 'p' : 'n', key, id);
+	const char *raw = arena_printf(a, "%c.%" PRId64 ".%" PRId64, sort_letter(sort), key, id);
 
 	return base64url_encode(a, raw, strlen(raw));
 }
@@ -156,7 +163,7 @@ int content_cursor_decode(struct arena *a, const char *s, enum content_sort sort
 	if (strlen(s) > 64)
 		return -1;
 	raw = (const char *)base64url_decode(a, s, strlen(s), &n);
-	if (!raw || n < 5 || strlen(raw) != n || raw[0] != (sort == CONTENT_SORT_POPULAR ? 'p' : 'n') || raw[1] != '.')
+	if (!raw || n < 5 || strlen(raw) != n || raw[0] != sort_letter(sort) || raw[1] != '.')
 		return -1;
 	if (!parse_int64(raw + 2, '.', &p, key) || !parse_int64(p + 1, '\0', &p, id) || *id < 0)
 		return -1;
@@ -344,6 +351,204 @@ int content_set_published(struct worker *w, struct arena *a, const char *slug, b
 		return 0;
 	if (cache_bump(w->cache, COLLECTION) < 0)
 		log_warn("content changed but the cache could not be invalidated; entries expire within %ld s",
+			 conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return 1;
+}
+
+/* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
+static const char popular_sql[] =
+	"WITH ranked AS ("
+	" SELECT l.content_id, count(*) AS n FROM content_like l"
+	" WHERE l.created_at > now() - ($1 || ' days')::interval GROUP BY l.content_id"
+	"), top AS ("
+	" SELECT c.*, r.n FROM ranked r JOIN content c ON c.id = r.content_id"
+	" WHERE c.status = 'published' AND c.deleted_at IS NULL AND ($2::text IS NULL OR c.kind = $2)"
+	" ORDER BY r.n DESC, c.id DESC LIMIT 20"
+	")"
+	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON(
+		"$3") " || jsonb_build_object('window_likes', c.n)"
+		      "   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
+
+int content_popular(struct worker *w, struct arena *a, const char *kind, const char *window, const char *entitlements,
+		    struct cache_repr *out, struct err *e)
+{
+	const char *days = str_eq(window, "1d") ? "1" : str_eq(window, "30d") ? "30" : "7";
+	const char *params[] = {days, kind, entitlements};
+	const char *key = cache_key(w->cache, a, COLLECTION,
+				    arena_printf(a, "popular:%s:%s|%s", kind ? kind : "", days, entitlements));
+	struct db_result *r;
+
+	if (cache_get_repr(w->cache, a, key, out))
+		return 0;
+	r = db_query(w->db, a, popular_sql, 3, params, e);
+	if (!r)
+		return -1;
+	fill(w, a, key, db_value(r, 0, 0), out);
+	return 0;
+}
+
+#define US_OF(col)   "(extract(epoch FROM " col ") * 1000000)::bigint"
+#define US_TO(param) "(timestamptz 'epoch' + " param "::bigint * interval '1 microsecond')"
+
+static const char changes_sql[] =
+	"WITH page AS ("
+	" SELECT c.* FROM content c"
+	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (" US_TO(
+		"$1") ", $2::bigint)"
+		      " ORDER BY c.updated_at, c.id LIMIT $3::int"
+		      ")"
+		      " SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON(
+			      "$4") "   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
+				    " (array_agg(" US_OF(
+					    "c.updated_at") " ORDER BY c.updated_at DESC, c.id DESC))[1],"
+							    " (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
+							    " FROM page c";
+
+int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
+		    struct cache_repr *out, struct err *e)
+{
+	const char *params[4] = {NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	const char *key, *next = since;
+	int64_t k, id;
+	struct db_result *r;
+	struct json *page, *items;
+
+	if (since) {
+		if (content_cursor_decode(a, since, CONTENT_SORT_UPDATED, &k, &id) < 0) {
+			err_set(e, 400, "not a changes cursor");
+			return -1;
+		}
+		params[0] = arena_printf(a, "%" PRId64, k);
+		params[1] = arena_printf(a, "%" PRId64, id);
+	}
+	key = cache_key(w->cache, a, COLLECTION,
+			arena_printf(a, "changes:%s:%d|%s", since ? since : "", limit, entitlements));
+	if (cache_get_repr(w->cache, a, key, out))
+		return 0;
+	r = db_query(w->db, a, changes_sql, 4, params, e);
+	if (!r)
+		return -1;
+	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
+	if (!items)
+		return -1;
+	if (!db_is_null(r, 0, 1))
+		next = content_cursor_encode(a, CONTENT_SORT_UPDATED, strtoll(db_value(r, 0, 1), NULL, 10),
+					     strtoll(db_value(r, 0, 2), NULL, 10));
+	page = json_new_object(a);
+	json_set_value(page, "items", items);
+	json_set_string(page, "next_cursor", next);
+	fill(w, a, key, json_serialize(page, NULL), out);
+	return 0;
+}
+
+/* Token subjects of app users are UUIDs; anything else likes nothing (and must not reach a ::uuid cast). */
+static bool uuid_text(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static const char like_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
+	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
+	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c ON CONFLICT DO NOTHING)"
+	" SELECT count(*) FROM u, c";
+static const char unlike_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2),"
+	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
+	" SELECT count(*) FROM c";
+
+int content_like_set(struct worker *w, struct arena *a, const char *user_id, const char *slug, bool liked,
+		     struct err *e)
+{
+	const char *params[] = {user_id, slug};
+	struct db_result *r;
+
+	if (!uuid_text(user_id) || !valid_slug(slug, 100))
+		return 0;
+	r = db_query(w->db, a, liked ? like_sql : unlike_sql, 2, params, e);
+	if (!r)
+		return -1;
+	return str_eq(db_value(r, 0, 0), "0") ? 0 : 1;
+}
+
+static const char likes_of_sql[] =
+	"WITH page AS ("
+	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
+	" FROM content_like l JOIN content c ON c.id = l.content_id"
+	" WHERE l.user_id = $1::uuid AND c.status = 'published' AND c.deleted_at IS NULL"
+	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (" US_TO(
+		"$2") ", $3::bigint))"
+		      " ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
+		      ")"
+		      " SELECT COALESCE(jsonb_agg(" ITEM_JSON(
+			      "$5") " || jsonb_build_object('liked_at',"
+				    "   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
+				    "   FILTER (WHERE c.n <= $4::int), '[]')::text,"
+				    " count(*) > $4::int,"
+				    " (array_agg(" US_OF(
+					    "c.liked_at") " ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
+							  " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
+							  " FROM page c";
+
+int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
+		     const char *entitlements, struct validate *v, const char **json, struct err *e)
+{
+	const char *params[5] = {user_id, NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	int64_t k, id;
+	struct db_result *r;
+	struct json *page, *items;
+
+	if (cursor) {
+		if (content_cursor_decode(a, cursor, CONTENT_SORT_NEWEST, &k, &id) < 0) {
+			validate_add(v, "cursor", "invalid", "is not a cursor of this list; start again without one");
+			return 1;
+		}
+		params[1] = arena_printf(a, "%" PRId64, k);
+		params[2] = arena_printf(a, "%" PRId64, id);
+	}
+	page = json_new_object(a);
+	if (!uuid_text(user_id)) {
+		json_set_value(page, "items", json_new_array(a));
+		json_set_null(page, "next_cursor");
+		*json = json_serialize(page, NULL);
+		return 0;
+	}
+	r = db_query(w->db, a, likes_of_sql, 5, params, e);
+	if (!r)
+		return -1;
+	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
+	if (!items)
+		return -1;
+	json_set_value(page, "items", items);
+	if (str_eq(db_value(r, 0, 1), "t"))
+		json_set_string(page, "next_cursor",
+				content_cursor_encode(a, CONTENT_SORT_NEWEST, strtoll(db_value(r, 0, 2), NULL, 10),
+						      strtoll(db_value(r, 0, 3), NULL, 10)));
+	else
+		json_set_null(page, "next_cursor");
+	*json = json_serialize(page, NULL);
+	return 0;
+}
+
+static const char delete_sql[] =
+	"UPDATE content SET deleted_at = now(), updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
+
+int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e)
+{
+	const char *params[] = {slug};
+	long n = db_exec(w->db, a, delete_sql, 1, params, e);
+
+	if (n <= 0)
+		return (int)n;
+	if (cache_bump(w->cache, COLLECTION) < 0)
+		log_warn("content deleted but the cache could not be invalidated; entries expire within %ld s",
 			 conf_int(&w->conf, CONF_CACHE_TTL_S));
 	return 1;
 }
