@@ -22,11 +22,16 @@ static void setup(void)
 	ck_assert_int_eq(motusctl("cache bump content"), 0);
 }
 
+/* A bearer header for subject with scopes. */
+static const char *token_for(const char *subject, const char *scopes)
+{
+	return arena_printf(a, "Authorization: Bearer %s",
+			    motusctl_out(arena_printf(a, "token issue %s %s", subject, scopes)));
+}
+
 static const char *token(const char *scopes)
 {
-	const char *t = motusctl_out(arena_printf(a, "token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 %s", scopes));
-
-	return arena_printf(a, "Authorization: Bearer %s", t);
+	return token_for("0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01", scopes);
 }
 
 static struct reply *get_with(const char *path, const char *header)
@@ -38,7 +43,7 @@ static struct reply *get_with(const char *path, const char *header)
 
 static struct json *items(const struct reply *r)
 {
-	ck_assert_msg(r->status == 200, "%ld: %s", r->status, r->body);
+	ck_assert_msg(r->status == 200, "status %ld: %.200s", r->status, r->body);
 	return json_get(r->json, "items");
 }
 
@@ -69,8 +74,10 @@ START_TEST(pages_join_into_the_whole_list_with_stable_cursors)
 		struct reply *r = http_get(path), *again = http_get(path);
 		const char *next;
 
-		/* The same cursor names the same page. */
-		ck_assert_str_eq(r->body, again->body);
+		/* The same cursor names the same page (counts inside may differ between cache layers). */
+		ck_assert_uint_eq(json_array_len(items(r)), json_array_len(items(again)));
+		for (size_t i = 0; i < json_array_len(items(r)); i++)
+			ck_assert_str_eq(slug_at(r, i), slug_at(again, i));
 		for (size_t i = 0; i < json_array_len(items(r)); i++) {
 			ck_assert_str_eq(slug_at(r, i), slug_at(all, seen));
 			ck_assert_str_eq(json_string(json_get(json_array_at(items(r), i), "kind")), "recipe");
@@ -287,6 +294,226 @@ START_TEST(publish_and_unpublish_show_through_every_cache)
 }
 END_TEST
 
+/* A fresh account (straight into the database) and a bearer header for it. */
+static const char *user_token(const char **id)
+{
+	static int n;
+	const char *uid = sql(arena_printf(a,
+					   "INSERT INTO app_user (email, password_hash) VALUES "
+					   "('content-%d-%d@example.com', 'x') RETURNING id",
+					   (int)getpid(), n++));
+
+	if (id)
+		*id = uid;
+	return token_for(uid, "profile");
+}
+
+static long like(const char *method, const char *slug, const char *auth)
+{
+	const char *headers[] = {auth, NULL};
+
+	return http_request(method, arena_printf(a, "/v1/content/%s/like", slug), auth ? headers : NULL, NULL, 0)
+		->status;
+}
+
+static size_t my_likes(const char *auth, const char *slug)
+{
+	struct reply *r = get_with("/v1/me/likes", auth);
+	size_t n = 0;
+
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(reply_header(r, "Cache-Control"), "private"));
+	for (size_t i = 0; i < json_array_len(items(r)); i++)
+		n += str_eq(slug_at(r, i), slug);
+	return n;
+}
+
+static long like_count(const char *slug)
+{
+	/* The count is part of the cached representation: read it fresh (a token also bypasses nginx's micro-cache). */
+	ck_assert_int_eq(motusctl("cache bump content"), 0);
+	return json_int(
+		json_get(get_with(arena_printf(a, "/v1/content/%s", slug), token("profile"))->json, "like_count"));
+}
+
+START_TEST(likes_are_idempotent_and_counted)
+{
+	const char *id, *t = user_token(&id);
+	long before = like_count("lentil-soup");
+
+	ck_assert_int_eq(like("PUT", "lentil-soup", t), 204);
+	ck_assert_int_eq(like("PUT", "lentil-soup", t), 204);
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM content_like WHERE user_id = '%s'", id)), "1");
+	ck_assert_uint_eq(my_likes(t, "lentil-soup"), 1);
+	ck_assert_int_eq(like_count("lentil-soup"), before + 1);
+	ck_assert_int_eq(like("DELETE", "lentil-soup", t), 204);
+	ck_assert_int_eq(like("DELETE", "lentil-soup", t), 204);
+	ck_assert_uint_eq(my_likes(t, "lentil-soup"), 0);
+	ck_assert_int_eq(like_count("lentil-soup"), before);
+
+	ck_assert_int_eq(like("PUT", "no-such-thing", t), 404);
+	ck_assert_int_eq(like("PUT", "lentil-soup", NULL), 401);
+	ck_assert_int_eq(like("PUT", "lentil-soup", token("premium:plus")), 403);
+}
+END_TEST
+
+START_TEST(one_user_cannot_touch_anothers_likes)
+{
+	const char *ana_id, *ana = user_token(&ana_id), *ben = user_token(NULL);
+
+	ck_assert_int_eq(like("PUT", "salmon-poke", ana), 204);
+	ck_assert_uint_eq(my_likes(ben, "salmon-poke"), 0);
+	/* Ben's unlike removes only Ben's (absent) like. */
+	ck_assert_int_eq(like("DELETE", "salmon-poke", ben), 204);
+	ck_assert_uint_eq(my_likes(ana, "salmon-poke"), 1);
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM content_like WHERE user_id = '%s'", ana_id)), "1");
+}
+END_TEST
+
+START_TEST(my_likes_page_with_a_cursor)
+{
+	const char *t = user_token(NULL);
+	const char *slugs[] = {"lentil-soup", "chickpea-wrap", "cod-tacos", "shakshuka", "energy-balls"};
+	struct reply *r;
+	size_t seen = 0;
+	const char *path = "/v1/me/likes?limit=2";
+
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(like("PUT", slugs[i], t), 204);
+	do {
+		r = get_with(path, t);
+		for (size_t i = 0; i < json_array_len(items(r)); i++, seen++)
+			ck_assert_str_eq(slug_at(r, i), slugs[4 - seen]); /* most recent first */
+		path = arena_printf(a, "/v1/me/likes?limit=2&cursor=%s", json_string(json_get(r->json, "next_cursor")));
+	} while (json_string(json_get(r->json, "next_cursor")));
+	ck_assert_uint_eq(seen, 5);
+	r = get_with("/v1/me/likes?cursor=bm9wZQ", t);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "cursor");
+}
+END_TEST
+
+START_TEST(popular_ranks_by_likes_in_the_window)
+{
+	struct reply *r;
+	struct json *first;
+
+	sql("DELETE FROM content_like");
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(like("PUT", "glute-builder", user_token(NULL)), 204);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(like("PUT", "core-crusher", user_token(NULL)), 204);
+	ck_assert_int_eq(like("PUT", "tabata-legs", user_token(NULL)), 204);
+	ck_assert_int_eq(like("PUT", "lentil-soup", user_token(NULL)), 204);
+	/* Older likes: outside a week, inside a month. */
+	for (int i = 0; i < 5; i++) {
+		const char *id;
+
+		user_token(&id);
+		sql(arena_printf(a,
+				 "INSERT INTO content_like (user_id, content_id, created_at) SELECT '%s', id, "
+				 "now() - interval '10 days' FROM content WHERE slug = 'morning-mobility'",
+				 id));
+	}
+	ck_assert_int_eq(motusctl("cache bump content"), 0);
+
+	r = get_with("/v1/content/popular?kind=workout", token("profile"));
+	ck_assert_uint_eq(json_array_len(items(r)), 3);
+	ck_assert_str_eq(slug_at(r, 0), "glute-builder");
+	ck_assert_str_eq(slug_at(r, 1), "core-crusher");
+	ck_assert_str_eq(slug_at(r, 2), "tabata-legs");
+	ck_assert_int_eq(json_int(json_get(json_array_at(items(r), 0), "window_likes")), 3);
+	/* Premium stays locked in the ranking. */
+	ck_assert(json_boolean(json_get(json_array_at(items(r), 0), "locked")));
+
+	r = get_with("/v1/content/popular?window=30d&kind=workout", token("profile"));
+	first = json_array_at(items(r), 0);
+	ck_assert_str_eq(json_string(json_get(first, "slug")), "morning-mobility");
+	ck_assert_int_eq(json_int(json_get(first, "window_likes")), 5);
+
+	r = get_with("/v1/content/popular?window=1d", token("profile"));
+	ck_assert_uint_eq(json_array_len(items(r)), 4); /* every kind */
+	r = http_get("/v1/content/popular?window=1y");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "window");
+}
+END_TEST
+
+/* Follows the feed from since until it is empty; returns the last cursor and counts what came. */
+static const char *sync_all(const char *since, size_t *count)
+{
+	*count = 0;
+	for (;;) {
+		struct reply *r = http_get(since ? arena_printf(a, "/v1/content/changes?since=%s", since)
+						 : "/v1/content/changes");
+		size_t n = json_array_len(items(r));
+
+		*count += n;
+		if (n == 0)
+			return since;
+		since = json_string(json_get(r->json, "next_cursor"));
+		ck_assert_ptr_nonnull(since);
+	}
+}
+
+static struct json *find_slug(struct json *list, const char *slug)
+{
+	for (size_t i = 0; i < json_array_len(list); i++)
+		if (str_eq(json_string(json_get(json_array_at(list, i), "slug")), slug))
+			return json_array_at(list, i);
+	return NULL;
+}
+
+/* Polls the changes after since (nginx may hold an empty answer for a second). */
+static struct reply *changes_after(const char *since)
+{
+	double deadline = now_s() + 5;
+	struct reply *r;
+
+	do {
+		r = http_get(arena_printf(a, "/v1/content/changes?since=%s", since));
+		if (json_array_len(items(r)) > 0)
+			return r;
+		usleep(100000);
+	} while (now_s() < deadline);
+	return r;
+}
+
+START_TEST(delta_sync_reports_changes_and_tombstones)
+{
+	size_t n;
+	const char *cursor = sync_all(NULL, &n);
+	struct reply *r;
+	struct json *gone, *back;
+
+	ck_assert_uint_ge(n, 49);
+	ck_assert_str_eq(motusctl_out("content delete tabata-legs"), "tabata-legs deleted");
+	ck_assert_int_eq(motusctl("content unpublish cod-tacos"), 0);
+	r = changes_after(cursor);
+	ck_assert_uint_eq(json_array_len(items(r)), 2);
+	gone = find_slug(items(r), "tabata-legs");
+	ck_assert_ptr_nonnull(gone);
+	ck_assert(json_boolean(json_get(gone, "deleted")));
+	ck_assert_ptr_null(json_get(gone, "title"));
+	ck_assert(json_boolean(json_get(find_slug(items(r), "cod-tacos"), "deleted")));
+	ck_assert_int_eq(
+		http_get("/v1/content/tabata-legs")->status == 404 || wait_status("/v1/content/tabata-legs", 404), 1);
+
+	cursor = json_string(json_get(r->json, "next_cursor"));
+	ck_assert_int_eq(motusctl("content publish cod-tacos"), 0);
+	r = changes_after(cursor);
+	ck_assert_uint_eq(json_array_len(items(r)), 1);
+	back = find_slug(items(r), "cod-tacos");
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(json_string(json_get(back, "title")), "Crispy cod tacos");
+	ck_assert_ptr_null(json_get(back, "deleted"));
+
+	r = http_get("/v1/content/changes?since=bm9wZQ");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "since");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("content");
@@ -303,6 +530,11 @@ int main(void)
 	tcase_add_test(tc, etag_304_and_two_spellings_share_one_etag);
 	tcase_add_test(tc, nginx_micro_caches_anonymous_reads_only);
 	tcase_add_test(tc, publish_and_unpublish_show_through_every_cache);
+	tcase_add_test(tc, likes_are_idempotent_and_counted);
+	tcase_add_test(tc, one_user_cannot_touch_anothers_likes);
+	tcase_add_test(tc, my_likes_page_with_a_cursor);
+	tcase_add_test(tc, popular_ranks_by_likes_in_the_window);
+	tcase_add_test(tc, delta_sync_reports_changes_and_tombstones);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "content");
 }
