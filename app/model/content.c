@@ -243,12 +243,34 @@ static const char list_sql[] =
 		       " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
 		       " FROM page c";
 
+/* How long a reader waits for another worker refilling the same hot key before building it too. */
+#define FILL_WAIT_MS 10
+
 static void fill(struct worker *w, struct arena *a, const char *key, const char *body, struct cache_repr *out)
 {
 	out->body = body;
 	out->len = strlen(body);
 	out->etag = http_etag(a, out->body, out->len);
 	cache_set_repr(w->cache, key, out, (int)conf_int(&w->conf, CONF_CACHE_TTL_S));
+}
+
+/* A hit (true), or a miss to build: *locked says whether this worker holds the fill lock. */
+static bool lookup(struct worker *w, struct arena *a, const char *key, struct cache_repr *out, bool *locked)
+{
+	enum cache_fill f = cache_get_or_lock(w->cache, a, key, FILL_WAIT_MS, out);
+
+	*locked = f == CACHE_FILL;
+	return f == CACHE_HIT;
+}
+
+/* Stores what was built (body NULL: the build failed) and releases the fill lock if held. */
+static void done(struct worker *w, struct arena *a, const char *key, const char *body, struct cache_repr *out,
+		 bool locked)
+{
+	if (body)
+		fill(w, a, key, body, out);
+	if (locked)
+		cache_unlock(w->cache, key);
 }
 
 int content_list(struct worker *w, struct arena *a, const struct content_query *cq, const char *entitlements,
@@ -260,8 +282,9 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 				  cq->diet, cq->q,   cq->sort == CONTENT_SORT_POPULAR ? "popular" : "newest"};
 	struct db_result *r;
 	struct json *page, *items;
+	bool locked;
 
-	if (cache_get_repr(w->cache, a, key, out))
+	if (lookup(w, a, key, out, &locked))
 		return 0;
 	if (cq->has_cursor) {
 		params[6] = arena_printf(a, "%" PRId64, cq->after_key);
@@ -270,11 +293,11 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	params[8] = arena_printf(a, "%d", cq->limit);
 	params[9] = entitlements;
 	r = db_query(w->db, a, list_sql, 10, params, e);
-	if (!r)
+	items = r ? json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e) : NULL;
+	if (!items) {
+		done(w, a, key, NULL, out, locked);
 		return -1;
-	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
-	if (!items)
-		return -1;
+	}
 	page = json_new_object(a);
 	json_set_value(page, "items", items);
 	if (str_eq(db_value(r, 0, 1), "t")) {
@@ -284,7 +307,7 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	} else {
 		json_set_null(page, "next_cursor");
 	}
-	fill(w, a, key, json_serialize(page, NULL), out);
+	done(w, a, key, json_serialize(page, NULL), out, locked);
 	return 0;
 }
 
@@ -298,19 +321,18 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 	const char *params[] = {slug, entitlements};
 	const char *key;
 	struct db_result *r;
+	bool locked;
 
 	if (!valid_slug(slug, 100))
 		return 0;
 	key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "item:%s|%s", slug, entitlements));
-	if (cache_get_repr(w->cache, a, key, out))
+	if (lookup(w, a, key, out, &locked))
 		return 1;
 	r = db_query(w->db, a, find_sql, 2, params, e);
+	done(w, a, key, r && db_rows(r) ? db_value(r, 0, 0) : NULL, out, locked);
 	if (!r)
 		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	fill(w, a, key, db_value(r, 0, 0), out);
-	return 1;
+	return db_rows(r) ? 1 : 0;
 }
 
 static const char tags_sql[] =
@@ -324,14 +346,13 @@ int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, stru
 {
 	const char *key = cache_key(w->cache, a, COLLECTION, "tags");
 	struct db_result *r;
+	bool locked;
 
-	if (cache_get_repr(w->cache, a, key, out))
+	if (lookup(w, a, key, out, &locked))
 		return 0;
 	r = db_query(w->db, a, tags_sql, 0, NULL, e);
-	if (!r)
-		return -1;
-	fill(w, a, key, db_value(r, 0, 0), out);
-	return 0;
+	done(w, a, key, r ? db_value(r, 0, 0) : NULL, out, locked);
+	return r ? 0 : -1;
 }
 
 static const char publish_sql[] =
