@@ -59,6 +59,14 @@ API_HANDLER(api_content_list)
 		return;
 	}
 	reply(req, resp, &repr);
+	/*
+	 * nginx keys its micro-cache on the raw query string and cannot sort it:
+	 * only the canonical spelling may fill it, so every spelling of one list
+	 * shares one edge entry; the others are answered from memcached.
+	 */
+	if (!str_eq(req->query_string ? req->query_string : "", content_query_canonical(&cq, req->arena)) &&
+	    http_response_header(resp, "X-Accel-Expires", "0") < 0)
+		log_error("X-Accel-Expires refused");
 }
 
 API_HANDLER(api_content_get)

@@ -234,6 +234,33 @@ START_TEST(etag_304_and_two_spellings_share_one_etag)
 }
 END_TEST
 
+START_TEST(nginx_keeps_one_entry_for_every_spelling_of_a_list)
+{
+	const char *canonical = "/v1/content?kind=workout&tag=core",
+		   *other = "/v1/content?tag=core&kind=workout&sort=newest";
+	const char *etag = NULL;
+	bool hit = false;
+
+	if (!str_eq(harness_web(), "nginx"))
+		return;
+	for (int i = 0; i < 20 && !hit; i++) {
+		struct reply *r = http_get(canonical);
+
+		etag = reply_header(r, "ETag");
+		hit = str_eq(reply_header(r, "X-Cache"), "HIT");
+	}
+	ck_assert_msg(hit, "the canonical spelling never hit the micro-cache");
+	/* Another spelling is the same answer but never stored at the edge under its own key. */
+	for (int i = 0; i < 5; i++) {
+		struct reply *r = http_get(other);
+
+		ck_assert_str_eq(reply_header(r, "ETag"), etag);
+		ck_assert_str_ne(reply_header(r, "X-Cache"), "HIT");
+		ck_assert_ptr_null(reply_header(r, "X-Accel-Expires")); /* nginx keeps it to itself */
+	}
+}
+END_TEST
+
 START_TEST(nginx_micro_caches_anonymous_reads_only)
 {
 	bool hit = false;
@@ -529,6 +556,7 @@ int main(void)
 	tcase_add_test(tc, premium_is_a_teaser_unless_the_token_has_the_scope);
 	tcase_add_test(tc, etag_304_and_two_spellings_share_one_etag);
 	tcase_add_test(tc, nginx_micro_caches_anonymous_reads_only);
+	tcase_add_test(tc, nginx_keeps_one_entry_for_every_spelling_of_a_list);
 	tcase_add_test(tc, publish_and_unpublish_show_through_every_cache);
 	tcase_add_test(tc, likes_are_idempotent_and_counted);
 	tcase_add_test(tc, one_user_cannot_touch_anothers_likes);
