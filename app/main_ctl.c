@@ -131,8 +131,18 @@ static int cmd_content(struct worker *w, int argc, char **argv)
 	struct err e = {0};
 	bool publish;
 
+	if (argc == 1 && str_eq(argv[0], "publish-due")) {
+		long n = content_publish_due(w, w->arena, &e);
+
+		if (n < 0) {
+			fprintf(stderr, "motusctl content publish-due: %s\n", e.msg);
+			return 1;
+		}
+		printf("%ld scheduled item%s published\n", n, n == 1 ? "" : "s");
+		return 0;
+	}
 	if (argc != 2 || !(str_eq(argv[0], "publish") || str_eq(argv[0], "unpublish") || str_eq(argv[0], "delete"))) {
-		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG\n");
+		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG | publish-due\n");
 		return 2;
 	}
 	publish = str_eq(argv[0], "publish");

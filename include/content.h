@@ -122,6 +122,13 @@ int content_likes_of(struct worker *w, struct arena *a, const char *user_id, con
 int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e) MOTUS_MUSTCHECK;
 
 /*
+ * Publishes every scheduled item whose publish_at has come (published_at =
+ * publish_at) and, when there were any, invalidates the cached content.
+ * Returns how many, or -1 on failure. Safe to run from many hosts at once.
+ */
+long content_publish_due(struct worker *w, struct arena *a, struct err *e) MOTUS_MUSTCHECK;
+
+/*
  * Publishes (now) or unpublishes (back to draft) an item and invalidates the
  * cached content. 1 done, 0 no such slug, -1 on failure.
  */

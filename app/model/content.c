@@ -573,3 +573,18 @@ int content_delete(struct worker *w, struct arena *a, const char *slug, struct e
 			 conf_int(&w->conf, CONF_CACHE_TTL_S));
 	return 1;
 }
+
+static const char publish_due_sql[] =
+	"UPDATE content SET status = 'published', published_at = publish_at, publish_at = NULL, updated_at = now()"
+	" WHERE status = 'scheduled' AND publish_at <= now() AND deleted_at IS NULL";
+
+long content_publish_due(struct worker *w, struct arena *a, struct err *e)
+{
+	long n = db_exec(w->db, a, publish_due_sql, 0, NULL, e);
+
+	if (n > 0 && cache_bump(w->cache, COLLECTION) < 0)
+		log_warn(
+			"scheduled content published but the cache could not be invalidated; entries expire within %ld s",
+			conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return n;
+}

@@ -541,6 +541,26 @@ START_TEST(delta_sync_reports_changes_and_tombstones)
 }
 END_TEST
 
+START_TEST(scheduled_items_publish_when_due)
+{
+	const char *item = "/v1/content/pilates-core";
+
+	sql("UPDATE content SET status = 'scheduled', publish_at = now() + interval '1 hour', updated_at = now()"
+	    " WHERE slug = 'pilates-core'");
+	sql("UPDATE content SET status = 'scheduled', publish_at = now() - interval '1 minute', updated_at = now()"
+	    " WHERE slug = 'yoga-for-runners'");
+	ck_assert_int_eq(motusctl("cache bump content"), 0);
+	ck_assert_msg(wait_status(item, 404), "a scheduled item is served before its time");
+	ck_assert_msg(wait_status("/v1/content/yoga-for-runners", 404), "a scheduled item is served before the scan");
+
+	ck_assert_str_eq(motusctl_out("content publish-due"), "1 scheduled item published");
+	ck_assert_msg(wait_status("/v1/content/yoga-for-runners", 200), "a due item is not served after the scan");
+	ck_assert_int_eq(http_get(item)->status, 404); /* not yet */
+	ck_assert_str_eq(sql("SELECT status FROM content WHERE slug = 'pilates-core'"), "scheduled");
+	ck_assert_str_eq(motusctl_out("content publish-due"), "0 scheduled items published");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("content");
@@ -563,6 +583,7 @@ int main(void)
 	tcase_add_test(tc, my_likes_page_with_a_cursor);
 	tcase_add_test(tc, popular_ranks_by_likes_in_the_window);
 	tcase_add_test(tc, delta_sync_reports_changes_and_tombstones);
+	tcase_add_test(tc, scheduled_items_publish_when_due);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "content");
 }
