@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "cache.h"
 #include "conf.h"
+#include "content.h"
 #include "db.h"
 #include "job_email.h"
 #include "jwt.h"
@@ -123,6 +124,43 @@ static int cmd_cache(struct worker *w, int argc, char **argv)
 	}
 	fprintf(stderr, "usage: motusctl cache bump COLLECTION\n");
 	return 2;
+}
+
+static int cmd_content(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	bool publish;
+
+	if (argc == 1 && str_eq(argv[0], "publish-due")) {
+		long n = content_publish_due(w, w->arena, &e);
+
+		if (n < 0) {
+			fprintf(stderr, "motusctl content publish-due: %s\n", e.msg);
+			return 1;
+		}
+		printf("%ld scheduled item%s published\n", n, n == 1 ? "" : "s");
+		return 0;
+	}
+	if (argc != 2 || !(str_eq(argv[0], "publish") || str_eq(argv[0], "unpublish") || str_eq(argv[0], "delete"))) {
+		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG | publish-due\n");
+		return 2;
+	}
+	publish = str_eq(argv[0], "publish");
+	switch (str_eq(argv[0], "delete") ? content_delete(w, w->arena, argv[1], &e)
+					  : content_set_published(w, w->arena, argv[1], publish, &e)) {
+	case 1:
+		printf("%s %s\n", argv[1],
+		       str_eq(argv[0], "delete") ? "deleted"
+		       : publish                 ? "published"
+						 : "unpublished (now a draft)");
+		return 0;
+	case 0:
+		fprintf(stderr, "motusctl content %s: no content with slug %s\n", argv[0], argv[1]);
+		return 1;
+	default:
+		fprintf(stderr, "motusctl content %s: %s\n", argv[0], e.msg);
+		return 1;
+	}
 }
 
 static int cmd_client(struct worker *w, int argc, char **argv)
@@ -454,6 +492,9 @@ static const struct command commands[] = {
 	 "register an OAuth client (public, PKCE) with its redirect URIs; list them", cmd_client},
 	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)",
 	 cmd_cache},
+	{"content", "publish|unpublish SLUG",
+	 "publish a content item now or take it back to draft; the cached catalogue is invalidated at once",
+	 cmd_content},
 	{"keys", "generate|rotate|list|pem [KID]",
 	 "token signing keys: create the first (no-op when one is active), rotate (the old one stays published until its "
 	 "tokens expire), list them, print a public key as PEM",

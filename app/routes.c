@@ -7,6 +7,10 @@
 #include <stdio.h>
 
 static const char *const config_query[] = {"platform", "version", NULL};
+static const char *const content_query[] = {"kind", "tag", "meal", "diet", "q", "sort", "cursor", "limit", NULL};
+static const char *const popular_query[] = {"kind", "window", NULL};
+static const char *const changes_query[] = {"since", NULL};
+static const char *const page_query[] = {"cursor", "limit", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -39,6 +43,17 @@ const struct route routes[] = {
 	{{"PUT", "/v1/me/preferences"}, api_me_preferences_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
 	{{"GET", "/v1/me/consents"}, api_me_consents_get, ROUTE_BEARER, NULL, "profile"},
 	{{"PUT", "/v1/me/consents"}, api_me_consents_put, ROUTE_BEARER | ROUTE_JSON_BODY, NULL, "profile"},
+
+	/* Public catalogue; a bearer token, when sent, unlocks the premium items its scopes cover. */
+	{{"GET", "/v1/content"}, api_content_list, ROUTE_BEARER_OPTIONAL, content_query, NULL},
+	/* Before {slug}, which would otherwise take these names (they are reserved as slugs). */
+	{{"GET", "/v1/content/popular"}, api_content_popular, ROUTE_BEARER_OPTIONAL, popular_query, NULL},
+	{{"GET", "/v1/content/changes"}, api_content_changes, ROUTE_BEARER_OPTIONAL, changes_query, NULL},
+	{{"GET", "/v1/content/{slug}"}, api_content_get, ROUTE_BEARER_OPTIONAL, NULL, NULL},
+	{{"PUT", "/v1/content/{slug}/like"}, api_content_like_put, ROUTE_BEARER, NULL, "profile"},
+	{{"DELETE", "/v1/content/{slug}/like"}, api_content_like_delete, ROUTE_BEARER, NULL, "profile"},
+	{{"GET", "/v1/me/likes"}, api_me_likes, ROUTE_BEARER, page_query, "profile"},
+	{{"GET", "/v1/tags"}, api_tags_list, 0, NULL, NULL},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -122,6 +122,10 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 		return false;
 	if ((rt->flags & ROUTE_BEARER) && !bearer_ok(w, rt, req, resp))
 		return false;
+	/* A token that is sent must be good: a bad one is refused, not silently treated as anonymous. */
+	if ((rt->flags & ROUTE_BEARER_OPTIONAL) && http_request_header(req, "Authorization") &&
+	    !bearer_ok(w, rt, req, resp))
+		return false;
 	if (rt->flags & ROUTE_JSON_BODY) {
 		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/json")) {
 			http_problem(resp, 415, "unsupported_media_type", "send the body as application/json");

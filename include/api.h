@@ -32,5 +32,13 @@ API_HANDLER(api_me_preferences_get);
 API_HANDLER(api_me_preferences_put);
 API_HANDLER(api_me_consents_get);
 API_HANDLER(api_me_consents_put);
+API_HANDLER(api_content_list);
+API_HANDLER(api_content_get);
+API_HANDLER(api_tags_list);
+API_HANDLER(api_content_popular);
+API_HANDLER(api_content_changes);
+API_HANDLER(api_content_like_put);
+API_HANDLER(api_content_like_delete);
+API_HANDLER(api_me_likes);
 
 #endif

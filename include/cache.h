@@ -45,6 +45,30 @@ int cache_get_repr(struct cache *c, struct arena *a, const char *key, struct cac
 /* Stores it for ttl seconds; failures are counted and otherwise ignored. */
 void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r, int ttl);
 
+/* What cache_get_or_lock found. */
+enum cache_fill {
+	CACHE_HIT,   /* out is filled */
+	CACHE_FILL,  /* a miss and this caller holds the fill lock: build, cache_set_repr, cache_unlock */
+	CACHE_BUILD, /* a miss and no lock: build (and store) without waiting any longer */
+};
+
+/* How long a fill lock lives when its holder never releases it (a worker died mid-build). */
+#define CACHE_LOCK_TTL_S 2
+
+/*
+ * cache_get_repr with a stampede guard for hot keys (DESIGN §5). On a miss
+ * one caller wins the fill lock, "<key>:lock" taken with memcached add, and
+ * gets CACHE_FILL. Everyone else polls the key for at most wait_ms (1 ms
+ * steps growing to 8 ms) and gets CACHE_HIT as soon as the winner has stored
+ * it, or CACHE_BUILD when the wait runs out. A NULL key or an unusable
+ * memcached gives CACHE_BUILD at once: the cache never delays a request
+ * that it cannot serve.
+ */
+enum cache_fill cache_get_or_lock(struct cache *c, struct arena *a, const char *key, int wait_ms,
+				  struct cache_repr *out);
+/* Releases a fill lock taken by cache_get_or_lock (after storing, or on failure); NULL key: nothing. */
+void cache_unlock(struct cache *c, const char *key);
+
 /* Asks memcached directly, ignoring the retry pause: true when it answers. */
 bool cache_ping(struct cache *c);
 

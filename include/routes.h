@@ -17,12 +17,13 @@ struct worker;
 typedef void (*route_handler)(struct worker *w, struct http_request *req, struct http_response *resp);
 
 enum route_flags {
-	ROUTE_METRICS_ACL = 1 << 0,   /* only from addresses in metrics_allow */
-	ROUTE_SERVICE_TOKEN = 1 << 1, /* Authorization: Bearer <admin_token> */
-	ROUTE_JSON_BODY = 1 << 2,     /* body must be application/json; parsed into req->json */
-	ROUTE_FORM_BODY = 1 << 3,     /* body must be application/x-www-form-urlencoded; parsed into req->form */
-	ROUTE_BEARER = 1 << 4,        /* Authorization: Bearer <access token>; fills req->principal */
-	ROUTE_QUERY_LENIENT = 1 << 5, /* unknown query parameters are ignored, not refused (OAuth) */
+	ROUTE_METRICS_ACL = 1 << 0,     /* only from addresses in metrics_allow */
+	ROUTE_SERVICE_TOKEN = 1 << 1,   /* Authorization: Bearer <admin_token> */
+	ROUTE_JSON_BODY = 1 << 2,       /* body must be application/json; parsed into req->json */
+	ROUTE_FORM_BODY = 1 << 3,       /* body must be application/x-www-form-urlencoded; parsed into req->form */
+	ROUTE_BEARER = 1 << 4,          /* Authorization: Bearer <access token>; fills req->principal */
+	ROUTE_QUERY_LENIENT = 1 << 5,   /* unknown query parameters are ignored, not refused (OAuth) */
+	ROUTE_BEARER_OPTIONAL = 1 << 6, /* like ROUTE_BEARER when an Authorization header is sent; none is fine */
 };
 
 struct route {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct cache {
 	memcached_st *mc;
@@ -241,6 +242,60 @@ void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r
 	free(blob);
 	if (rc != MEMCACHED_SUCCESS)
 		failed(c, rc, "set");
+}
+
+static void lock_key(char *out, size_t n, const char *key)
+{
+	snprintf(out, n, "%s:lock", key);
+}
+
+enum cache_fill cache_get_or_lock(struct cache *c, struct arena *a, const char *key, int wait_ms,
+				  struct cache_repr *out)
+{
+	char lk[300];
+	memcached_return_t rc;
+	uint64_t deadline;
+	useconds_t step = 1000;
+
+	if (!key || strlen(key) + 6 > sizeof(lk))
+		return key && cache_get_repr(c, a, key, out) ? CACHE_HIT : CACHE_BUILD;
+	if (cache_get_repr(c, a, key, out))
+		return CACHE_HIT;
+	if (paused(c))
+		return CACHE_BUILD;
+	lock_key(lk, sizeof(lk), key);
+	rc = memcached_add(c->mc, lk, strlen(lk), "1", 1, (time_t)CACHE_LOCK_TTL_S, 0);
+	if (rc == MEMCACHED_SUCCESS)
+		return CACHE_FILL;
+	if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
+		failed(c, rc, "add");
+		return CACHE_BUILD;
+	}
+	/* Someone else is building it: wait briefly for their result. */
+	deadline = clock_now_us() + (uint64_t)(wait_ms > 0 ? wait_ms : 0) * 1000u;
+	while (clock_now_us() < deadline) {
+		usleep(step);
+		if (cache_get_repr(c, a, key, out))
+			return CACHE_HIT;
+		if (paused(c))
+			break;
+		if (step < 8000)
+			step *= 2;
+	}
+	return CACHE_BUILD;
+}
+
+void cache_unlock(struct cache *c, const char *key)
+{
+	char lk[300];
+	memcached_return_t rc;
+
+	if (!key || strlen(key) + 6 > sizeof(lk) || paused(c))
+		return;
+	lock_key(lk, sizeof(lk), key);
+	rc = memcached_delete(c->mc, lk, strlen(lk), 0);
+	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
+		failed(c, rc, "delete");
 }
 
 bool cache_ping(struct cache *c)

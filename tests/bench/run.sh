@@ -121,6 +121,14 @@ scenario "GET /healthz (worker)" "$base/healthz"
 read -r access _ < <(login_tokens)
 scenario "GET /v1/me (bearer JWT, worker)" "$base/v1/me" "Authorization: Bearer $access"
 
+# The catalogue: a token (no premium scope) skips nginx and shares the anonymous memcached entry,
+# so these measure the worker's hit path with JWT verification; the last one nginx's micro-cache.
+item="$base/v1/content/chicken-quinoa-bowl"
+list="$base/v1/content?kind=recipe&meal=dinner&limit=20"
+scenario "GET /v1/content/{slug} (bearer, memcached hit)" "$item" "Authorization: Bearer $access"
+scenario "GET /v1/content list page (bearer, memcached hit)" "$list" "Authorization: Bearer $access"
+scenario "GET /v1/content/{slug} (nginx micro-cache hit)" "$item"
+
 # The refresh grant: one wrk thread per connection, each with its own token family.
 twin=$(static_twin "$base/healthz")
 for conns in 16 64; do

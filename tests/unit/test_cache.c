@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cache.h"
+#include "clock.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -183,6 +184,23 @@ START_TEST(cache_ping_ignores_the_pause)
 }
 END_TEST
 
+START_TEST(cache_fill_guard_never_waits_on_a_dead_cache)
+{
+	struct cache *c = down_cache(60);
+	struct cache_repr out = {0};
+	uint64_t t0 = clock_now_us();
+
+	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:1:v", 1000, &out), CACHE_BUILD);
+	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:1:v", 1000, &out), CACHE_BUILD); /* paused now */
+	ck_assert_int_eq(cache_get_or_lock(c, arena, NULL, 1000, &out), CACHE_BUILD);
+	cache_unlock(c, "motus:x:1:v");
+	cache_unlock(c, NULL);
+	ck_assert_uint_lt(clock_now_us() - t0, 500000); /* the 1 s wait never started */
+	ck_assert_int_eq(counter("hit"), 0);
+	cache_free(c);
+}
+END_TEST
+
 START_TEST(cache_free_accepts_null)
 {
 	cache_free(NULL);
@@ -196,6 +214,7 @@ static Suite *cache_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, cache_new_rejects_an_empty_server_list);
+	tcase_add_test(tc, cache_fill_guard_never_waits_on_a_dead_cache);
 	tcase_add_test(tc, cache_down_gives_no_key_and_pauses);
 	tcase_add_test(tc, cache_down_logs_one_warning_per_outage);
 	tcase_add_test(tc, cache_without_pause_retries_every_call);

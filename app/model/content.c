@@ -1,0 +1,590 @@
+/* content: the catalogue's queries, their canonical form, cursors and cache policy. */
+#include "content.h"
+#include "arena.h"
+#include "base64.h"
+#include "buf.h"
+#include "cache.h"
+#include "db.h"
+#include "http_query.h"
+#include "http_response.h"
+#include "json.h"
+#include "log.h"
+#include "str.h"
+#include "validate.h"
+#include "worker.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COLLECTION "content"
+
+const char *const content_kinds[] = {"workout", "recipe", "run", NULL};
+const char *const content_windows[] = {"1d", "7d", "30d", NULL};
+static const char *const meals[] = {"breakfast", "lunch", "dinner", "snack", NULL};
+static const char *const sorts[] = {"newest", "popular", NULL};
+
+#define Q_MAX 100
+
+/* Tag and diet names: lowercase slugs, as the tag table allows. */
+static bool valid_slug(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch == '-' && i > 0)))
+			return false;
+	}
+	return true;
+}
+
+static const char *slug_param(struct validate *v, const struct http_query *q, const char *name)
+{
+	const char *s = http_query_get(q, name);
+
+	if (s && !valid_slug(s, 50)) {
+		validate_add(v, name, "invalid", "must be a tag name such as vegan (lowercase letters, digits, -)");
+		return NULL;
+	}
+	return s;
+}
+
+static const char *choice_param(struct validate *v, const struct http_query *q, const char *name,
+				const char *const *choices)
+{
+	const char *s = http_query_get(q, name);
+
+	return s && validate_choice(v, name, s, choices) ? s : NULL;
+}
+
+bool content_query_parse(struct content_query *out, const struct http_query *q, struct validate *v)
+{
+	const char *sort, *limit = http_query_get(q, "limit"), *cursor = http_query_get(q, "cursor");
+
+	memset(out, 0, sizeof(*out));
+	out->kind = choice_param(v, q, "kind", content_kinds);
+	out->meal = choice_param(v, q, "meal", meals);
+	out->tag = slug_param(v, q, "tag");
+	out->diet = slug_param(v, q, "diet");
+	out->q = http_query_get(q, "q");
+	if (out->q && (!*out->q || strlen(out->q) > Q_MAX)) {
+		validate_add(v, "q", "invalid", "must be 1 to %d characters of search text", Q_MAX);
+		out->q = NULL;
+	}
+	sort = choice_param(v, q, "sort", sorts);
+	out->sort = sort && str_eq(sort, "popular") ? CONTENT_SORT_POPULAR : CONTENT_SORT_NEWEST;
+	out->limit = CONTENT_LIMIT_DEFAULT;
+	if (limit) {
+		long n;
+
+		/* Larger pages are capped rather than refused: a client asking for 100 gets 50 and a cursor. */
+		if (str_to_long(limit, 1, 1000000, &n) < 0)
+			validate_add(v, "limit", "invalid", "must be a whole number from 1 (at most %d are returned)",
+				     CONTENT_LIMIT_MAX);
+		else
+			out->limit = n > CONTENT_LIMIT_MAX ? CONTENT_LIMIT_MAX : (int)n;
+	}
+	if (cursor) {
+		if (content_cursor_decode(v->arena, cursor, out->sort, &out->after_key, &out->after_id) < 0)
+			validate_add(v, "cursor", "invalid", "is not a cursor of this list; start again without one");
+		else
+			out->has_cursor = true;
+	}
+	return validate_ok(v);
+}
+
+static void add_param(struct buf *b, const char *name, const char *value, struct arena *a)
+{
+	if (!value)
+		return;
+	if (b->len)
+		buf_putc(b, '&');
+	buf_printf(b, "%s=%s", name, str_url_encode(a, value));
+}
+
+const char *content_query_canonical(const struct content_query *cq, struct arena *a)
+{
+	struct buf b;
+	buf_init(&b, a);
+	/* Alphabetical, as http_query_canonical orders them. */
+	add_param(&b, "cursor", cq->has_cursor ? content_cursor_encode(a, cq->sort, cq->after_key, cq->after_id) : NULL,
+		  a);
+	add_param(&b, "diet", cq->diet, a);
+	add_param(&b, "kind", cq->kind, a);
+	add_param(&b, "limit", cq->limit != CONTENT_LIMIT_DEFAULT ? arena_printf(a, "%d", cq->limit) : NULL, a);
+	add_param(&b, "meal", cq->meal, a);
+	add_param(&b, "q", cq->q, a);
+	add_param(&b, "sort", cq->sort == CONTENT_SORT_POPULAR ? "popular" : NULL, a);
+	add_param(&b, "tag", cq->tag, a);
+	return buf_cstr(&b);
+}
+
+static char sort_letter(enum content_sort sort)
+{
+	return sort == CONTENT_SORT_POPULAR ? 'p' : sort == CONTENT_SORT_UPDATED ? 'u' : 'n';
+}
+
+const char *content_cursor_encode(struct arena *a, enum content_sort sort, int64_t key, int64_t id)
+{
+	const char *raw = arena_printf(a, "%c.%" PRId64 ".%" PRId64, sort_letter(sort), key, id);
+
+	return base64url_encode(a, raw, strlen(raw));
+}
+
+/* A decimal int64 (optional minus) ending at *end == stop. */
+static bool parse_int64(const char *s, char stop, const char **end, int64_t *out)
+{
+	char *e;
+	long long v;
+
+	if (!(*s == '-' || (*s >= '0' && *s <= '9')))
+		return false;
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (errno || e == s || *e != stop)
+		return false;
+	*out = v;
+	*end = e;
+	return true;
+}
+
+int content_cursor_decode(struct arena *a, const char *s, enum content_sort sort, int64_t *key, int64_t *id)
+{
+	size_t n;
+	const char *raw, *p;
+
+	if (strlen(s) > 64)
+		return -1;
+	raw = (const char *)base64url_decode(a, s, strlen(s), &n);
+	if (!raw || n < 5 || strlen(raw) != n || raw[0] != sort_letter(sort) || raw[1] != '.')
+		return -1;
+	if (!parse_int64(raw + 2, '.', &p, key) || !parse_int64(p + 1, '\0', &p, id) || *id < 0)
+		return -1;
+	/* One cursor per position: refuse "+1", "01" and the like so canonical keys stay unique. */
+	if (!str_eq(content_cursor_encode(a, sort, *key, *id), s))
+		return -1;
+	return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+const char *content_entitlements(struct arena *a, const char *scopes)
+{
+	const char *found[32];
+	size_t n = 0;
+	struct buf b;
+
+	if (!scopes)
+		return "";
+	for (const char *p = scopes; *p && n < sizeof(found) / sizeof(found[0]);) {
+		size_t len = strcspn(p, " ");
+
+		if (len > 8 && strncmp(p, "premium:", 8) == 0)
+			found[n++] = arena_strndup(a, p, len);
+		p += len;
+		p += strspn(p, " ");
+	}
+	qsort(found, n, sizeof(found[0]), cmp_str);
+	buf_init(&b, a);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || !str_eq(found[i], found[i - 1]))
+			buf_printf(&b, "%s%s", b.len ? " " : "", found[i]);
+	return buf_cstr(&b);
+}
+
+/*
+ * One item as the reader may see it: a premium item the entitlement set E
+ * (space-separated scopes) does not cover is a teaser, "locked" and without
+ * body. The like count is part of the cached representation (see README).
+ */
+#define ENTITLED(E) "(c.access = 'free' OR c.required_scope = ANY (string_to_array(" E ", ' ')))"
+#define ITEM_JSON(E)                                                                                                     \
+	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary,"                    \
+	" 'image_url', c.image_url, 'duration_s', c.duration_s, 'access', c.access,"                                     \
+	" 'required_scope', c.required_scope,"                                                                           \
+	" 'published_at', to_char(c.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                 \
+	" 'tags', COALESCE((SELECT jsonb_agg(t.slug ORDER BY t.slug) FROM content_tag ct JOIN tag t ON t.id = ct.tag_id" \
+	"   WHERE ct.content_id = c.id), '[]'::jsonb),"                                                                  \
+	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"                                \
+	" 'locked', NOT " ENTITLED(E) ")"                                                                                \
+				      " || CASE WHEN " ENTITLED(                                                         \
+					      E) " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
+
+static const char list_sql[] =
+	"WITH k AS ("
+	" SELECT c.*, CASE WHEN $6 = 'popular' THEN (SELECT count(*) FROM content_like l WHERE l.content_id = c.id)"
+	"   ELSE (extract(epoch FROM c.published_at) * 1000000)::bigint END AS sort_key"
+	" FROM content c WHERE c.status = 'published' AND c.deleted_at IS NULL"
+	" AND ($1::text IS NULL OR c.kind = $1)"
+	" AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM content_tag ct JOIN tag t ON t.id = ct.tag_id"
+	"   WHERE ct.content_id = c.id AND t.slug = $2))"
+	" AND ($3::text IS NULL OR c.body->>'meal' = $3)"
+	" AND ($4::text IS NULL OR c.body->'diet' ? $4)"
+	" AND ($5::text IS NULL OR c.search @@ websearch_to_tsquery('english', $5))"
+	"), page AS ("
+	" SELECT k.*, row_number() OVER (ORDER BY sort_key DESC, id DESC) AS n FROM k"
+	" WHERE $7::bigint IS NULL OR (sort_key, id) < ($7::bigint, $8::bigint)"
+	" ORDER BY sort_key DESC, id DESC LIMIT $9::int + 1"
+	")"
+	" SELECT COALESCE(jsonb_agg(" ITEM_JSON(
+		"$10") " ORDER BY c.n) FILTER (WHERE c.n <= $9::int), '[]')::text,"
+		       " count(*) > $9::int,"
+		       " (array_agg(c.sort_key ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1],"
+		       " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
+		       " FROM page c";
+
+/* How long a reader waits for another worker refilling the same hot key before building it too. */
+#define FILL_WAIT_MS 10
+
+static void fill(struct worker *w, struct arena *a, const char *key, const char *body, struct cache_repr *out)
+{
+	out->body = body;
+	out->len = strlen(body);
+	out->etag = http_etag(a, out->body, out->len);
+	cache_set_repr(w->cache, key, out, (int)conf_int(&w->conf, CONF_CACHE_TTL_S));
+}
+
+/* A hit (true), or a miss to build: *locked says whether this worker holds the fill lock. */
+static bool lookup(struct worker *w, struct arena *a, const char *key, struct cache_repr *out, bool *locked)
+{
+	enum cache_fill f = cache_get_or_lock(w->cache, a, key, FILL_WAIT_MS, out);
+
+	*locked = f == CACHE_FILL;
+	return f == CACHE_HIT;
+}
+
+/* Stores what was built (body NULL: the build failed) and releases the fill lock if held. */
+static void done(struct worker *w, struct arena *a, const char *key, const char *body, struct cache_repr *out,
+		 bool locked)
+{
+	if (body)
+		fill(w, a, key, body, out);
+	if (locked)
+		cache_unlock(w->cache, key);
+}
+
+int content_list(struct worker *w, struct arena *a, const struct content_query *cq, const char *entitlements,
+		 struct cache_repr *out, struct err *e)
+{
+	const char *key = cache_key(w->cache, a, COLLECTION,
+				    arena_printf(a, "list:%s|%s", entitlements, content_query_canonical(cq, a)));
+	const char *params[10] = {cq->kind, cq->tag, cq->meal,
+				  cq->diet, cq->q,   cq->sort == CONTENT_SORT_POPULAR ? "popular" : "newest"};
+	struct db_result *r;
+	struct json *page, *items;
+	bool locked;
+
+	if (lookup(w, a, key, out, &locked))
+		return 0;
+	if (cq->has_cursor) {
+		params[6] = arena_printf(a, "%" PRId64, cq->after_key);
+		params[7] = arena_printf(a, "%" PRId64, cq->after_id);
+	}
+	params[8] = arena_printf(a, "%d", cq->limit);
+	params[9] = entitlements;
+	r = db_query(w->db, a, list_sql, 10, params, e);
+	items = r ? json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e) : NULL;
+	if (!items) {
+		done(w, a, key, NULL, out, locked);
+		return -1;
+	}
+	page = json_new_object(a);
+	json_set_value(page, "items", items);
+	if (str_eq(db_value(r, 0, 1), "t")) {
+		int64_t k = strtoll(db_value(r, 0, 2), NULL, 10), id = strtoll(db_value(r, 0, 3), NULL, 10);
+
+		json_set_string(page, "next_cursor", content_cursor_encode(a, cq->sort, k, id));
+	} else {
+		json_set_null(page, "next_cursor");
+	}
+	done(w, a, key, json_serialize(page, NULL), out, locked);
+	return 0;
+}
+
+static const char find_sql[] =
+	"SELECT " ITEM_JSON("$2") "::text FROM content c"
+				  " WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
+
+int content_find(struct worker *w, struct arena *a, const char *slug, const char *entitlements, struct cache_repr *out,
+		 struct err *e)
+{
+	const char *params[] = {slug, entitlements};
+	const char *key;
+	struct db_result *r;
+	bool locked;
+
+	if (!valid_slug(slug, 100))
+		return 0;
+	key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "item:%s|%s", slug, entitlements));
+	if (lookup(w, a, key, out, &locked))
+		return 1;
+	r = db_query(w->db, a, find_sql, 2, params, e);
+	done(w, a, key, r && db_rows(r) ? db_value(r, 0, 0) : NULL, out, locked);
+	if (!r)
+		return -1;
+	return db_rows(r) ? 1 : 0;
+}
+
+static const char tags_sql[] =
+	"SELECT jsonb_build_object('items', COALESCE(jsonb_agg(jsonb_build_object('slug', s.slug, 'name', s.name,"
+	" 'count', s.n) ORDER BY s.slug), '[]'::jsonb))::text"
+	" FROM (SELECT t.slug, t.name, count(*) AS n FROM tag t JOIN content_tag ct ON ct.tag_id = t.id"
+	"  JOIN content c ON c.id = ct.content_id AND c.status = 'published' AND c.deleted_at IS NULL"
+	"  GROUP BY t.id) s";
+
+int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, struct err *e)
+{
+	const char *key = cache_key(w->cache, a, COLLECTION, "tags");
+	struct db_result *r;
+	bool locked;
+
+	if (lookup(w, a, key, out, &locked))
+		return 0;
+	r = db_query(w->db, a, tags_sql, 0, NULL, e);
+	done(w, a, key, r ? db_value(r, 0, 0) : NULL, out, locked);
+	return r ? 0 : -1;
+}
+
+static const char publish_sql[] =
+	"UPDATE content SET status = 'published', published_at = COALESCE(published_at, now()), publish_at = NULL,"
+	" updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
+static const char unpublish_sql[] =
+	"UPDATE content SET status = 'draft', updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
+
+int content_set_published(struct worker *w, struct arena *a, const char *slug, bool published, struct err *e)
+{
+	const char *params[] = {slug};
+	long n = db_exec(w->db, a, published ? publish_sql : unpublish_sql, 1, params, e);
+
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (cache_bump(w->cache, COLLECTION) < 0)
+		log_warn("content changed but the cache could not be invalidated; entries expire within %ld s",
+			 conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return 1;
+}
+
+/* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
+static const char popular_sql[] =
+	"WITH ranked AS ("
+	" SELECT l.content_id, count(*) AS n FROM content_like l"
+	" WHERE l.created_at > now() - ($1 || ' days')::interval GROUP BY l.content_id"
+	"), top AS ("
+	" SELECT c.*, r.n FROM ranked r JOIN content c ON c.id = r.content_id"
+	" WHERE c.status = 'published' AND c.deleted_at IS NULL AND ($2::text IS NULL OR c.kind = $2)"
+	" ORDER BY r.n DESC, c.id DESC LIMIT 20"
+	")"
+	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON(
+		"$3") " || jsonb_build_object('window_likes', c.n)"
+		      "   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
+
+int content_popular(struct worker *w, struct arena *a, const char *kind, const char *window, const char *entitlements,
+		    struct cache_repr *out, struct err *e)
+{
+	const char *days = str_eq(window, "1d") ? "1" : str_eq(window, "30d") ? "30" : "7";
+	const char *params[] = {days, kind, entitlements};
+	const char *key = cache_key(w->cache, a, COLLECTION,
+				    arena_printf(a, "popular:%s:%s|%s", kind ? kind : "", days, entitlements));
+	struct db_result *r;
+
+	if (cache_get_repr(w->cache, a, key, out))
+		return 0;
+	r = db_query(w->db, a, popular_sql, 3, params, e);
+	if (!r)
+		return -1;
+	fill(w, a, key, db_value(r, 0, 0), out);
+	return 0;
+}
+
+#define US_OF(col)   "(extract(epoch FROM " col ") * 1000000)::bigint"
+#define US_TO(param) "(timestamptz 'epoch' + " param "::bigint * interval '1 microsecond')"
+
+static const char changes_sql[] =
+	"WITH page AS ("
+	" SELECT c.* FROM content c"
+	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (" US_TO(
+		"$1") ", $2::bigint)"
+		      " ORDER BY c.updated_at, c.id LIMIT $3::int"
+		      ")"
+		      " SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON(
+			      "$4") "   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
+				    " (array_agg(" US_OF(
+					    "c.updated_at") " ORDER BY c.updated_at DESC, c.id DESC))[1],"
+							    " (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
+							    " FROM page c";
+
+int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
+		    struct cache_repr *out, struct err *e)
+{
+	const char *params[4] = {NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	const char *key, *next = since;
+	int64_t k, id;
+	struct db_result *r;
+	struct json *page, *items;
+
+	if (since) {
+		if (content_cursor_decode(a, since, CONTENT_SORT_UPDATED, &k, &id) < 0) {
+			err_set(e, 400, "not a changes cursor");
+			return -1;
+		}
+		params[0] = arena_printf(a, "%" PRId64, k);
+		params[1] = arena_printf(a, "%" PRId64, id);
+	}
+	key = cache_key(w->cache, a, COLLECTION,
+			arena_printf(a, "changes:%s:%d|%s", since ? since : "", limit, entitlements));
+	if (cache_get_repr(w->cache, a, key, out))
+		return 0;
+	r = db_query(w->db, a, changes_sql, 4, params, e);
+	if (!r)
+		return -1;
+	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
+	if (!items)
+		return -1;
+	if (!db_is_null(r, 0, 1))
+		next = content_cursor_encode(a, CONTENT_SORT_UPDATED, strtoll(db_value(r, 0, 1), NULL, 10),
+					     strtoll(db_value(r, 0, 2), NULL, 10));
+	page = json_new_object(a);
+	json_set_value(page, "items", items);
+	json_set_string(page, "next_cursor", next);
+	fill(w, a, key, json_serialize(page, NULL), out);
+	return 0;
+}
+
+/* Token subjects of app users are UUIDs; anything else likes nothing (and must not reach a ::uuid cast). */
+static bool uuid_text(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static const char like_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
+	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
+	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c ON CONFLICT DO NOTHING)"
+	" SELECT count(*) FROM u, c";
+static const char unlike_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2),"
+	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
+	" SELECT count(*) FROM c";
+
+int content_like_set(struct worker *w, struct arena *a, const char *user_id, const char *slug, bool liked,
+		     struct err *e)
+{
+	const char *params[] = {user_id, slug};
+	struct db_result *r;
+
+	if (!uuid_text(user_id) || !valid_slug(slug, 100))
+		return 0;
+	r = db_query(w->db, a, liked ? like_sql : unlike_sql, 2, params, e);
+	if (!r)
+		return -1;
+	return str_eq(db_value(r, 0, 0), "0") ? 0 : 1;
+}
+
+static const char likes_of_sql[] =
+	"WITH page AS ("
+	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
+	" FROM content_like l JOIN content c ON c.id = l.content_id"
+	" WHERE l.user_id = $1::uuid AND c.status = 'published' AND c.deleted_at IS NULL"
+	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (" US_TO(
+		"$2") ", $3::bigint))"
+		      " ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
+		      ")"
+		      " SELECT COALESCE(jsonb_agg(" ITEM_JSON(
+			      "$5") " || jsonb_build_object('liked_at',"
+				    "   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
+				    "   FILTER (WHERE c.n <= $4::int), '[]')::text,"
+				    " count(*) > $4::int,"
+				    " (array_agg(" US_OF(
+					    "c.liked_at") " ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
+							  " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
+							  " FROM page c";
+
+int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
+		     const char *entitlements, struct validate *v, const char **json, struct err *e)
+{
+	const char *params[5] = {user_id, NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	int64_t k, id;
+	struct db_result *r;
+	struct json *page, *items;
+
+	if (cursor) {
+		if (content_cursor_decode(a, cursor, CONTENT_SORT_NEWEST, &k, &id) < 0) {
+			validate_add(v, "cursor", "invalid", "is not a cursor of this list; start again without one");
+			return 1;
+		}
+		params[1] = arena_printf(a, "%" PRId64, k);
+		params[2] = arena_printf(a, "%" PRId64, id);
+	}
+	page = json_new_object(a);
+	if (!uuid_text(user_id)) {
+		json_set_value(page, "items", json_new_array(a));
+		json_set_null(page, "next_cursor");
+		*json = json_serialize(page, NULL);
+		return 0;
+	}
+	r = db_query(w->db, a, likes_of_sql, 5, params, e);
+	if (!r)
+		return -1;
+	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
+	if (!items)
+		return -1;
+	json_set_value(page, "items", items);
+	if (str_eq(db_value(r, 0, 1), "t"))
+		json_set_string(page, "next_cursor",
+				content_cursor_encode(a, CONTENT_SORT_NEWEST, strtoll(db_value(r, 0, 2), NULL, 10),
+						      strtoll(db_value(r, 0, 3), NULL, 10)));
+	else
+		json_set_null(page, "next_cursor");
+	*json = json_serialize(page, NULL);
+	return 0;
+}
+
+static const char delete_sql[] =
+	"UPDATE content SET deleted_at = now(), updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
+
+int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e)
+{
+	const char *params[] = {slug};
+	long n = db_exec(w->db, a, delete_sql, 1, params, e);
+
+	if (n <= 0)
+		return (int)n;
+	if (cache_bump(w->cache, COLLECTION) < 0)
+		log_warn("content deleted but the cache could not be invalidated; entries expire within %ld s",
+			 conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return 1;
+}
+
+static const char publish_due_sql[] =
+	"UPDATE content SET status = 'published', published_at = publish_at, publish_at = NULL, updated_at = now()"
+	" WHERE status = 'scheduled' AND publish_at <= now() AND deleted_at IS NULL";
+
+long content_publish_due(struct worker *w, struct arena *a, struct err *e)
+{
+	long n = db_exec(w->db, a, publish_due_sql, 0, NULL, e);
+
+	if (n > 0 && cache_bump(w->cache, COLLECTION) < 0)
+		log_warn(
+			"scheduled content published but the cache could not be invalidated; entries expire within %ld s",
+			conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return n;
+}

@@ -1,0 +1,117 @@
+/*
+ * Integration: the cache's stampede guard against the stack's real
+ * memcached: one filler wins the lock, waiters get its result as soon as it
+ * is stored, give up after their bounded wait, and a released or expired
+ * lock can be taken again.
+ */
+#include "arena.h"
+#include "cache.h"
+#include "clock.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define a harness_arena()
+
+static struct cache *client(void)
+{
+	struct err e = {0};
+	struct cache *c = cache_new(arena_printf(a, "127.0.0.1:%s", harness_env("memcached_port")), 200, 0, NULL, &e);
+
+	ck_assert_msg(c != NULL, "%s", e.msg);
+	return c;
+}
+
+/* A key no other test or run uses. */
+static const char *fresh_key(void)
+{
+	return arena_printf(a, "motus:locktest:%d:%llu", (int)getpid(), (unsigned long long)clock_now_us());
+}
+
+START_TEST(one_filler_others_wait_then_build)
+{
+	struct cache *filler = client(), *other = client();
+	const char *key = fresh_key();
+	struct cache_repr out, r = {"\"abc\"", "{}", 2};
+	uint64_t t0;
+
+	ck_assert_int_eq(cache_get_or_lock(filler, a, key, 50, &out), CACHE_FILL);
+	/* The lock is held: a second reader waits its bounded time, then builds itself. */
+	t0 = clock_now_us();
+	ck_assert_int_eq(cache_get_or_lock(other, a, key, 30, &out), CACHE_BUILD);
+	ck_assert_uint_ge(clock_now_us() - t0, 30000);
+	ck_assert_uint_lt(clock_now_us() - t0, 500000);
+	/* Stored: everyone hits. */
+	cache_set_repr(filler, key, &r, 60);
+	cache_unlock(filler, key);
+	ck_assert_int_eq(cache_get_or_lock(other, a, key, 30, &out), CACHE_HIT);
+	ck_assert_str_eq(out.etag, "\"abc\"");
+	cache_free(filler);
+	cache_free(other);
+}
+END_TEST
+
+START_TEST(a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored)
+{
+	struct cache *c = client();
+	const char *key = fresh_key();
+	struct cache_repr out;
+	uint64_t t0;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(cache_get_or_lock(c, a, key, 50, &out), CACHE_FILL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) { /* the filler, finishing its build 20 ms later */
+		struct cache *f = client();
+		struct cache_repr r = {"\"built\"", "[1]", 3};
+
+		usleep(20000);
+		cache_set_repr(f, key, &r, 60);
+		cache_unlock(f, key);
+		_exit(0);
+	}
+	t0 = clock_now_us();
+	ck_assert_int_eq(cache_get_or_lock(c, a, key, 2000, &out), CACHE_HIT);
+	ck_assert_uint_lt(clock_now_us() - t0, 1000000); /* did not sit out the whole wait */
+	ck_assert_str_eq(out.etag, "\"built\"");
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(a_released_lock_can_be_taken_again)
+{
+	struct cache *c = client(), *d = client();
+	const char *key = fresh_key();
+	struct cache_repr out;
+
+	ck_assert_int_eq(cache_get_or_lock(c, a, key, 10, &out), CACHE_FILL);
+	cache_unlock(c, key); /* a failed build releases it */
+	ck_assert_int_eq(cache_get_or_lock(d, a, key, 10, &out), CACHE_FILL);
+	/* A holder that never releases: the lock expires on its own. */
+	sleep(CACHE_LOCK_TTL_S + 1);
+	ck_assert_int_eq(cache_get_or_lock(c, a, key, 10, &out), CACHE_FILL);
+	cache_unlock(c, key);
+	cache_free(c);
+	cache_free(d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cache_lock");
+	TCase *tc = tcase_create("cache_lock");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, NULL, harness_reset);
+	tcase_add_test(tc, one_filler_others_wait_then_build);
+	tcase_add_test(tc, a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored);
+	tcase_add_test(tc, a_released_lock_can_be_taken_again);
+	suite_add_tcase(s, tc);
+	return harness_run(s, "cache_lock");
+}
