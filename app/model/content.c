@@ -10,6 +10,7 @@
 #include "json.h"
 #include "log.h"
 #include "str.h"
+#include "user.h"
 #include "validate.h"
 #include "worker.h"
 
@@ -462,19 +463,6 @@ int content_changes(struct worker *w, struct arena *a, const char *since, int li
 	return 0;
 }
 
-/* Token subjects of app users are UUIDs; anything else likes nothing (and must not reach a ::uuid cast). */
-static bool uuid_text(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 static const char like_sql[] =
 	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
 	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
@@ -491,7 +479,7 @@ int content_like_set(struct worker *w, struct arena *a, const char *user_id, con
 	const char *params[] = {user_id, slug};
 	struct db_result *r;
 
-	if (!uuid_text(user_id) || !valid_slug(slug, 100))
+	if (!user_id_valid(user_id) || !valid_slug(slug, 100))
 		return 0;
 	r = db_query(w->db, a, liked ? like_sql : unlike_sql, 2, params, e);
 	if (!r)
@@ -535,7 +523,7 @@ int content_likes_of(struct worker *w, struct arena *a, const char *user_id, con
 		params[2] = arena_printf(a, "%" PRId64, id);
 	}
 	page = json_new_object(a);
-	if (!uuid_text(user_id)) {
+	if (!user_id_valid(user_id)) {
 		json_set_value(page, "items", json_new_array(a));
 		json_set_null(page, "next_cursor");
 		*json = json_serialize(page, NULL);

@@ -49,7 +49,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local p
     for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000)) # below 32768: never a port the kernel hands to outgoing connections
         port_free "$p" && { echo "$p"; return; }
     done
     die "no free port found"

@@ -16,7 +16,7 @@ set -a
 set +a
 # A free port for the suites' webhook receiver, and the stack pointed at it.
 for _ in $(seq 100); do
-    MOTUS_TEST_HOOK_PORT=$((20000 + RANDOM % 40000))
+    MOTUS_TEST_HOOK_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range, as stack.sh does
     (exec 3<>"/dev/tcp/127.0.0.1/$MOTUS_TEST_HOOK_PORT") 2>/dev/null || break
 done
 export MOTUS_TEST_HOOK_PORT MOTUS_CONSENT_SYNC_URL=http://127.0.0.1:$MOTUS_TEST_HOOK_PORT/hooks/consent
