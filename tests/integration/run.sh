@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every integration suite against a throwaway stack (temp dir, free
 # ports): once through nginx, once through Apache. Usage: run.sh BUILD_DIR
+# MOTUS_SUITES="test_content test_me" runs only those suites;
+# MOTUS_WEBS="nginx" only that web server.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,11 +33,15 @@ echo "== integration ($build): starting a throwaway stack in $var"
 etc/dev/stack.sh start >/dev/null
 
 failed=0
-for web in nginx apache; do
+webs=${MOTUS_WEBS:-nginx apache}
+for web in $webs; do
     for suite in "$build"/tests/integration/test_*; do
         case $suite in *.*) continue ;; esac
+        if [ -n "${MOTUS_SUITES:-}" ]; then
+            case " $MOTUS_SUITES " in *" ${suite##*/} "*) ;; *) continue ;; esac
+        fi
         # Suites that never go through a web server run once.
-        case ${suite##*/} in test_worker | test_motusctl | test_ratelimit | test_queue | test_oauth_client | test_cache_lock) [ "$web" = nginx ] || continue ;; esac
+        case ${suite##*/} in test_worker | test_motusctl | test_ratelimit | test_queue | test_oauth_client | test_cache_lock) [ "$web" = "${webs%% *}" ] || continue ;; esac
         MOTUS_TEST_WEB=$web "$suite" || failed=1
     done
 done
