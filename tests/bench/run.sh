@@ -61,9 +61,9 @@ warm() {
     wrk -t1 -c8 -d1s ${2:+-H "$2"} "$1" >/dev/null
 }
 
-printf '%-44s %5s %10s %8s %8s %12s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "static req/s" ratio
+printf '%-52s %5s %10s %8s %8s %12s %7s\n' scenario conns "req/s" "p50 ms" "p99 ms" "static req/s" ratio
 row() {
-    printf '%-44s %5s %10s %8s %8s %12s %7s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
+    printf '%-52s %5s %10s %8s %8s %12s %7s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
         "$(awk -v a="$3" -v b="$6" 'BEGIN { printf "%.2f", a / b }')"
 }
 
@@ -128,6 +128,35 @@ list="$base/v1/content?kind=recipe&meal=dinner&limit=20"
 scenario "GET /v1/content/{slug} (bearer, memcached hit)" "$item" "Authorization: Bearer $access"
 scenario "GET /v1/content list page (bearer, memcached hit)" "$list" "Authorization: Bearer $access"
 scenario "GET /v1/content/{slug} (nginx micro-cache hit)" "$item"
+
+# Popular: likes from 300 users spread over the last 40 days, then the 7-day ranking through the worker.
+psql_stack "WITH u AS (INSERT INTO app_user (email, password_hash, email_verified_at)
+                       SELECT 'liker' || g || '@example.org', '!', now() FROM generate_series(1, 300) g RETURNING id),
+                 c AS (SELECT id, row_number() OVER (ORDER BY id) n FROM content WHERE status = 'published')
+            INSERT INTO content_like (user_id, content_id, created_at)
+            SELECT u.id, c.id, now() - random() * interval '40 days' FROM u, c
+            WHERE random() < 1.0 / (1 + c.n % 7) ON CONFLICT DO NOTHING"
+scenario "GET /v1/content/popular (bearer, memcached hit)" "$base/v1/content/popular?kind=recipe&window=7d" \
+    "Authorization: Bearer $access"
+
+# Like toggle: one wrk thread per connection, each a different user PUTting and DELETEing its like.
+twin=$(static_twin "$base/healthz")
+for conns in 16 64; do
+    tokens=$(mktemp)
+    for id in $(psql_stack "SELECT id FROM app_user WHERE email LIKE 'liker%' ORDER BY email LIMIT $conns"); do
+        MOTUS_CONFIG="$var/etc/motus.conf" build/motusctl token issue "$id" profile >> "$tokens"
+    done
+    read -r rps p50 p99 < <(MOTUS_BENCH_TOKENS=$tokens run "$item/like" "$conns" "" tests/bench/like.lua "$conns")
+    read -r srps _ _ < <(run "$twin" "$conns")
+    row "PUT/DELETE /v1/content/{slug}/like (toggle)" "$conns" "$rps" "$p50" "$p99" "$srps"
+    rm -f "$tokens"
+done
+
+# The miss path: memcached stopped, so every read is built by Postgres (query + JSON) in the worker.
+etc/dev/stack.sh memcached-stop >/dev/null
+scenario "GET /v1/content/{slug} (miss: built by Postgres)" "$item" "Authorization: Bearer $access"
+scenario "GET /v1/content list page (miss: built by Postgres)" "$list" "Authorization: Bearer $access"
+etc/dev/stack.sh memcached-start >/dev/null
 
 # The refresh grant: one wrk thread per connection, each with its own token family.
 twin=$(static_twin "$base/healthz")
