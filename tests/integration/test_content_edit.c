@@ -315,6 +315,23 @@ START_TEST(a_schedule_is_published_by_the_queue_worker)
 }
 END_TEST
 
+START_TEST(motusctl_schedules_by_slug)
+{
+	const char *slug = fresh_slug("ctl");
+	int64_t id = save(0, recipe(slug, "Later"), NULL);
+
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s 'next tuesday'", slug)), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s '2099-02-30 07:00:00Z'", slug)), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s '2001-05-01 07:00:00Z'", slug)), 0); /* past */
+	ck_assert_int_ne(motusctl("content schedule no-such-item-here '2099-05-01 07:00:00Z'"), 0);
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "draft");
+	ck_assert_str_eq(motusctl_out(arena_printf(a, "content schedule %s '2099-05-01 07:00:00Z'", slug)),
+			 arena_printf(a, "%s scheduled for 2099-05-01 07:00:00Z", slug));
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "scheduled");
+	ck_assert_str_eq(json_string(json_get(get(id), "publish_at")), "2099-05-01T07:00:00Z");
+}
+END_TEST
+
 static void teardown(void)
 {
 	arena_reset(w.arena);
@@ -334,6 +351,7 @@ static Suite *content_edit_suite(void)
 	tcase_add_test(tc, updates_make_revisions_and_restore_saves_an_old_one_again);
 	tcase_add_test(tc, an_edit_of_a_published_item_is_served_at_once);
 	tcase_add_test(tc, a_schedule_is_published_by_the_queue_worker);
+	tcase_add_test(tc, motusctl_schedules_by_slug);
 	suite_add_tcase(s, tc);
 	return s;
 }
