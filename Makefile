@@ -78,8 +78,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/l
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
+# Integration suites speak HTTP; a few also call a model directly against the stack (libmotusapp.a).
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/integration/harness.o \
-			       $(BUILD)/tests/integration/oauth_flow.o $(BUILD)/libmotus.a
+			       $(BUILD)/tests/integration/oauth_flow.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 

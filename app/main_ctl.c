@@ -5,7 +5,9 @@
 #include "cache.h"
 #include "conf.h"
 #include "content.h"
+#include "content_edit.h"
 #include "db.h"
+#include "entitlement.h"
 #include "job_email.h"
 #include "jwt.h"
 #include "mail.h"
@@ -14,12 +16,15 @@
 #include "queue.h"
 #include "signing_key.h"
 #include "str.h"
+#include "user.h"
+#include "validate.h"
 #include "worker.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct command {
 	const char *name, *args, *help;
@@ -126,10 +131,71 @@ static int cmd_cache(struct worker *w, int argc, char **argv)
 	return 2;
 }
 
+/* "YYYY-MM-DD HH:MM:SSZ" (or with T) as a Unix time; -1 when it is not one. */
+static int parse_utc(const char *s, int64_t *out)
+{
+	struct tm tm = {0};
+	int used = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d%*1[ T]%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &used) != 6 ||
+	    used != 20 || (size_t)used != strlen(s))
+		return -1;
+	int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday, h = tm.tm_hour, mi = tm.tm_min, sec = tm.tm_sec;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (int64_t)timegm(&tm);
+	/* timegm normalises out-of-range fields: compare to refuse 2026-02-30 or 25:00. */
+	if (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi ||
+	    tm.tm_sec != sec)
+		return -1;
+	return 0;
+}
+
+static void print_errors(const char *what, const struct validate *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		fprintf(stderr, "motusctl %s: %s: %s\n", what, v->errors[i].field, v->errors[i].detail);
+}
+
+static int content_schedule(struct worker *w, const char *slug, const char *when)
+{
+	struct err e = {0};
+	struct validate v;
+	int64_t id, at;
+	int rc;
+
+	if (parse_utc(when, &at) < 0) {
+		fprintf(stderr, "motusctl content schedule: '%s' is not a time like '2026-05-01 07:00:00Z'\n", when);
+		return 2;
+	}
+	rc = content_edit_find_slug(w, w->arena, slug, &id, &e);
+	if (rc == 0) {
+		fprintf(stderr, "motusctl content schedule: no content with slug %s\n", slug);
+		return 1;
+	}
+	validate_init(&v, w->arena);
+	if (rc > 0)
+		rc = content_edit_schedule(w, w->arena, id, at, "motusctl", &v, NULL, &e);
+	if (rc < 0) {
+		fprintf(stderr, "motusctl content schedule: %s\n", e.msg);
+		return 1;
+	}
+	if (rc == 0) {
+		print_errors("content schedule", &v);
+		return 1;
+	}
+	printf("%s scheduled for %s\n", slug, when);
+	return 0;
+}
+
 static int cmd_content(struct worker *w, int argc, char **argv)
 {
 	struct err e = {0};
 	bool publish;
+
+	if (argc == 3 && str_eq(argv[0], "schedule"))
+		return content_schedule(w, argv[1], argv[2]);
 
 	if (argc == 1 && str_eq(argv[0], "publish-due")) {
 		long n = content_publish_due(w, w->arena, &e);
@@ -142,7 +208,8 @@ static int cmd_content(struct worker *w, int argc, char **argv)
 		return 0;
 	}
 	if (argc != 2 || !(str_eq(argv[0], "publish") || str_eq(argv[0], "unpublish") || str_eq(argv[0], "delete"))) {
-		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG | publish-due\n");
+		fprintf(stderr, "usage: motusctl content publish|unpublish|delete SLUG | publish-due"
+				" | schedule SLUG 'YYYY-MM-DD HH:MM:SSZ'\n");
 		return 2;
 	}
 	publish = str_eq(argv[0], "publish");
@@ -161,6 +228,118 @@ static int cmd_content(struct worker *w, int argc, char **argv)
 		fprintf(stderr, "motusctl content %s: %s\n", argv[0], e.msg);
 		return 1;
 	}
+}
+
+static int user_usage(void)
+{
+	fprintf(stderr, "usage: motusctl user grant EMAIL SCOPE --until YYYY-MM-DD|--days N | revoke EMAIL SCOPE"
+			" | entitlements EMAIL | disable EMAIL | enable EMAIL\n");
+	return 2;
+}
+
+/* The live account with this address: 1 and *u, else a message and 0. */
+static int user_by_email(struct worker *w, const char *what, const char *email, struct user *u)
+{
+	const char *norm = user_email_normalize(w->arena, email);
+	struct err e = {0};
+	int rc = norm ? user_find_by_email(w->db, w->arena, norm, u, &e) : 0;
+
+	if (rc < 0)
+		fprintf(stderr, "motusctl user %s: %s\n", what, e.msg);
+	else if (rc == 0)
+		fprintf(stderr, "motusctl user %s: no account with email %s\n", what, email);
+	return rc > 0;
+}
+
+static int user_grant(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	struct validate v;
+	struct user u;
+	int64_t until;
+	long days;
+	int rc;
+
+	if (argc != 5)
+		return user_usage();
+	if (str_eq(argv[3], "--until")) {
+		if (entitlement_parse_until(argv[4], &until) < 0) {
+			fprintf(stderr, "motusctl user grant: --until takes a date such as 2026-12-31\n");
+			return 2;
+		}
+	} else if (str_eq(argv[3], "--days")) {
+		if (str_to_long(argv[4], 1, 36500, &days) < 0) {
+			fprintf(stderr, "motusctl user grant: --days takes a number from 1 to 36500\n");
+			return 2;
+		}
+		until = (int64_t)time(NULL) + (int64_t)days * 86400;
+	} else {
+		return user_usage();
+	}
+	if (!user_by_email(w, "grant", argv[1], &u))
+		return 1;
+	validate_init(&v, w->arena);
+	rc = entitlement_grant(w->db, w->arena, u.id, argv[2], until, "motusctl", &v, &e);
+	if (rc < 0) {
+		fprintf(stderr, "motusctl user grant: %s\n", e.msg);
+		return 1;
+	}
+	if (rc == 0) {
+		print_errors("user grant", &v);
+		return 1;
+	}
+	char when[32];
+	time_t t = (time_t)until;
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	printf("%s granted to %s until %s\n", argv[2], u.email, when);
+	return 0;
+}
+
+static int cmd_user(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+	struct user u;
+	const char *out;
+	int rc;
+
+	if (argc >= 1 && str_eq(argv[0], "grant"))
+		return user_grant(w, argc, argv);
+	if (argc == 3 && str_eq(argv[0], "revoke")) {
+		if (!user_by_email(w, "revoke", argv[1], &u))
+			return 1;
+		rc = entitlement_revoke(w->db, w->arena, u.id, argv[2], &e);
+		if (rc < 0)
+			fprintf(stderr, "motusctl user revoke: %s\n", e.msg);
+		else if (rc == 0)
+			fprintf(stderr, "motusctl user revoke: %s has no active grant of %s\n", u.email, argv[2]);
+		else
+			printf("%s revoked from %s\n", argv[2], u.email);
+		return rc == 1 ? 0 : 1;
+	}
+	if (argc == 2 && str_eq(argv[0], "entitlements")) {
+		if (!user_by_email(w, "entitlements", argv[1], &u))
+			return 1;
+		out = entitlement_list_json(w->db, w->arena, u.id, &e);
+		if (!out) {
+			fprintf(stderr, "motusctl user entitlements: %s\n", e.msg);
+			return 1;
+		}
+		printf("%s\n", out);
+		return 0;
+	}
+	if (argc == 2 && (str_eq(argv[0], "disable") || str_eq(argv[0], "enable"))) {
+		bool disable = str_eq(argv[0], "disable");
+
+		if (!user_by_email(w, argv[0], argv[1], &u))
+			return 1;
+		if (user_set_disabled(w->db, w->arena, u.id, disable, &e) < 0) {
+			fprintf(stderr, "motusctl user %s: %s\n", argv[0], e.msg);
+			return 1;
+		}
+		printf("%s %s\n", u.email, disable ? "disabled (its refresh tokens are revoked)" : "enabled");
+		return 0;
+	}
+	return user_usage();
 }
 
 static int cmd_client(struct worker *w, int argc, char **argv)
@@ -492,9 +671,15 @@ static const struct command commands[] = {
 	 "register an OAuth client (public, PKCE) with its redirect URIs; list them", cmd_client},
 	{"cache", "bump COLLECTION", "invalidate every cached document of a collection (e.g. client_config)",
 	 cmd_cache},
-	{"content", "publish|unpublish SLUG",
-	 "publish a content item now or take it back to draft; the cached catalogue is invalidated at once",
+	{"content", "publish|unpublish|delete SLUG | publish-due | schedule SLUG 'YYYY-MM-DD HH:MM:SSZ'",
+	 "publish a content item now, take it back to draft or delete it (the cached catalogue is invalidated at once); "
+	 "publish what is due; schedule an item (the queue worker publishes it then)",
 	 cmd_content},
+	{"user",
+	 "grant EMAIL SCOPE --until DATE|--days N | revoke EMAIL SCOPE | entitlements EMAIL | disable|enable EMAIL",
+	 "premium entitlements of an account (carried by its next access token); disable an account (log-in and "
+	 "refresh refused, its refresh tokens revoked) or enable it again",
+	 cmd_user},
 	{"keys", "generate|rotate|list|pem [KID]",
 	 "token signing keys: create the first (no-op when one is active), rotate (the old one stays published until its "
 	 "tokens expire), list them, print a public key as PEM",

@@ -103,7 +103,7 @@
 	  "HMAC-SHA256 key of the X-Motus-Signature header on consent sync calls")                                    \
 	X(OUTBOUND_TIMEOUT_S, "outbound_timeout_s", CONF_INT, "10", 1, 300, false,                                    \
 	  "total timeout of an outbound HTTP call made by a job")                                                     \
-	X(WORKER_QUEUES, "worker_queues", CONF_STR, "email,email_attachments,outbound", 0, 0, false,                  \
+	X(WORKER_QUEUES, "worker_queues", CONF_STR, "email,email_attachments,outbound,scheduled", 0, 0, false,        \
 	  "queues a motus-worker serves when not given --queues")                                                     \
 	X(QUEUE_LEASE_S, "queue_lease_s", CONF_INT, "120", 1, 86400, false,                                           \
 	  "how long a claimed job is held before another worker may take it over")                                    \

@@ -43,6 +43,14 @@ int user_set_password_tx(struct db *db, struct arena *a, const char *id, const c
 int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name,
 			  struct err *e) MOTUS_MUSTCHECK;
 
+/*
+ * Disables (log-in, code exchange and refresh refused; every refresh token
+ * revoked in the same transaction) or re-enables a live account. Idempotent:
+ * 1 when the account is now in that state, 0 when there is no live account
+ * id, -1 on error. Runs inside the caller's transaction when one is open.
+ */
+int user_set_disabled(struct db *db, struct arena *a, const char *id, bool disabled, struct err *e) MOTUS_MUSTCHECK;
+
 /* The account as the API shows it: {id, email, display_name, email_verified, created_at}. NULL on error. */
 const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e);
 

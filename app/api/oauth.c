@@ -390,7 +390,7 @@ static void token_response(struct worker *w, struct http_response *resp, const s
 	size_t len;
 	struct err e = {0};
 
-	access = access_token_issue(w, resp->arena, g->user_id, g->scope, g->client_id, 0, &c, &e);
+	access = access_token_issue(w, resp->arena, g->user_id, g->token_scope, g->client_id, 0, &c, &e);
 	if (!access) {
 		log_error("access token not issued: %s", e.msg);
 		oauth_error(resp, 500, "server_error", NULL);
@@ -400,7 +400,7 @@ static void token_response(struct worker *w, struct http_response *resp, const s
 	json_set_string(d, "token_type", "Bearer");
 	json_set_int(d, "expires_in", c.exp - c.iat);
 	json_set_string(d, "refresh_token", refresh);
-	json_set_string(d, "scope", g->scope);
+	json_set_string(d, "scope", g->token_scope);
 	body = json_serialize(d, &len);
 	http_response_body(resp, 200, "application/json", body, len);
 	resp->cache_control = HTTP_CACHE_NO_STORE;

@@ -2,6 +2,7 @@
 #include "oauth_grant.h"
 #include "arena.h"
 #include "db.h"
+#include "entitlement.h"
 #include "log.h"
 #include "token.h"
 
@@ -53,6 +54,18 @@ static int revoke_family_tx(struct db *db, struct arena *a, const char *family, 
 }
 
 /* Commits and returns rc, or rolls back and returns -1. */
+/* The grant's account may still sign in: neither disabled nor erased. */
+#define LIVE_USER(t)                                       \
+	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = " t \
+	".user_id AND u.disabled_at IS NULL AND u.deleted_at IS NULL)"
+
+/* What the access token will carry, read in the grant's transaction. */
+static int token_scope_tx(struct db *db, struct arena *a, struct oauth_grant *g, struct err *e)
+{
+	g->token_scope = entitlement_token_scope(db, a, g->user_id, g->scope, e);
+	return g->token_scope ? 0 : -1;
+}
+
 static int finish(struct db *db, int rc, struct err *e)
 {
 	if (rc < 0 || db_commit(db, e) < 0) {
@@ -77,9 +90,10 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 		db, a,
 		"SELECT used_at IS NOT NULL, family_id,"
 		"  expires_at > now() AND client_id = $2 AND redirect_uri = $3"
-		"  AND code_challenge = rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '='),"
-		"  user_id, scope"
-		" FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
+		"  AND code_challenge = rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '=')"
+		"  AND " LIVE_USER("oauth_code") ","
+						 "  user_id, scope"
+						 " FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
 		4, params, e);
 	if (!r)
 		return finish(db, -1, e);
@@ -99,7 +113,7 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 	g->user_id = arena_strdup(a, db_value(r, 0, 3));
 	g->client_id = client_id;
 	g->scope = arena_strdup(a, db_value(r, 0, 4));
-	if (refresh_issue_tx(db, a, NULL, g, refresh_ttl_s, refresh, e) < 0)
+	if (refresh_issue_tx(db, a, NULL, g, refresh_ttl_s, refresh, e) < 0 || token_scope_tx(db, a, g, e) < 0)
 		return finish(db, -1, e);
 	const char *link[] = {params[0], token_digest(a, *refresh)};
 	if (db_exec(db, a,
@@ -119,9 +133,11 @@ int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, cons
 	if (db_begin(db, e) < 0)
 		return -1;
 	r = db_query(db, a,
-		     "SELECT family_id, used_at IS NOT NULL, revoked_at IS NULL AND expires_at > now(),"
-		     "  client_id, user_id, scope"
-		     " FROM refresh_token WHERE token_hash = $1 FOR UPDATE",
+		     "SELECT family_id, used_at IS NOT NULL,"
+		     "  revoked_at IS NULL AND expires_at > now() AND " LIVE_USER(
+			     "refresh_token") ","
+					      "  client_id, user_id, scope"
+					      " FROM refresh_token WHERE token_hash = $1 FOR UPDATE",
 		     1, params, e);
 	if (!r)
 		return finish(db, -1, e);
@@ -139,7 +155,7 @@ int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, cons
 	g->client_id = client_id;
 	g->scope = arena_strdup(a, db_value(r, 0, 5));
 	if (db_exec(db, a, "UPDATE refresh_token SET used_at = now() WHERE token_hash = $1", 1, params, e) < 0 ||
-	    refresh_issue_tx(db, a, family, g, refresh_ttl_s, refresh, e) < 0)
+	    refresh_issue_tx(db, a, family, g, refresh_ttl_s, refresh, e) < 0 || token_scope_tx(db, a, g, e) < 0)
 		return finish(db, -1, e);
 	return finish(db, 1, e);
 }

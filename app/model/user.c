@@ -2,6 +2,7 @@
 #include "user.h"
 #include "arena.h"
 #include "db.h"
+#include "oauth_grant.h"
 #include "str.h"
 
 #include <ctype.h>
@@ -123,6 +124,33 @@ int user_set_password_tx(struct db *db, struct arena *a, const char *id, const c
 int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name, struct err *e)
 {
 	return exec1(db, a, "UPDATE app_user SET display_name = $2, updated_at = now() WHERE id = $1", id, name, e);
+}
+
+int user_set_disabled(struct db *db, struct arena *a, const char *id, bool disabled, struct err *e)
+{
+	const char *params[] = {id, disabled ? "t" : "f"};
+	bool own = !db_in_tx(db);
+	long n;
+
+	if (!user_id_valid(id))
+		return 0;
+	if (own && db_begin(db, e) < 0)
+		return -1;
+	/* The disabling time is kept when disabling twice. */
+	n = db_exec(db, a,
+		    "UPDATE app_user SET disabled_at = CASE WHEN $2::boolean THEN COALESCE(disabled_at, now()) END,"
+		    " updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL",
+		    2, params, e);
+	if (n < 0 || (n > 0 && disabled && oauth_refresh_revoke_user_tx(db, a, id, e) < 0))
+		goto out_rollback;
+	if (own && db_commit(db, e) < 0)
+		goto out_rollback;
+	return n > 0 ? 1 : 0;
+
+out_rollback:
+	if (own)
+		db_rollback(db);
+	return -1;
 }
 
 static const char *one_json(struct db *db, struct arena *a, const char *sql, const char *id, struct err *e)

@@ -18,7 +18,7 @@
 #   MOTUS_WEB        nginx (default), apache or both
 #   MOTUS_PORTS=auto pick free loopback ports (tests)
 #   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
-#   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments outbound")
+#   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments outbound scheduled")
 #   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
 set -euo pipefail
 
@@ -28,7 +28,7 @@ mkdir -p "$var"
 var=$(cd "$var" && pwd)
 build=${MOTUS_BUILD:-build}
 web=${MOTUS_WEB:-nginx}
-worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments outbound}
+worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments outbound scheduled}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 root=0
 [ "$(id -u)" = 0 ] && root=1

@@ -1,0 +1,71 @@
+/*
+ * entitlement: premium scopes granted to users (table `entitlement`), by
+ * staff for now and by subscriptions later. One grant per user and scope:
+ * granting again replaces its expiry and granter and lifts a revocation. A
+ * grant is active while it is not revoked and its expiry lies ahead; every
+ * grant has an expiry. Access tokens carry the active scopes at issuance,
+ * so a change reaches the apps with the next token (access_token_ttl_s).
+ *
+ * Each function is one statement: inside a transaction the caller has open
+ * (the CMS's, with its audit record) it is part of it, otherwise it commits
+ * on its own.
+ */
+#ifndef MOTUS_ENTITLEMENT_H
+#define MOTUS_ENTITLEMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct arena;
+struct db;
+struct validate;
+
+/* Longest entitlement scope: "premium:" and 1 to 56 of [a-z0-9_.-]. */
+#define ENTITLEMENT_SCOPE_MAX 64
+
+/* True when scope has the shape of an entitlement scope, e.g. premium:plus. */
+bool entitlement_scope_valid(const char *scope);
+
+/*
+ * The expiry meant by "--until YYYY-MM-DD" (the grant lasts through that UTC
+ * day: it ends at the next midnight UTC) as a Unix time; -1 when s is not a
+ * real calendar date in that form.
+ */
+int entitlement_parse_until(const char *s, int64_t *out) MOTUS_MUSTCHECK;
+
+/*
+ * Grants scope to the live account user_id until expires_at (Unix time),
+ * recording granted_by (e.g. "staff:ana@example.com", "motusctl"). Returns 1
+ * granted; 0 refused with the reasons in v (fields "scope", "expires_at"
+ * (not in the future), "user_id" (no such live account), "granted_by");
+ * -1 on a database failure.
+ */
+int entitlement_grant(struct db *db, struct arena *a, const char *user_id, const char *scope, int64_t expires_at,
+		      const char *granted_by, struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+
+/* Revokes an active grant: 1 revoked, 0 when there was no active grant of scope, -1 on failure. */
+int entitlement_revoke(struct db *db, struct arena *a, const char *user_id, const char *scope,
+		       struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Every grant of the user, active ones first, as a JSON array of {scope,
+ * active, expires_at, granted_by, granted_at, revoked_at} (times RFC 3339
+ * UTC, revoked_at null unless revoked); "[]" for none or an invalid id.
+ * Memory in a; NULL on failure.
+ */
+const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e);
+
+/* The user's active scopes, sorted, space-separated ("" for none). Memory in a; NULL on failure. */
+const char *entitlement_active_scopes(struct db *db, struct arena *a, const char *user_id, struct err *e);
+
+/*
+ * The scope an access token for user_id carries: granted (the OAuth grant's
+ * scope, e.g. "profile") followed by each active entitlement scope not
+ * already in it. Memory in a; NULL on failure.
+ */
+const char *entitlement_token_scope(struct db *db, struct arena *a, const char *user_id, const char *granted,
+				    struct err *e);
+
+#endif

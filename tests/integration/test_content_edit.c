@@ -1,0 +1,362 @@
+/*
+ * Integration: the content editing model called directly against the
+ * stack's real Postgres and memcached, its effects read through the web
+ * server: creation, field errors that write nothing, a taken slug,
+ * revisions and restore, an edit of a published item visible at once, and a
+ * schedule published by the queue worker.
+ */
+#include "arena.h"
+#include "content_edit.h"
+#include "harness.h"
+#include "json.h"
+#include "str.h"
+#include "validate.h"
+#include "worker.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define a harness_arena()
+
+static struct worker w;
+static bool w_ready;
+
+static void setup(void)
+{
+	struct err e = {0};
+
+	if (!w_ready) {
+		harness_url(); /* the stack is up */
+		ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s",
+			      e.msg);
+		w_ready = true;
+	}
+}
+
+/* A slug no other test or run uses. */
+static const char *fresh_slug(const char *what)
+{
+	static int n;
+
+	return arena_printf(a, "edit-%s-%d-%ld-%d", what, (int)getpid(), (long)time(NULL) % 100000, n++);
+}
+
+static struct json *parse(const char *text)
+{
+	struct err e = {0};
+	struct json *j = json_parse(a, text, strlen(text), 32, &e);
+
+	ck_assert_msg(j != NULL, "%s: %s", e.msg, text);
+	return j;
+}
+
+static const char *recipe(const char *slug, const char *title)
+{
+	return arena_printf(a,
+			    "{\"slug\":\"%s\",\"kind\":\"recipe\",\"title\":\"%s\",\"summary\":\"Quick.\","
+			    "\"access\":\"free\",\"image_url\":\"/media/x/bowl.jpg\",\"duration_s\":600,"
+			    "\"tags\":[\"lunch\",\"%s-tag\"],\"body\":{\"meal\":\"lunch\",\"servings\":2,"
+			    "\"ingredients\":[{\"name\":\"rice\",\"quantity\":150,\"unit\":\"g\"}],"
+			    "\"steps\":[\"Cook.\"],\"nutrition\":{\"kcal\":400},\"diet\":[\"vegan\"]}}",
+			    slug, title, slug);
+}
+
+static long long count(const char *table)
+{
+	long long n;
+
+	ck_assert_int_eq(sscanf(sql(arena_printf(a, "SELECT count(*) FROM %s", table)), "%lld", &n), 1);
+	return n;
+}
+
+/* Saves doc as item id (0: new); asserts it saved; the item's id. */
+static int64_t save(int64_t id, const char *doc, struct content_edit_change *chg)
+{
+	struct validate v;
+	struct err e = {0};
+	int64_t out = 0;
+	int rc;
+
+	validate_init(&v, a);
+	rc = content_edit_save(&w, a, id, parse(doc), "staff:test@example.com", &out, &v, chg, &e);
+	ck_assert_msg(rc == 1, "save: %d %s %s", rc, e.msg, v.n ? v.errors[0].field : "");
+	ck_assert_int_gt(out, 0);
+	return out;
+}
+
+static struct json *get(int64_t id)
+{
+	const char *json = NULL;
+	struct err e = {0};
+
+	ck_assert_int_eq(content_edit_get(&w, a, id, &json, &e), 1);
+	return parse(json);
+}
+
+static const char *doc_text(struct json *item)
+{
+	return json_serialize(json_get(item, "document"), NULL);
+}
+
+START_TEST(a_new_item_is_a_draft_with_revision_1)
+{
+	const char *slug = fresh_slug("new");
+	struct content_edit_change chg;
+	int64_t id = save(0, recipe(slug, "Rice bowl"), &chg);
+	struct json *item = get(id), *doc = json_get(item, "document");
+
+	ck_assert_ptr_null(chg.before);
+	ck_assert_str_eq(json_serialize(parse(chg.after), NULL), json_serialize(item, NULL));
+	ck_assert_str_eq(json_string(json_get(item, "status")), "draft");
+	ck_assert_int_eq(json_int(json_get(item, "revision")), 1);
+	ck_assert_int_eq(json_int(json_get(item, "id")), id);
+	ck_assert_str_eq(json_string(json_get(doc, "title")), "Rice bowl");
+	ck_assert_int_eq(json_int(json_get(json_get(doc, "body"), "servings")), 2);
+	/* The unknown tag was created; tags come back sorted ("edit-..." before "lunch"). */
+	ck_assert_int_eq(count(arena_printf(a, "tag WHERE slug = '%s-tag'", slug)), 1);
+	ck_assert_uint_eq(json_array_len(json_get(doc, "tags")), 2);
+	ck_assert_str_eq(json_string(json_array_at(json_get(doc, "tags"), 0)), arena_printf(a, "%s-tag", slug));
+	ck_assert_str_eq(json_string(json_array_at(json_get(doc, "tags"), 1)), "lunch");
+	/* A draft is not served. */
+	ck_assert_int_eq(http_get(arena_printf(a, "/v1/content/%s", slug))->status, 404);
+}
+END_TEST
+
+START_TEST(invalid_documents_name_their_fields_and_write_nothing)
+{
+	const char *slug = fresh_slug("bad");
+	long long items = count("content"), revisions = count("content_revision"), tags = count("tag");
+	struct validate v;
+	struct err e = {0};
+	int64_t id = 0;
+	const char *doc =
+		arena_printf(a,
+			     "{\"slug\":\"%s\",\"kind\":\"recipe\",\"title\":\"\",\"tags\":[\"brand-new-%s\"],"
+			     "\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\","
+			     "\"quantity\":1,\"unit\":\"bucket\"}],\"steps\":[\"y\"]}}",
+			     slug, slug);
+
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_save(&w, a, 0, parse(doc), "staff:test@example.com", &id, &v, NULL, &e), 0);
+	ck_assert_uint_eq(v.n, 2);
+	ck_assert_str_eq(v.errors[0].field, "title");
+	ck_assert_str_eq(v.errors[1].field, "body.ingredients[0].unit");
+	ck_assert_int_eq(id, 0);
+	ck_assert_int_eq(count("content"), items);
+	ck_assert_int_eq(count("content_revision"), revisions);
+	ck_assert_int_eq(count("tag"), tags);
+
+	/* No such item to update. */
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_save(&w, a, 999999999, parse(recipe(slug, "x")), "staff:t", &id, &v, NULL, &e),
+			 0);
+	ck_assert_str_eq(v.errors[0].field, "id");
+	ck_assert_int_eq(count("content"), items);
+}
+END_TEST
+
+START_TEST(a_taken_slug_is_a_field_error)
+{
+	const char *slug = fresh_slug("taken");
+	int64_t first = save(0, recipe(slug, "First"), NULL), id = 0,
+		other = save(0, recipe(fresh_slug("other"), "Other"), NULL);
+	long long revisions = count("content_revision");
+	struct validate v;
+	struct err e = {0};
+
+	/* On creation... */
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_save(&w, a, 0, parse(recipe(slug, "Second")), "staff:t", &id, &v, NULL, &e), 0);
+	ck_assert_uint_eq(v.n, 1);
+	ck_assert_str_eq(v.errors[0].field, "slug");
+	ck_assert_str_eq(v.errors[0].code, "taken");
+	/* ...and when another item is renamed to it: nothing of the attempt is kept. */
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_save(&w, a, other, parse(recipe(slug, "Renamed")), "staff:t", &id, &v, NULL, &e),
+			 0);
+	ck_assert_str_eq(v.errors[0].code, "taken");
+	ck_assert_int_eq(count("content_revision"), revisions);
+	ck_assert_str_eq(json_string(json_get(json_get(get(other), "document"), "title")), "Other");
+	ck_assert_int_eq(json_int(json_get(get(first), "revision")), 1);
+}
+END_TEST
+
+START_TEST(updates_make_revisions_and_restore_saves_an_old_one_again)
+{
+	const char *slug = fresh_slug("rev");
+	int64_t id = save(0, recipe(slug, "Version one"), NULL);
+	struct content_edit_change chg;
+	const char *json, *rev1, *rev3;
+	struct json *list, *item;
+	struct validate v;
+	struct err e = {0};
+
+	save(id, recipe(slug, "Version two"), &chg);
+	ck_assert(strstr(chg.before, "Version one") && strstr(chg.after, "Version two"));
+	item = get(id);
+	ck_assert_int_eq(json_int(json_get(item, "revision")), 2);
+	ck_assert_int_eq(content_edit_revisions(&w, a, id, &json, &e), 1);
+	list = parse(json);
+	ck_assert_uint_eq(json_array_len(list), 2);
+	ck_assert_int_eq(json_int(json_get(json_array_at(list, 0), "number")), 2); /* newest first */
+	ck_assert_str_eq(json_string(json_get(json_array_at(list, 0), "saved_by")), "staff:test@example.com");
+
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_restore(&w, a, id, 1, "staff:restorer@example.com", &v, &chg, &e), 1);
+	ck_assert(strstr(chg.before, "Version two") && strstr(chg.after, "Version one"));
+	ck_assert_int_eq(content_edit_revision(&w, a, id, 1, &json, &e), 1);
+	rev1 = json_serialize(json_get(parse(json), "document"), NULL);
+	ck_assert_int_eq(content_edit_revision(&w, a, id, 3, &json, &e), 1);
+	rev3 = json_serialize(json_get(parse(json), "document"), NULL);
+	ck_assert_str_eq(rev3, rev1);
+	ck_assert_str_eq(json_string(json_get(parse(json), "saved_by")), "staff:restorer@example.com");
+	ck_assert_str_eq(doc_text(get(id)), rev1);
+	ck_assert_int_eq(json_int(json_get(get(id), "revision")), 3);
+
+	/* A revision that does not exist. */
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_restore(&w, a, id, 9, "staff:t", &v, NULL, &e), 0);
+	ck_assert_str_eq(v.errors[0].field, "revision");
+	ck_assert_int_eq(content_edit_revision(&w, a, id, 9, &json, &e), 0);
+}
+END_TEST
+
+/* Polls GET path (anonymous, through nginx's micro-cache too) until its title is want. */
+static bool wait_title(const char *path, const char *want)
+{
+	double deadline = now_s() + 5;
+
+	do {
+		struct reply *r = http_get(path);
+
+		if (r->status == 200 && str_eq(reply_str(r, "title"), want))
+			return true;
+		usleep(100000);
+	} while (now_s() < deadline);
+	return false;
+}
+
+START_TEST(an_edit_of_a_published_item_is_served_at_once)
+{
+	const char *slug = fresh_slug("live"), *path = arena_printf(a, "/v1/content/%s", slug);
+	const char *bearer = arena_printf(a, "Authorization: Bearer %s",
+					  motusctl_out("token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 profile"));
+	const char *headers[] = {bearer, NULL};
+	int64_t id = save(0, recipe(slug, "Before"), NULL);
+	struct err e = {0};
+	struct reply *r;
+
+	ck_assert_int_eq(content_edit_set_published(&w, a, id, true, NULL, &e), 1);
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "published");
+	/* Warm memcached (the bearer answer, which no web-server cache keeps) and the micro-cache. */
+	for (int i = 0; i < 2; i++) {
+		r = http_request("GET", path, headers, NULL, 0);
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_str_eq(reply_str(r, "title"), "Before");
+	}
+	ck_assert(wait_title(path, "Before"));
+
+	save(id, recipe(slug, "After"), NULL);
+	r = http_request("GET", path, headers, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_str(r, "title"), "After"); /* no wait: the generation was bumped */
+	ck_assert(wait_title(path, "After"));             /* anonymous readers once the 1 s micro-cache turns */
+
+	/* Unpublished by id: gone for the bearer at once. */
+	ck_assert_int_eq(content_edit_set_published(&w, a, id, false, NULL, &e), 1);
+	ck_assert_int_eq(http_request("GET", path, headers, NULL, 0)->status, 404);
+	ck_assert_int_eq(content_edit_set_published(&w, a, 999999999, true, NULL, &e), 0);
+}
+END_TEST
+
+START_TEST(a_schedule_is_published_by_the_queue_worker)
+{
+	const char *slug = fresh_slug("sched"), *path = arena_printf(a, "/v1/content/%s", slug);
+	int64_t id = save(0, recipe(slug, "Scheduled"), NULL), at = (int64_t)time(NULL) + 2;
+	struct content_edit_change chg;
+	struct validate v;
+	struct err e = {0};
+	double deadline;
+	long status = 0;
+
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_schedule(&w, a, id, (int64_t)time(NULL) - 5, "staff:t", &v, NULL, &e), 0);
+	ck_assert_str_eq(v.errors[0].field, "publish_at");
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_schedule(&w, a, id, at, "staff:t", &v, &chg, &e), 1);
+	ck_assert(strstr(chg.before, "\"status\": \"draft\"") && strstr(chg.after, "\"status\": \"scheduled\""));
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "scheduled");
+	ck_assert_str_eq(
+		sql(arena_printf(a,
+				 "SELECT count(*) FROM job WHERE kind = 'content_publish' AND queue = 'scheduled'"
+				 " AND (payload->>'content_id')::bigint = %" PRId64,
+				 id)),
+		"1");
+	ck_assert_int_eq(http_get(path)->status, 404);
+
+	/* Nobody runs publish-due by hand: the motus-worker of the scheduled group does it. */
+	deadline = now_s() + 20;
+	while (now_s() < deadline && (status = http_get(path)->status) != 200)
+		usleep(200000);
+	ck_assert_msg(status == 200, "the scheduled item was not published (status %ld)", status);
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "published");
+	ck_assert_str_eq(
+		sql(arena_printf(a, "SELECT extract(epoch FROM published_at)::bigint FROM content WHERE id = %" PRId64,
+				 id)),
+		arena_printf(a, "%" PRId64, at));
+
+	/* A published item cannot be scheduled without unpublishing it first. */
+	validate_init(&v, a);
+	ck_assert_int_eq(content_edit_schedule(&w, a, id, at + 60, "staff:t", &v, NULL, &e), 0);
+	ck_assert_str_eq(v.errors[0].field, "status");
+}
+END_TEST
+
+START_TEST(motusctl_schedules_by_slug)
+{
+	const char *slug = fresh_slug("ctl");
+	int64_t id = save(0, recipe(slug, "Later"), NULL);
+
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s 'next tuesday'", slug)), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s '2099-02-30 07:00:00Z'", slug)), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s '2001-05-01 07:00:00Z'", slug)), 0); /* past */
+	ck_assert_int_ne(motusctl("content schedule no-such-item-here '2099-05-01 07:00:00Z'"), 0);
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "draft");
+	ck_assert_str_eq(motusctl_out(arena_printf(a, "content schedule %s '2099-05-01 07:00:00Z'", slug)),
+			 arena_printf(a, "%s scheduled for 2099-05-01 07:00:00Z", slug));
+	ck_assert_str_eq(json_string(json_get(get(id), "status")), "scheduled");
+	ck_assert_str_eq(json_string(json_get(get(id), "publish_at")), "2099-05-01T07:00:00Z");
+}
+END_TEST
+
+static void teardown(void)
+{
+	arena_reset(w.arena);
+	harness_reset();
+}
+
+static Suite *content_edit_suite(void)
+{
+	Suite *s = suite_create("content_edit");
+	TCase *tc = tcase_create("content_edit");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, a_new_item_is_a_draft_with_revision_1);
+	tcase_add_test(tc, invalid_documents_name_their_fields_and_write_nothing);
+	tcase_add_test(tc, a_taken_slug_is_a_field_error);
+	tcase_add_test(tc, updates_make_revisions_and_restore_saves_an_old_one_again);
+	tcase_add_test(tc, an_edit_of_a_published_item_is_served_at_once);
+	tcase_add_test(tc, a_schedule_is_published_by_the_queue_worker);
+	tcase_add_test(tc, motusctl_schedules_by_slug);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return harness_run(content_edit_suite(), "content_edit");
+}
