@@ -22,7 +22,12 @@ export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // What `etc/dev/stack.sh env` prints for the stack in $MOTUS_VAR_DIR (./var, the
 // `make run` stack, when unset): ports, URLs, MOTUS_CONFIG, the mail directory.
 function stackEnv() {
-  const text = execFileSync(join(repo, 'etc/dev/stack.sh'), ['env'], { encoding: 'utf8' });
+  let text;
+  try {
+    text = execFileSync(join(repo, 'etc/dev/stack.sh'), ['env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    throw new Error('no stack to test: start one with `make run`, or run tests/browser/run.sh BUILD_DIR');
+  }
   const env = {};
   for (const line of text.split('\n')) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
