@@ -37,7 +37,7 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
-.PHONY: all asan deps test unit integration run stop bench format format-check clean
+.PHONY: all asan deps test unit integration browser run stop bench format format-check clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
@@ -88,7 +88,8 @@ deps:
 	@etc/dev/deps.sh
 
 # Everything a user would trust: both builds, unit suites, then the integration suite
-# through nginx and Apache against a throwaway stack, for the normal and the ASan build.
+# through nginx and Apache against a throwaway stack, for the normal and the ASan build,
+# then the browser specs (headless Chromium) through nginx, for both builds.
 test: deps
 	$(MAKE) all
 	$(MAKE) asan
@@ -97,12 +98,18 @@ test: deps
 	tests/run-unit.sh build-asan
 	tests/integration/run.sh build
 	tests/integration/run.sh build-asan
+	tests/browser/run.sh build
+	tests/browser/run.sh build-asan
 
 unit: all
 	tests/run-unit.sh $(BUILD)
 
 integration: all
 	tests/integration/run.sh $(BUILD)
+
+browser: deps
+	$(MAKE) all
+	tests/browser/run.sh $(BUILD)
 
 run: deps
 	$(MAKE) all

@@ -321,7 +321,8 @@ API_HANDLER(api_oauth_authorize_submit)
 		return;
 	why = authenticate(w, req, email, password ? password : "", &u, &status);
 	if (why) {
-		login_page(w, req, resp, &z, status, why, email, csrf);
+		/* The address as typed when it is not one: the person sees what to correct. */
+		login_page(w, req, resp, &z, status, why, email ? email : http_query_get(&req->form, "email"), csrf);
 		return;
 	}
 	g.user_id = u.id;

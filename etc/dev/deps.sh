@@ -12,6 +12,7 @@ packages=(
     check libsubunit-dev
     nginx-light apache2
     wrk prometheus
+    chromium
 )
 
 missing=()
@@ -35,7 +36,8 @@ if ((${#missing[@]})); then
     [ -z "$ours" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
-# The OAuth client-library test runs under Node (20 or newer) with packages from npm.
+# The OAuth client-library test and the browser suite run under Node (20.19 or
+# newer) with packages from npm; the browser suite drives Debian's chromium.
 if ! command -v node >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
@@ -45,6 +47,9 @@ fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 if [ ! -d "$repo/tests/oauth/node_modules/oauth4webapi" ]; then
     (cd "$repo/tests/oauth" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+if [ ! -d "$repo/tests/browser/node_modules/playwright-core" ] || [ ! -d "$repo/tests/browser/node_modules/html-validate" ]; then
+    (cd "$repo/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 if [ "$(id -u)" = 0 ] && ! id motus >/dev/null 2>&1; then
