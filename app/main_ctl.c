@@ -328,8 +328,9 @@ static int staff_change(struct worker *w, const char *cmd, const char *address, 
 					: staff_set_password_tx(w->db, w->arena, s.id, hash, &e);
 	after = done == 1 ? staff_json(w->db, w->arena, s.id, &e) : NULL;
 	if (!before || done != 1 || !after ||
-	    audit_record_tx(w->db, w->arena, &who, arena_printf(w->arena, "staff.%s", cmd), "staff", s.id,
-			    hash ? NULL : before, hash ? NULL : after, &e) < 0 ||
+	    audit_record_tx(w->db, w->arena, &who,
+			    str_eq(cmd, "set-role") ? "staff.set_role" : arena_printf(w->arena, "staff.%s", cmd),
+			    "staff", s.id, hash ? NULL : before, hash ? NULL : after, &e) < 0 ||
 	    db_commit(w->db, &e) < 0) {
 		db_rollback(w->db);
 		goto out_error;

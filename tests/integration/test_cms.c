@@ -406,6 +406,46 @@ START_TEST(a_disabled_account_loses_its_session_at_once)
 }
 END_TEST
 
+START_TEST(motusctl_staff_manages_accounts_and_a_role_change_applies_at_once)
+{
+	const char *e;
+	struct jar *j = session("promoted", "editor", &e);
+	const char *list, *out;
+
+	ck_assert_int_eq(jar_request(j, "GET", "/admin/audit", NULL)->status, 403);
+	ck_assert_int_eq(motusctl(arena_printf(a, "staff set-role %s admin", e)), 0);
+	ck_assert_int_eq(jar_request(j, "GET", "/admin/audit", NULL)->status, 200);
+	list = motusctl_out("staff list");
+	ck_assert_msg(strstr(list, e) && strstr(list, "admin"), "%s", list);
+	/* Twice the same address, an unknown role, a weak password: refused. */
+	ck_assert_int_ne(motusctl(arena_printf(a, "staff add %s editor </dev/null", e)), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "staff add %s owner </dev/null", email("role"))), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "staff set-role %s owner", e)), 0);
+	const char *weak = arena_printf(a, "%s/weak-password.%d", harness_var(), (int)getpid());
+	FILE *f = fopen(weak, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("password\n", f);
+	fclose(f);
+	ck_assert_int_ne(motusctl(arena_printf(a, "staff add %s editor <%s", email("weak"), weak)), 0);
+	unlink(weak);
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM staff WHERE email = '%s'", email("weak"))), "0");
+	/* Without a password on stdin one is generated, printed once, and works. */
+	out = motusctl_out(arena_printf(a, "staff add %s editor </dev/null", email("generated")));
+	ck_assert_ptr_nonnull(strstr(out, "password: "));
+	ck_assert_int_eq(login_as(jar_new(), email("generated"), strstr(out, "password: ") + 10, NULL)->status, 303);
+	/* A new password ends the sessions and the old password. */
+	ck_assert_int_eq(motusctl(arena_printf(a, "staff password %s </dev/null", e)), 0);
+	ck_assert_int_eq(jar_request(j, "GET", "/admin/content", NULL)->status, 303);
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 401);
+	ck_assert_str_eq(
+		sql(arena_printf(a,
+				 "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE target_id ="
+				 " (SELECT id::text FROM staff WHERE email = '%s') AND staff_email = 'motusctl'",
+				 e)),
+		"staff.create,staff.set_role,staff.password");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cms");
@@ -425,6 +465,7 @@ int main(void)
 	tcase_add_test(tc, an_editor_gets_403_on_the_audit_log_and_an_admin_sees_the_log_ins);
 	tcase_add_test(tc, log_out_ends_the_session_for_good);
 	tcase_add_test(tc, a_disabled_account_loses_its_session_at_once);
+	tcase_add_test(tc, motusctl_staff_manages_accounts_and_a_role_change_applies_at_once);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "test_cms");
 }
