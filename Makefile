@@ -27,7 +27,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC  := $(wildcard lib/*.c)
-APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/model/*.c app/jobs/*.c))
+APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
 

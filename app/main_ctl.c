@@ -2,10 +2,12 @@
  * mail). */
 #include "access_token.h"
 #include "arena.h"
+#include "audit.h"
 #include "cache.h"
 #include "conf.h"
 #include "content.h"
 #include "content_edit.h"
+#include "crypto.h"
 #include "db.h"
 #include "entitlement.h"
 #include "job_email.h"
@@ -13,8 +15,10 @@
 #include "mail.h"
 #include "migrate.h"
 #include "oauth_client.h"
+#include "passwd.h"
 #include "queue.h"
 #include "signing_key.h"
+#include "staff.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
@@ -25,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct command {
 	const char *name, *args, *help;
@@ -376,6 +381,177 @@ static int cmd_client(struct worker *w, int argc, char **argv)
 	return 2;
 }
 
+static int staff_usage(void)
+{
+	fprintf(stderr,
+		"usage: motusctl staff add EMAIL editor|admin [DISPLAY_NAME] | list | set-role EMAIL editor|admin"
+		" | disable EMAIL | enable EMAIL | password EMAIL\n"
+		"  add and password read the password from the first line of stdin; when stdin is a terminal"
+		" or that line is empty, a password is generated and printed\n");
+	return 2;
+}
+
+/*
+ * The new password: the first line of stdin, or generated (and printed)
+ * when stdin is a terminal or sends an empty line. NULL with a message
+ * printed when a given password breaks the rules.
+ */
+static const char *staff_password_input(struct arena *a, const char *email, bool *generated)
+{
+	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char line[PASSWD_MAX_LENGTH * 4 + 2] = "";
+	struct err e = {0};
+
+	if (!isatty(STDIN_FILENO) && fgets(line, sizeof(line), stdin))
+		line[strcspn(line, "\r\n")] = '\0';
+	*generated = !*line;
+	if (*generated) {
+		unsigned char raw[20];
+		char *pw = arena_alloc(a, sizeof(raw) + 1);
+
+		if (crypto_random(raw, sizeof(raw)) < 0) {
+			fprintf(stderr, "motusctl staff: no randomness for a password\n");
+			return NULL;
+		}
+		for (size_t i = 0; i < sizeof(raw); i++)
+			pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+		pw[sizeof(raw)] = '\0';
+		return pw;
+	}
+	if (passwd_check_strength(line, email, &e) < 0) {
+		fprintf(stderr, "motusctl staff: %s\n", e.msg);
+		return NULL;
+	}
+	return arena_strdup(a, line);
+}
+
+static const char *staff_hash(struct worker *w, const char *password)
+{
+	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
+				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
+				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
+	char *h = arena_alloc(w->arena, PASSWD_ENCODED_MAX);
+	struct err e = {0};
+
+	if (passwd_hash(&pp, password, h, &e) < 0) {
+		fprintf(stderr, "motusctl staff: %s\n", e.msg);
+		return NULL;
+	}
+	return h;
+}
+
+static int staff_add(struct worker *w, const char *address, const char *role, const char *name)
+{
+	const char *email = user_email_normalize(w->arena, address), *password, *hash, *id, *after;
+	struct audit_actor who = AUDIT_ACTOR_MOTUSCTL;
+	struct err e = {0};
+	bool generated;
+
+	if (!email || !staff_role_valid(role) || (name && strlen(name) > STAFF_NAME_MAX))
+		return staff_usage();
+	password = staff_password_input(w->arena, email, &generated);
+	if (!password || !(hash = staff_hash(w, password)))
+		return 1;
+	if (db_begin(w->db, &e) < 0)
+		goto out_error;
+	if (staff_create_tx(w->db, w->arena, email, hash, name, role, &id, &e) < 0 ||
+	    !(after = staff_json(w->db, w->arena, id, &e)) ||
+	    audit_record_tx(w->db, w->arena, &who, "staff.create", "staff", id, NULL, after, &e) < 0 ||
+	    db_commit(w->db, &e) < 0) {
+		db_rollback(w->db);
+		if (e.code == DB_ERR_CONFLICT) {
+			fprintf(stderr, "motusctl staff add: %s is already a staff account\n", email);
+			return 1;
+		}
+		goto out_error;
+	}
+	printf("%s %s added (%s)\n", role, email, id);
+	if (generated)
+		printf("password: %s\n", password);
+	return 0;
+
+out_error:
+	fprintf(stderr, "motusctl staff add: %s\n", e.msg);
+	return 1;
+}
+
+/* One audited change of an account found by email: role, disabled or password. */
+static int staff_change(struct worker *w, const char *cmd, const char *address, const char *role)
+{
+	const char *email = user_email_normalize(w->arena, address), *before, *after, *password = NULL, *hash = NULL;
+	struct audit_actor who = AUDIT_ACTOR_MOTUSCTL;
+	struct staff s;
+	struct err e = {0};
+	bool generated = false;
+	int done, found;
+
+	if (!email || (role && !staff_role_valid(role)))
+		return staff_usage();
+	found = staff_find_by_email(w->db, w->arena, email, &s, &e);
+	if (found <= 0) {
+		fprintf(stderr, "motusctl staff %s: %s\n", cmd, found < 0 ? e.msg : "no such staff account");
+		return 1;
+	}
+	if (str_eq(cmd, "password")) {
+		password = staff_password_input(w->arena, email, &generated);
+		if (!password || !(hash = staff_hash(w, password)))
+			return 1;
+	}
+	if (db_begin(w->db, &e) < 0)
+		goto out_error;
+	before = staff_json(w->db, w->arena, s.id, &e);
+	done = str_eq(cmd, "set-role")  ? staff_set_role_tx(w->db, w->arena, s.id, role, &e)
+	       : str_eq(cmd, "disable") ? staff_set_disabled_tx(w->db, w->arena, s.id, true, &e)
+	       : str_eq(cmd, "enable")  ? staff_set_disabled_tx(w->db, w->arena, s.id, false, &e)
+					: staff_set_password_tx(w->db, w->arena, s.id, hash, &e);
+	after = done == 1 ? staff_json(w->db, w->arena, s.id, &e) : NULL;
+	if (!before || done != 1 || !after ||
+	    audit_record_tx(w->db, w->arena, &who,
+			    str_eq(cmd, "set-role") ? "staff.set_role" : arena_printf(w->arena, "staff.%s", cmd),
+			    "staff", s.id, hash ? NULL : before, hash ? NULL : after, &e) < 0 ||
+	    db_commit(w->db, &e) < 0) {
+		db_rollback(w->db);
+		goto out_error;
+	}
+	printf("%s: %s done%s\n", email, cmd,
+	       str_eq(cmd, "disable") || str_eq(cmd, "password") ? "; its sessions have ended" : "");
+	if (generated)
+		printf("password: %s\n", password);
+	return 0;
+
+out_error:
+	fprintf(stderr, "motusctl staff %s: %s\n", cmd, e.msg[0] ? e.msg : "failed");
+	return 1;
+}
+
+static int cmd_staff(struct worker *w, int argc, char **argv)
+{
+	struct err e = {0};
+
+	if ((argc == 3 || argc == 4) && str_eq(argv[0], "add"))
+		return staff_add(w, argv[1], argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc == 1 && str_eq(argv[0], "list")) {
+		struct staff *list;
+		size_t n;
+
+		if (staff_list(w->db, w->arena, &list, &n, &e) < 0) {
+			fprintf(stderr, "motusctl staff list: %s\n", e.msg);
+			return 1;
+		}
+		printf("%-36s  %-32s  %-6s  %-8s  %-20s  %s\n", "ID", "EMAIL", "ROLE", "STATE", "LAST LOG-IN", "NAME");
+		for (size_t i = 0; i < n; i++)
+			printf("%-36s  %-32s  %-6s  %-8s  %-20s  %s\n", list[i].id, list[i].email, list[i].role,
+			       list[i].disabled ? "disabled" : "active",
+			       *list[i].last_login_at ? list[i].last_login_at : "-", list[i].display_name);
+		return 0;
+	}
+	if (argc == 3 && str_eq(argv[0], "set-role"))
+		return staff_change(w, argv[0], argv[1], argv[2]);
+	if (argc == 2 && (str_eq(argv[0], "disable") || str_eq(argv[0], "enable") || str_eq(argv[0], "password")))
+		return staff_change(w, argv[0], argv[1], NULL);
+	return staff_usage();
+}
+
 static int keys_usage(void)
 {
 	fprintf(stderr, "usage: motusctl keys generate | rotate | list | pem [KID]\n");
@@ -680,6 +856,10 @@ static const struct command commands[] = {
 	 "premium entitlements of an account (carried by its next access token); disable an account (log-in and "
 	 "refresh refused, its refresh tokens revoked) or enable it again",
 	 cmd_user},
+	{"staff", "add EMAIL ROLE [NAME] | list | set-role EMAIL ROLE | disable|enable|password EMAIL",
+	 "CMS staff accounts (roles editor, admin): add one (password from stdin, or generated and printed when stdin is "
+	 "a terminal or empty), list them, change a role, disable (ends its sessions) or enable one, set a new password",
+	 cmd_staff},
 	{"keys", "generate|rotate|list|pem [KID]",
 	 "token signing keys: create the first (no-op when one is active), rotate (the old one stays published until its "
 	 "tokens expire), list them, print a public key as PEM",

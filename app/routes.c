@@ -1,6 +1,7 @@
 /* routes: every route of the API, in one table. */
 #include "routes.h"
 #include "api.h"
+#include "cms.h"
 
 #include "xmalloc.h"
 
@@ -11,6 +12,9 @@ static const char *const content_query[] = {"kind", "tag", "meal", "diet", "q", 
 static const char *const popular_query[] = {"kind", "window", NULL};
 static const char *const changes_query[] = {"since", NULL};
 static const char *const page_query[] = {"cursor", "limit", NULL};
+static const char *const cms_login_query[] = {"next", NULL};
+static const char *const cms_content_query[] = {"q", "kind", "status", "tag", "page", NULL};
+static const char *const cms_audit_query[] = {"before", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -54,6 +58,14 @@ const struct route routes[] = {
 	{{"DELETE", "/v1/content/{slug}/like"}, api_content_like_delete, ROUTE_BEARER, NULL, "profile"},
 	{{"GET", "/v1/me/likes"}, api_me_likes, ROUTE_BEARER, page_query, "profile"},
 	{{"GET", "/v1/tags"}, api_tags_list, 0, NULL, NULL},
+
+	/* The CMS (HTML). ROUTE_STAFF: a session cookie, the least role in scope, the CSRF token on every POST. */
+	{{"GET", "/admin/login"}, cms_login_page, 0, cms_login_query, NULL},
+	{{"POST", "/admin/login"}, cms_login_submit, ROUTE_FORM_BODY, NULL, NULL},
+	{{"POST", "/admin/logout"}, cms_logout, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"GET", "/admin"}, cms_home, ROUTE_STAFF, NULL, "editor"},
+	{{"GET", "/admin/content"}, cms_content_list, ROUTE_STAFF, cms_content_query, "editor"},
+	{{"GET", "/admin/audit"}, cms_audit_list, ROUTE_STAFF, cms_audit_query, "admin"},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

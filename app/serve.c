@@ -3,6 +3,7 @@
 #include "access_token.h"
 #include "arena.h"
 #include "clock.h"
+#include "cms.h"
 #include "fcgi.h"
 #include "http_problem.h"
 #include "http_request.h"
@@ -109,6 +110,9 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 {
 	struct err e = {0};
 
+	/* First: without a session, nothing about a CMS page (not even a bad query) is answered but the log-in. */
+	if ((rt->flags & ROUTE_STAFF) && !cms_session_enforce(w, rt, req, resp))
+		return false;
 	if (!(rt->flags & ROUTE_QUERY_LENIENT) && http_query_only(&req->query, rt->query, &e) < 0) {
 		field_problem(resp, 400, "unknown_parameter", &e);
 		return false;
@@ -149,6 +153,8 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 			return false;
 		}
 	}
+	if ((rt->flags & ROUTE_STAFF) && !cms_csrf_enforce(w, rt, req, resp))
+		return false;
 	return true;
 }
 
@@ -204,6 +210,8 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	} else {
 		dispatch(w, &req, &resp, &row);
 	}
+	if (cms_path(req.path))
+		cms_finish(w, &req, &resp);
 	bytes = http_response_send(&resp, &req, fcgi_write, x);
 
 	struct log_request line = {
@@ -211,7 +219,7 @@ void serve_request(void *app, struct fcgi_exchange *x)
 		.method = req.method,
 		.route = req.route,
 		.path = req.path,
-		.user = req.principal.subject,
+		.user = req.principal.subject ? req.principal.subject : req.session.subject,
 		.status = resp.status,
 		.bytes = bytes,
 		.micros = clock_now_us() - started,

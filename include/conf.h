@@ -66,6 +66,10 @@
 	  "password reset requests per account per window")                                                           \
 	X(RESET_LIMIT_IP, "reset_limit_ip", CONF_INT, "20", 1, 100000, false,                                         \
 	  "password reset requests per client address per window")                                                    \
+	X(CMS_SESSION_IDLE_S, "cms_session_idle_s", CONF_INT, "1800", 60, 86400, false,                               \
+	  "a CMS session unused for this long ends (idle timeout)")                                                   \
+	X(CMS_SESSION_MAX_S, "cms_session_max_s", CONF_INT, "43200", 300, 2592000, false,                             \
+	  "a CMS session ends this long after log-in, however busy (absolute timeout)")                               \
 	X(APP_LINK_BASE, "app_link_base", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                             \
 	  "base URL of the links in emails (the web app or universal links)")                                         \
 	X(JWT_ISSUER, "jwt_issuer", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                                   \

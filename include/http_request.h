@@ -32,6 +32,16 @@ struct http_principal {
 	int64_t issued_at, expires_at;
 };
 
+/* The browser session a route's pipeline verified (the CMS); all NULL when the route took none. */
+struct http_session {
+	const char *subject;    /* the account the session belongs to (a staff id) */
+	const char *email;      /* its normalised email */
+	const char *name;       /* its display name; "" when none */
+	const char *role;       /* its role ("editor", "admin") */
+	const char *csrf_token; /* the session's synchronizer token: every unsafe request carries it */
+	const char *id_hash;    /* the stored digest of the session id (to end it) */
+};
+
 struct http_request {
 	struct arena *arena;
 	char **env; /* the CGI parameters, NULL-terminated "NAME=value" */
@@ -46,6 +56,7 @@ struct http_request {
 	struct json *json;               /* the parsed body, for routes that take JSON */
 	struct http_query form;          /* the parsed body, for routes that take HTML forms */
 	struct http_principal principal; /* filled by the pipeline for routes that take a bearer token */
+	struct http_session session;     /* filled by the pipeline for routes that take a session cookie */
 };
 
 /*

@@ -29,6 +29,10 @@ typedef ssize_t (*http_write_fn)(void *ctx, const char *p, size_t n);
 /* Content-Security-Policy for JSON (nothing may load) and for our own HTML pages. */
 #define HTTP_CSP_API  "default-src 'none'; frame-ancestors 'none'"
 #define HTTP_CSP_PAGE "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+/* The CMS: like HTTP_CSP_PAGE, and forms may post only to us. */
+#define HTTP_CSP_CMS                                                                                         \
+	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'"
 
 struct http_response {
 	struct arena *arena;
@@ -37,6 +41,7 @@ struct http_response {
 	const char *cache_control; /* NULL means HTTP_CACHE_NO_STORE */
 	const char *etag;          /* a quoted strong tag, or NULL */
 	const char *csp;           /* Content-Security-Policy; NULL means HTTP_CSP_API */
+	const char *referrer;      /* Referrer-Policy; NULL means no-referrer */
 	const char *body;          /* body_len bytes, owned by the arena or static */
 	size_t body_len;
 	const char *names[HTTP_MAX_EXTRA_HEADERS], *values[HTTP_MAX_EXTRA_HEADERS];

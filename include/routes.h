@@ -24,6 +24,11 @@ enum route_flags {
 	ROUTE_BEARER = 1 << 4,          /* Authorization: Bearer <access token>; fills req->principal */
 	ROUTE_QUERY_LENIENT = 1 << 5,   /* unknown query parameters are ignored, not refused (OAuth) */
 	ROUTE_BEARER_OPTIONAL = 1 << 6, /* like ROUTE_BEARER when an Authorization header is sent; none is fine */
+	/* CMS session cookie; fills req->session; scope names the least role ("editor", "admin"). An unsafe
+	 * method must also carry the session's CSRF token (ROUTE_FORM_BODY: checked by the pipeline). */
+	ROUTE_STAFF = 1 << 7,
+	ROUTE_CSRF_IN_HANDLER = 1 << 8, /* with ROUTE_STAFF: a body the pipeline cannot read (multipart);
+					   the handler calls cms_csrf_check before changing anything */
 };
 
 struct route {
@@ -31,7 +36,8 @@ struct route {
 	route_handler handler;
 	unsigned flags;
 	const char *const *query; /* accepted query parameters, NULL-terminated; NULL: none */
-	const char *scope;        /* with ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any */
+	const char *scope;        /* ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any.
+				     ROUTE_STAFF: the least role ("editor" or "admin"; required) */
 };
 
 extern const struct route routes[];

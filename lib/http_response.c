@@ -37,8 +37,9 @@ static bool safe_value(const char *s)
 
 int http_response_header(struct http_response *resp, const char *name, const char *value)
 {
-	static const char *const owned[] = {"status",        "content-length", "content-type",           "etag",
-					    "cache-control", "x-request-id",   "content-security-policy"};
+	static const char *const owned[] = {
+		"status",       "content-length",          "content-type",   "etag", "cache-control",
+		"x-request-id", "content-security-policy", "referrer-policy"};
 
 	if (!is_token(name) || !safe_value(value) || resp->nheaders == HTTP_MAX_EXTRA_HEADERS)
 		return -1;
@@ -184,7 +185,7 @@ size_t http_response_send(struct http_response *resp, const struct http_request 
 	if (req->id)
 		line(&h, "X-Request-Id", req->id);
 	line(&h, "X-Content-Type-Options", "nosniff");
-	line(&h, "Referrer-Policy", "no-referrer");
+	line(&h, "Referrer-Policy", resp->referrer ? resp->referrer : "no-referrer");
 	line(&h, "X-Frame-Options", "DENY");
 	line(&h, "Content-Security-Policy", resp->csp ? resp->csp : HTTP_CSP_API);
 	if (str_eq(http_request_env(req, "HTTPS"), "on"))

@@ -554,6 +554,161 @@ bool sql_wait(const char *statement, const char *want, double seconds)
 	return true;
 }
 
+struct jar_cookie {
+	const char *name, *value;
+	struct jar_cookie *next;
+};
+
+struct jar {
+	struct jar_cookie *first;
+};
+
+struct jar *jar_new(void)
+{
+	return arena_zalloc(mem(), sizeof(struct jar));
+}
+
+const char *jar_get(const struct jar *j, const char *name)
+{
+	for (struct jar_cookie *c = j->first; c; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			return c->value;
+	return NULL;
+}
+
+void jar_set(struct jar *j, const char *name, const char *value)
+{
+	struct jar_cookie **p = &j->first;
+
+	while (*p && strcmp((*p)->name, name) != 0)
+		p = &(*p)->next;
+	if (!value) {
+		if (*p)
+			*p = (*p)->next;
+		return;
+	}
+	if (!*p) {
+		*p = arena_zalloc(mem(), sizeof(**p));
+		(*p)->name = arena_strdup(mem(), name);
+	}
+	(*p)->value = arena_strdup(mem(), value);
+}
+
+/* Calls fn for every Set-Cookie header line's value. */
+static void each_set_cookie(const struct reply *r, void (*fn)(const char *v, size_t n, void *ctx), void *ctx)
+{
+	for (const char *line = r->headers; line && *line;) {
+		const char *end = strstr(line, "\r\n");
+
+		if (!end)
+			break;
+		if (strncasecmp(line, "Set-Cookie:", 11) == 0) {
+			const char *v = line + 11;
+
+			while (*v == ' ')
+				v++;
+			fn(v, (size_t)(end - v), ctx);
+		}
+		line = end + 2;
+	}
+}
+
+static void keep_cookie(const char *v, size_t n, void *ctx)
+{
+	char *c = arena_strndup(mem(), v, n), *eq = strchr(c, '='), *semi = strchr(c, ';');
+	bool gone = strstr(c, "; Max-Age=0;") || (n > 11 && strcmp(c + n - 11, "; Max-Age=0") == 0);
+
+	if (!eq || (semi && semi < eq))
+		return;
+	*eq = '\0';
+	if (semi)
+		*semi = '\0';
+	jar_set(ctx, c, gone ? NULL : eq + 1);
+}
+
+static void find_cookie(const char *v, size_t n, void *ctx)
+{
+	const char **want = ctx; /* [name, found] */
+	size_t len = strlen(want[0]);
+
+	if (!want[1] && n > len && strncmp(v, want[0], len) == 0 && v[len] == '=')
+		want[1] = arena_strndup(mem(), v, n);
+}
+
+const char *reply_set_cookie(const struct reply *r, const char *name)
+{
+	const char *want[2] = {name, NULL};
+
+	each_set_cookie(r, find_cookie, want);
+	return want[1];
+}
+
+struct reply *jar_request(struct jar *j, const char *method, const char *path, const char *form)
+{
+	struct buf cookie;
+	const char *headers[3] = {NULL, NULL, NULL};
+	size_t h = 0;
+	struct reply *r;
+
+	buf_init(&cookie, mem());
+	for (struct jar_cookie *c = j->first; c; c = c->next)
+		buf_printf(&cookie, "%s%s=%s", cookie.len ? "; " : "Cookie: ", c->name, c->value);
+	if (cookie.len)
+		headers[h++] = buf_cstr(&cookie);
+	if (form)
+		headers[h++] = "Content-Type: application/x-www-form-urlencoded";
+	r = http_request(method, path, headers, form, form ? strlen(form) : 0);
+	each_set_cookie(r, keep_cookie, j);
+	return r;
+}
+
+const char *html_input_value(const struct reply *r, const char *name)
+{
+	const char *p = strstr(r->body, arena_printf(mem(), "name=\"%s\" value=\"", name)), *end;
+	struct buf out;
+
+	if (!p)
+		return NULL;
+	p = strstr(p, "value=\"") + 7;
+	end = strchr(p, '"');
+	if (!end)
+		return NULL;
+	buf_init(&out, mem());
+	for (; p < end; p++) {
+		if (strncmp(p, "&amp;", 5) == 0) {
+			buf_putc(&out, '&');
+			p += 4;
+		} else {
+			buf_putc(&out, *p);
+		}
+	}
+	return buf_cstr(&out);
+}
+
+const char *form_escape(const char *s)
+{
+	CURL *h = curl_easy_init();
+	char *e = curl_easy_escape(h, s, 0);
+	const char *out = arena_strdup(mem(), e);
+
+	curl_free(e);
+	curl_easy_cleanup(h);
+	return out;
+}
+
+void staff_add(const char *email, const char *role, const char *password)
+{
+	char *file = arena_printf(mem(), "%s/staff-password.%d", harness_var(), (int)getpid());
+	FILE *f = fopen(file, "w");
+
+	ck_assert_msg(f != NULL, "cannot write %s", file);
+	fprintf(f, "%s\n", password);
+	fclose(f);
+	run_capture(arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl staff add %s %s < %s 2>&1",
+				 harness_var(), harness_var(), email, role, file));
+	unlink(file);
+}
+
 int harness_run(Suite *s, const char *name)
 {
 	SRunner *sr;

@@ -84,6 +84,29 @@ int mail_count(const char *needle);
 const char *mail_find(const char *needle);
 bool mail_wait(const char *needle, int n, double seconds);
 
+/*
+ * A browser's cookies for one test: jar_request sends the jar's cookies and
+ * keeps every Set-Cookie of the answer (Max-Age=0 deletes). Redirects are not
+ * followed. form is an application/x-www-form-urlencoded body for a POST (or
+ * NULL). Memory lives until harness_reset().
+ */
+struct jar;
+struct jar *jar_new(void);
+struct reply *jar_request(struct jar *j, const char *method, const char *path, const char *form);
+/* The cookie's value in the jar, or NULL. */
+const char *jar_get(const struct jar *j, const char *name);
+/* Puts a cookie in the jar, as a browser (or an attacker) might. */
+void jar_set(struct jar *j, const char *name, const char *value);
+/* Every Set-Cookie header of the reply for cookie name ("name=value; Path=..."), or NULL. */
+const char *reply_set_cookie(const struct reply *r, const char *name);
+/* The value attribute of the first <input name="NAME" value="..."> in an HTML body (unescaped &amp; only), or NULL. */
+const char *html_input_value(const struct reply *r, const char *name);
+/* x-www-form-urlencoded value. */
+const char *form_escape(const char *s);
+
+/* Creates a staff account with motusctl (password on stdin); aborts the test on failure. */
+void staff_add(const char *email, const char *role, const char *password);
+
 /* Polls sql(statement) until its first line equals want; false after the deadline. */
 bool sql_wait(const char *statement, const char *want, double seconds);
 

@@ -37,6 +37,30 @@ START_TEST(routes_rows_are_well_formed)
 }
 END_TEST
 
+/* CMS rows: a least role in scope; an unsafe method's CSRF token is checked (form) or left to the handler by name. */
+START_TEST(routes_staff_rows_name_a_role_and_check_csrf)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+
+		if (strncmp(r->key.pattern, "/admin", 6) == 0 && strcmp(r->key.pattern, "/admin/login") != 0)
+			ck_assert_msg(r->flags & ROUTE_STAFF, "%s %s: a CMS page without ROUTE_STAFF", r->key.method,
+				      r->key.pattern);
+		if (!(r->flags & ROUTE_STAFF))
+			continue;
+		ck_assert_msg(r->scope && (strcmp(r->scope, "editor") == 0 || strcmp(r->scope, "admin") == 0),
+			      "%s %s: ROUTE_STAFF needs scope editor or admin", r->key.method, r->key.pattern);
+		ck_assert_msg(
+			!(r->flags & (ROUTE_BEARER | ROUTE_BEARER_OPTIONAL | ROUTE_SERVICE_TOKEN | ROUTE_JSON_BODY)),
+			"%s %s: a CMS page takes a session, not tokens or JSON", r->key.method, r->key.pattern);
+		if (strcmp(r->key.method, "GET") != 0)
+			ck_assert_msg(r->flags & (ROUTE_FORM_BODY | ROUTE_CSRF_IN_HANDLER),
+				      "%s %s: an unsafe CMS route needs ROUTE_FORM_BODY or ROUTE_CSRF_IN_HANDLER",
+				      r->key.method, r->key.pattern);
+	}
+}
+END_TEST
+
 /* The pattern with every {name} replaced by a sample segment. */
 static char *sample_path(struct arena *a, const char *pattern)
 {
@@ -97,6 +121,7 @@ static Suite *routes_suite(void)
 	TCase *tc = tcase_create("table");
 
 	tcase_add_test(tc, routes_rows_are_well_formed);
+	tcase_add_test(tc, routes_staff_rows_name_a_role_and_check_csrf);
 	tcase_add_test(tc, routes_every_row_is_reachable_through_the_router);
 	tcase_add_test(tc, routes_metric_labels_name_method_and_route);
 	suite_add_tcase(s, tc);

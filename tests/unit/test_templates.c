@@ -41,7 +41,12 @@ START_TEST(every_page_and_email_template_is_there)
 					    "email/verify_email.txt",
 					    "email/verify_email.html",
 					    "email/reset_password.txt",
-					    "email/reset_password.html"};
+					    "email/reset_password.html",
+					    "cms/layout",
+					    "cms/login",
+					    "cms/error",
+					    "cms/content_list",
+					    "cms/audit"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		ck_assert_msg(tmpl_set_get(set, names[i]) != NULL, "template %s missing", names[i]);
@@ -88,6 +93,85 @@ START_TEST(email_text_part_keeps_the_link_and_html_part_escapes_the_name)
 }
 END_TEST
 
+/* What cms_render adds for a logged-in editor. */
+static struct json *cms_data(void)
+{
+	struct json *d = json_new_object(arena), *staff = json_set_object(d, "staff");
+	struct json *nav = json_push_object(json_set_array(d, "nav"));
+
+	json_set_string(d, "title", "Content");
+	json_set_string(staff, "email", "ed@example.org");
+	json_set_string(staff, "name", "<i>Ed</i>");
+	json_set_string(staff, "role", "editor");
+	json_set_string(d, "csrf_token", "tok123");
+	json_set_string(nav, "href", "/admin/content");
+	json_set_string(nav, "label", "Content");
+	json_set_bool(nav, "current", true);
+	json_set_string(d, "flash", "<b>saved</b>");
+	return d;
+}
+
+/* Every id="..." of the page appears once. */
+static void ids_unique(const char *html)
+{
+	for (const char *p = strstr(html, " id=\""); p; p = strstr(p + 1, " id=\"")) {
+		const char *end = strchr(p + 5, '"');
+		char *needle = arena_strndup(arena, p, (size_t)(end - p + 1));
+
+		ck_assert_msg(strstr(p + 1, needle) == NULL, "%s twice", needle);
+	}
+}
+
+START_TEST(cms_pages_escape_everything_and_carry_the_csrf_token)
+{
+	struct json *d = cms_data(), *list = json_set_object(d, "list"), *items = json_set_array(list, "items");
+	struct json *it = json_push_object(items), *tags = json_set_array(it, "tags");
+	const char *html;
+
+	json_set_string(it, "title", "<script>alert(1)</script>");
+	json_set_string(it, "slug", "x\" onmouseover=\"y");
+	json_set_string(it, "status", "draft");
+	json_push_string(tags, "<b>t</b>");
+	json_set_bool(d, "has_items", true);
+	json_set_string(d, "q", "\"><script>");
+	json_set_string(d, "next_url", "/admin/content?q=a&page=2");
+	html = render("cms/content_list", d);
+	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(html, "<title>Content · Motus CMS</title>"));
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "<b>"));
+	ck_assert_ptr_null(strstr(html, "<i>"));
+	ck_assert_ptr_null(strstr(html, "style="));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	ck_assert_ptr_nonnull(strstr(html, "value=\"&quot;&gt;&lt;script&gt;\""));
+	ck_assert_ptr_nonnull(strstr(html, "href=\"/admin/content?q=a&amp;page=2\""));
+	ck_assert_ptr_nonnull(strstr(html, "<input type=\"hidden\" name=\"csrf_token\" value=\"tok123\">"));
+	ck_assert_ptr_nonnull(strstr(html, "aria-current=\"page\""));
+	ids_unique(html);
+
+	d = cms_data();
+	it = json_push_object(json_set_array(json_set_object(d, "log"), "items"));
+	json_set_string(it, "action", "login");
+	json_set_string(it, "after", "{\"title\": \"<img src=x>\"}");
+	html = render("cms/audit", d);
+	ck_assert_ptr_null(strstr(html, "<img"));
+	ck_assert_ptr_nonnull(strstr(html, "<pre>{&quot;title&quot;: &quot;&lt;img src=x&gt;&quot;}</pre>"));
+	ids_unique(html);
+
+	d = json_new_object(arena);
+	json_set_string(d, "title", "Log in");
+	json_set_string(d, "login_csrf", "abc");
+	json_set_string(d, "next", "/admin/x\"><script>");
+	json_set_string(d, "error", "<b>no</b>");
+	html = render("cms/login", d);
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "Log out")); /* no bar without a session */
+	ck_assert_msg(strncmp(html, "<!DOCTYPE html>", 15) == 0, "%.40s", html);
+	ck_assert_ptr_nonnull(strstr(html, "<label for=\"email\">"));
+	ids_unique(html);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("templates");
@@ -99,6 +183,7 @@ int main(void)
 	tcase_add_test(tc, every_page_and_email_template_is_there);
 	tcase_add_test(tc, login_page_escapes_what_it_is_given);
 	tcase_add_test(tc, email_text_part_keeps_the_link_and_html_part_escapes_the_name);
+	tcase_add_test(tc, cms_pages_escape_everything_and_carry_the_csrf_token);
 	suite_add_tcase(s, tc);
 	rc = unit_run(s);
 	tmpl_set_free(set);

@@ -1,0 +1,205 @@
+/*
+ * cms/login: staff log-in and log-out. The log-in form is protected against
+ * log-in CSRF by a token tied to a SameSite=Strict cookie (there is no
+ * session yet); a successful log-in starts a new session (a new id every
+ * time: no fixation) and ends the one the browser presented, if any.
+ * Log-ins, failed log-ins and log-outs are audited.
+ */
+#include "arena.h"
+#include "audit.h"
+#include "cms.h"
+#include "conf.h"
+#include "db.h"
+#include "http_cookie.h"
+#include "http_request.h"
+#include "http_response.h"
+#include "json.h"
+#include "log.h"
+#include "passwd.h"
+#include "ratelimit.h"
+#include "session.h"
+#include "staff.h"
+#include "staff_session.h"
+#include "str.h"
+#include "user.h"
+#include "worker.h"
+
+#include <string.h>
+
+/* The log-in form with a fresh CSRF token (and its cookie). */
+static void form(struct worker *w, struct http_request *req, struct http_response *resp, int status, const char *error,
+		 const char *email, const char *next)
+{
+	struct json *d = json_new_object(req->arena);
+	const char *csrf = session_random_token(req->arena);
+
+	if (!csrf) {
+		cms_error(w, req, resp, 500, NULL);
+		return;
+	}
+	json_set_string(d, "login_csrf", csrf);
+	json_set_string(d, "email", email ? email : "");
+	json_set_string(d, "next", next ? next : "");
+	if (error)
+		json_set_string(d, "error", error);
+	cms_render(w, req, resp, status, "cms/login", "Log in", d);
+	cms_cookie(req, resp, CMS_COOKIE_LOGIN, csrf, 1800);
+}
+
+CMS_HANDLER(cms_login_page)
+{
+	const char *next = cms_safe_next(http_query_get(&req->query, "next"));
+	const char *id = http_cookie_get(req, CMS_COOKIE_SESSION);
+	struct http_session s = {0};
+	struct err e = {0};
+
+	/* Already logged in: straight on. */
+	if (id && staff_session_find(w->db, req->arena, id, conf_int(&w->conf, CONF_CMS_SESSION_IDLE_S), &s, &e) == 1) {
+		cms_redirect(req, resp, next ? next : CMS_HOME, NULL);
+		return;
+	}
+	form(w, req, resp, 200, NULL, NULL, next);
+}
+
+static void audit_attempt(struct worker *w, struct http_request *req, const char *staff_id, const char *email,
+			  const char *action, const char *reason)
+{
+	struct audit_actor who = {staff_id, email ? email : "(not an email address)", req->remote_addr};
+	const char *after = NULL;
+	struct err e = {0};
+
+	if (reason) {
+		struct json *o = json_new_object(req->arena);
+		size_t len;
+
+		json_set_string(o, "reason", reason);
+		after = json_serialize(o, &len);
+	}
+	if (audit_record_tx(w->db, req->arena, &who, action, staff_id ? "staff" : NULL, staff_id, NULL, after, &e) < 0)
+		log_error("audit %s: %s", action, e.msg);
+}
+
+/* True when over a limit: resp holds the form with 429 and Retry-After, or a 503. */
+static bool limited(struct worker *w, struct http_request *req, struct http_response *resp, const char *email,
+		    const char *next)
+{
+	int window = (int)conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S), retry = 0, ok;
+	struct err e = {0};
+
+	ok = ratelimit_hit(w->db, req->arena,
+			   arena_printf(req->arena, "cms_login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
+			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), window, &retry, &e);
+	if (ok == 1 && email)
+		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "cms_login:account:%s", email),
+				   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_ACCOUNT), window, &retry, &e);
+	if (ok == 1)
+		return false;
+	if (ok < 0) {
+		cms_error(w, req, resp, 503, NULL);
+		return true;
+	}
+	form(w, req, resp, 429, "Too many attempts. Wait a little and try again.", email, next);
+	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
+		log_error("Retry-After refused");
+	return true;
+}
+
+/* 1 and *s filled when the credentials are right and the account may log in; else 0 with *why, or -1. */
+static int authenticate(struct worker *w, struct http_request *req, const char *email, const char *password,
+			struct staff *s, const char **why, int *status)
+{
+	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
+				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
+				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
+	struct err e = {0};
+	int found = staff_find_by_email(w->db, req->arena, email, s, &e);
+
+	*why = "Wrong email or password.";
+	*status = 401;
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
+		audit_attempt(w, req, NULL, email, "login_failed", "unknown_account");
+		return 0;
+	}
+	if (passwd_verify(s->password_hash, password) != 1) {
+		audit_attempt(w, req, s->id, s->email, "login_failed", "wrong_password");
+		return 0;
+	}
+	if (s->disabled) {
+		audit_attempt(w, req, s->id, s->email, "login_failed", "disabled");
+		*why = "This account is disabled.";
+		*status = 403;
+		return 0;
+	}
+	return 1;
+}
+
+CMS_HANDLER(cms_login_submit)
+{
+	const char *email = user_email_normalize(req->arena, http_query_get(&req->form, "email"));
+	const char *password = http_query_get(&req->form, "password");
+	const char *next = cms_safe_next(http_query_get(&req->form, "next"));
+	const char *old = session_id_hash(req->arena, http_cookie_get(req, CMS_COOKIE_SESSION));
+	const char *why, *id, *csrf;
+	struct staff s;
+	struct err e = {0};
+	int status;
+
+	/* Log-in CSRF: the form must carry the token of our SameSite cookie. */
+	if (!session_csrf_ok(http_cookie_get(req, CMS_COOKIE_LOGIN), http_query_get(&req->form, CMS_CSRF_FIELD))) {
+		cms_error(w, req, resp, 403, "The log-in form has expired. Reload it and try again.");
+		return;
+	}
+	if (limited(w, req, resp, email, next))
+		return;
+	switch (authenticate(w, req, email, password ? password : "", &s, &why, &status)) {
+	case 1:
+		break;
+	case 0:
+		form(w, req, resp, status, why, email ? email : http_query_get(&req->form, "email"), next);
+		return;
+	default:
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (old && staff_session_end(w->db, req->arena, old, &e) < 0)
+		log_error("ending the previous session: %s", e.msg);
+	if (staff_session_start(w->db, req->arena, s.id, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S), &id, &csrf, &e) <
+		    0 ||
+	    staff_touch_login(w->db, req->arena, s.id, &e) < 0) {
+		log_error("CMS log-in: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (staff_session_purge(w->db, req->arena, &e) < 0)
+		log_error("purging CMS sessions: %s", e.msg);
+	audit_attempt(w, req, s.id, s.email, "login", NULL);
+	cms_redirect(req, resp, next ? next : CMS_HOME, NULL);
+	cms_cookie(req, resp, CMS_COOKIE_SESSION, id, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S));
+	cms_cookie(req, resp, CMS_COOKIE_LOGIN, "", 0);
+}
+
+CMS_HANDLER(cms_logout)
+{
+	struct audit_actor who = cms_actor(req);
+	struct err e = {0};
+
+	if (staff_session_end(w->db, req->arena, req->session.id_hash, &e) < 0) {
+		log_error("CMS log-out: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (audit_record_tx(w->db, req->arena, &who, "logout", "staff", req->session.subject, NULL, NULL, &e) < 0)
+		log_error("audit logout: %s", e.msg);
+	req->session = (struct http_session){0};
+	cms_redirect(req, resp, "/admin/login", "You have logged out.");
+	cms_cookie(req, resp, CMS_COOKIE_SESSION, "", 0);
+}
+
+CMS_HANDLER(cms_home)
+{
+	(void)w;
+	cms_redirect(req, resp, CMS_HOME, NULL);
+}

@@ -1,0 +1,47 @@
+/* audit: appending to and paging through the audit log. */
+#include "audit.h"
+#include "arena.h"
+#include "db.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+int audit_record_tx(struct db *db, struct arena *a, const struct audit_actor *who, const char *action,
+		    const char *target_type, const char *target_id, const char *before, const char *after,
+		    struct err *e)
+{
+	const char *params[] = {who->staff_id, who->email, action, target_type,
+				target_id,     before,     after,  who->remote_addr};
+
+	return db_exec(db, a,
+		       "INSERT INTO audit_log (staff_id, staff_email, action, target_type, target_id, before, after,"
+		       " remote_addr) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
+		       8, params, e) < 0
+		       ? -1
+		       : 0;
+}
+
+const char *audit_page(struct db *db, struct arena *a, int64_t before_id, struct err *e)
+{
+	char before[32], limit[16];
+	const char *params[] = {before, limit};
+	struct db_result *r;
+
+	snprintf(before, sizeof(before), "%" PRId64, before_id > 0 ? before_id : INT64_MAX);
+	snprintf(limit, sizeof(limit), "%d", AUDIT_PAGE_SIZE);
+	r = db_query(db, a,
+		     "WITH page AS (SELECT * FROM audit_log WHERE id < $1::bigint ORDER BY id DESC LIMIT $2::int + 1),"
+		     " shown AS (SELECT * FROM page ORDER BY id DESC LIMIT $2::int)"
+		     " SELECT json_build_object("
+		     "  'items', COALESCE((SELECT json_agg(json_build_object("
+		     "    'id', id, 'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'),"
+		     "    'staff_email', staff_email, 'action', action, 'target_type', target_type,"
+		     "    'target_id', target_id, 'before', jsonb_pretty(before), 'after', jsonb_pretty(after),"
+		     "    'remote_addr', remote_addr) ORDER BY id DESC) FROM shown), '[]'::json),"
+		     "  'next_before', CASE WHEN (SELECT count(*) FROM page) > $2::int"
+		     "    THEN (SELECT min(id) FROM shown) END)::text",
+		     2, params, e);
+	if (!r)
+		return NULL;
+	return arena_strdup(a, db_value(r, 0, 0));
+}

@@ -1,0 +1,123 @@
+/*
+ * cms: the server-rendered HTML CMS at /admin: its handlers (cms_<screen>_<action>,
+ * each a row of routes[] flagged ROUTE_STAFF) and the helpers every screen
+ * uses to render into the shared layout, redirect after a POST with a flash
+ * message, check a CSRF token it parsed itself, and name the actor of an
+ * audit entry. The pipeline (app/serve.c) calls cms_session_enforce and
+ * cms_csrf_enforce before a handler runs and cms_finish on every /admin
+ * response.
+ */
+#ifndef MOTUS_CMS_H
+#define MOTUS_CMS_H
+
+#include <stdbool.h>
+
+#include "audit.h"
+
+struct http_request;
+struct http_response;
+struct json;
+struct route;
+struct validate;
+struct worker;
+
+#define CMS_HANDLER(name) void name(struct worker *w, struct http_request *req, struct http_response *resp)
+
+#define CMS_PATH           "/admin"
+#define CMS_HOME           "/admin/content"
+#define CMS_COOKIE_SESSION "motus_cms"       /* the session id; Path=/admin */
+#define CMS_COOKIE_LOGIN   "motus_cms_login" /* the log-in form's CSRF token (there is no session yet) */
+#define CMS_COOKIE_FLASH   "motus_cms_flash" /* one message for the next page, then cleared */
+#define CMS_CSRF_FIELD     "csrf_token"      /* the form field every unsafe request carries */
+#define CMS_CSRF_REFUSED   "This form has expired or did not come from this site. Go back, reload the page and try again."
+
+/* --- helpers for handlers ------------------------------------------------------------------------------------ */
+
+/*
+ * Renders template `name` (e.g. "cms/content_list", a child of
+ * "cms/layout") as the whole response with status. Adds to data (a JSON
+ * object the handler filled; NULL for none) what the layout uses: "title",
+ * "staff" {email, name, role, is_admin} when a session is open,
+ * "csrf_token", "nav" [{href, label, current}] for the staff's role, and
+ * "flash" (the message of the last cms_redirect, then cleared). A template
+ * failure answers 500 with an error page.
+ */
+void cms_render(struct worker *w, struct http_request *req, struct http_response *resp, int status, const char *name,
+		const char *title, struct json *data);
+
+/*
+ * 303 See Other to location (a path of ours, e.g. "/admin/content?status=draft")
+ * carrying flash (NULL: none) to the next page rendered. Use after every
+ * successful POST.
+ */
+void cms_redirect(struct http_request *req, struct http_response *resp, const char *location, const char *flash);
+
+/* Sets a CMS cookie (Path=/admin, HttpOnly, SameSite=Strict, Secure over https); max_age 0 deletes it. */
+void cms_cookie(struct http_request *req, struct http_response *resp, const char *name, const char *value,
+		long max_age);
+
+/* An HTML error page (403, 404, 400, 503...) with message (NULL: a generic one for the status). */
+void cms_error(struct worker *w, struct http_request *req, struct http_response *resp, int status, const char *message);
+
+/*
+ * For forms the pipeline cannot read (multipart): true when given (the
+ * csrf_token part) is the session's token; otherwise false with a 403 page
+ * in resp, and the handler must change nothing and return.
+ */
+bool cms_csrf_check(struct worker *w, struct http_request *req, struct http_response *resp, const char *given);
+
+/* The actor of an audit entry made by this request's staff session. */
+struct audit_actor cms_actor(const struct http_request *req);
+
+/* True when the session's role is at least min ("editor", "admin"). */
+bool cms_role_at_least(const struct http_request *req, const char *min);
+
+/*
+ * Puts the validation errors of v into data as "errors" {field: message}
+ * (show them next to their fields: {{#errors.title}}...{{/errors.title}})
+ * and "error_list" [{field, message}] (a summary on top).
+ */
+void cms_field_errors(struct json *data, const struct validate *v);
+
+/* A same-site path inside the CMS that is safe to redirect to after log-in ("/admin..."), else NULL. */
+const char *cms_safe_next(const char *next);
+
+/* True for paths the CMS answers (/admin and below). */
+bool cms_path(const char *path);
+
+/* --- the pipeline (app/serve.c) -------------------------------------------------------------------------------- */
+
+/*
+ * ROUTE_STAFF: finds the session of the cookie and fills req->session; false
+ * when resp holds the refusal: a GET/HEAD without a live session is sent to
+ * /admin/login?next=<this path> (303), another method gets a 403 page; a
+ * role below the route's scope gets a 403 page.
+ */
+bool cms_session_enforce(struct worker *w, const struct route *rt, struct http_request *req,
+			 struct http_response *resp);
+
+/*
+ * ROUTE_STAFF and an unsafe method: the parsed form (ROUTE_FORM_BODY) must
+ * carry the session's token in csrf_token, else a 403 page. A route with
+ * ROUTE_CSRF_IN_HANDLER (multipart) is let through: its handler calls
+ * cms_csrf_check itself.
+ */
+bool cms_csrf_enforce(struct worker *w, const struct route *rt, struct http_request *req, struct http_response *resp);
+
+/*
+ * Every /admin response: the CMS's Content-Security-Policy, Referrer-Policy
+ * same-origin, Cache-Control no-store, and an HTML page in place of any
+ * problem+json the pipeline produced (404, 405, 400, 413...).
+ */
+void cms_finish(struct worker *w, struct http_request *req, struct http_response *resp);
+
+/* --- handlers ---------------------------------------------------------------------------------------------------- */
+
+CMS_HANDLER(cms_login_page);
+CMS_HANDLER(cms_login_submit);
+CMS_HANDLER(cms_logout);
+CMS_HANDLER(cms_home);
+CMS_HANDLER(cms_content_list);
+CMS_HANDLER(cms_audit_list);
+
+#endif
