@@ -1,6 +1,7 @@
 /* routes: every route of the API, in one table. */
 #include "routes.h"
 #include "api.h"
+#include "conf.h"
 
 #include "xmalloc.h"
 
@@ -11,6 +12,7 @@ static const char *const content_query[] = {"kind", "tag", "meal", "diet", "q", 
 static const char *const popular_query[] = {"kind", "window", NULL};
 static const char *const changes_query[] = {"since", NULL};
 static const char *const page_query[] = {"cursor", "limit", NULL};
+static const char *const signed_query[] = {"exp", "sig", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -54,9 +56,18 @@ const struct route routes[] = {
 	{{"DELETE", "/v1/content/{slug}/like"}, api_content_like_delete, ROUTE_BEARER, NULL, "profile"},
 	{{"GET", "/v1/me/likes"}, api_me_likes, ROUTE_BEARER, page_query, "profile"},
 	{{"GET", "/v1/tags"}, api_tags_list, 0, NULL, NULL},
+
+	/* Media: a signed URL for whoever may have the file, then the web server sends it (see api/media.c). */
+	{{"GET", "/v1/media/{id}"}, api_media_get, ROUTE_BEARER_OPTIONAL, NULL, NULL},
+	{{"GET", "/media/{id}"}, api_media_file, 0, signed_query, NULL},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+size_t routes_body_limit(const struct route *rt, const struct conf *c)
+{
+	return (size_t)conf_int(c, rt && (rt->flags & ROUTE_UPLOAD) ? CONF_MAX_UPLOAD_BYTES : CONF_MAX_BODY_BYTES);
+}
 
 const char *const *routes_metric_labels(void)
 {

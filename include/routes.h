@@ -10,6 +10,7 @@
 
 #include "http_router.h"
 
+struct conf;
 struct http_request;
 struct http_response;
 struct worker;
@@ -24,6 +25,7 @@ enum route_flags {
 	ROUTE_BEARER = 1 << 4,          /* Authorization: Bearer <access token>; fills req->principal */
 	ROUTE_QUERY_LENIENT = 1 << 5,   /* unknown query parameters are ignored, not refused (OAuth) */
 	ROUTE_BEARER_OPTIONAL = 1 << 6, /* like ROUTE_BEARER when an Authorization header is sent; none is fine */
+	ROUTE_UPLOAD = 1 << 7,          /* the body may be up to max_upload_bytes instead of max_body_bytes */
 };
 
 struct route {
@@ -36,6 +38,13 @@ struct route {
 
 extern const struct route routes[];
 extern const size_t routes_count;
+
+/*
+ * The body cap of a request routed to rt (NULL: no route matched, e.g. 404
+ * or 405): max_upload_bytes for ROUTE_UPLOAD rows, max_body_bytes otherwise.
+ * The pipeline routes first and reads the body with this cap after.
+ */
+size_t routes_body_limit(const struct route *rt, const struct conf *c);
 
 /* Prometheus label sets, one per row, e.g. method="GET",route="/healthz". */
 const char *const *routes_metric_labels(void);
