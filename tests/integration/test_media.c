@@ -54,7 +54,10 @@ static unsigned char *fake_mp4(size_t n, const char *brand)
 	unsigned char *p = arena_alloc(a, n);
 	unsigned s = (unsigned)time(NULL);
 
-	memcpy(p, "\0\0\0\x18" "ftyp", 8);
+	memcpy(p,
+	       "\0\0\0\x18"
+	       "ftyp",
+	       8);
 	memcpy(p + 8, brand, 4);
 	memcpy(p + 12, "\0\0\2\0isommp41", 12);
 	p[24] = (unsigned char)((n - 24) >> 24), p[25] = (unsigned char)((n - 24) >> 16);
@@ -68,11 +71,11 @@ static unsigned char *fake_mp4(size_t n, const char *brand)
 }
 
 /* The 1x1 PNG every browser renders. */
-static const unsigned char png[] = {
-	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-	0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
-	0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff,
-	0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+static const unsigned char png[] = {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+				    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+				    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+				    0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99,
+				    0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
 
 struct stored {
 	const char *id, *url;
@@ -121,8 +124,9 @@ static void setup(void)
 
 static const char *bearer(const char *scopes)
 {
-	return arena_printf(a, "Authorization: Bearer %s",
-			    motusctl_out(arena_printf(a, "token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 %s", scopes)));
+	return arena_printf(
+		a, "Authorization: Bearer %s",
+		motusctl_out(arena_printf(a, "token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 %s", scopes)));
 }
 
 static struct reply *get(const char *path, const char *header)
@@ -251,7 +255,8 @@ START_TEST(expired_and_altered_urls_are_refused)
 	/* The signature of one URL on another exp, id or spelling. */
 	assert_problem(get(arena_printf(a, "/media/%s?exp=%lld&sig=%s", id, now + 6000, sig), NULL), 403,
 		       "media_url_invalid");
-	assert_problem(get(arena_printf(a, "/media/%s?exp=0%s&sig=%s", id, later, sig), NULL), 403, "media_url_invalid");
+	assert_problem(get(arena_printf(a, "/media/%s?exp=0%s&sig=%s", id, later, sig), NULL), 403,
+		       "media_url_invalid");
 	assert_problem(get(arena_printf(a, "/media/%s?exp=%s&sig=%s", other.id, later, sig), NULL), 403,
 		       "media_url_invalid");
 	flipped[strlen(flipped) - 3] = flipped[strlen(flipped) - 3] == 'A' ? 'B' : 'A';
@@ -334,10 +339,11 @@ START_TEST(bad_files_are_refused_and_leave_no_trace)
 	priv = files_in("private");
 	ck_assert_int_ne(motusctl(arena_printf(a, "media add %s", file_with("page.html", "<html><script>", 14))), 0);
 	ck_assert_int_ne(motusctl(arena_printf(a, "media add %s", file_with("empty.jpg", "", 0))), 0);
-	ck_assert_int_ne(
-		motusctl(arena_printf(a, "media add --type image/png %s", file_with("clip.mp4", fake_mp4(4096, "isom"), 4096))),
-		0);
-	ck_assert_int_ne(motusctl(arena_printf(a, "media add %s", file_with("anim.gif", "GIF89a\1\0\1\0\0\0\0", 13))), 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "media add --type image/png %s",
+					       file_with("clip.mp4", fake_mp4(4096, "isom"), 4096))),
+			 0);
+	ck_assert_int_ne(motusctl(arena_printf(a, "media add %s", file_with("anim.gif", "GIF89a\1\0\1\0\0\0\0", 13))),
+			 0);
 	/* An image over its 10 MiB cap. */
 	big = arena_zalloc(a, (10u << 20) + 1);
 	memcpy(big, png, sizeof(png));
@@ -371,7 +377,8 @@ START_TEST(upload_bodies_pass_the_web_server_on_admin_media_only)
 	memset(body, 'x', n);
 	r = http_request("POST", "/v1/auth/signup", type, body, n);
 	assert_problem(r, 413, "payload_too_large");
-	/* The upload path lets it through to the worker (whatever the route there answers, it is not the web server's 413). */
+	/* The upload path lets it through to the worker (whatever the route there answers, it is not the web server's
+	 * 413). */
 	r = http_request("POST", "/admin/media", type, body, n);
 	ck_assert_msg(r->status != 413, "the web server refused an upload body of 3 MiB on /admin/media");
 	ck_assert_ptr_nonnull(r->json);

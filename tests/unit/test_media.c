@@ -26,32 +26,67 @@ static const struct {
 	{"WebP lossy", B("RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0"), NULL, "image/webp", "image", "webp"},
 	{"WebP lossless", B("RIFF\x24\0\0\0WEBPVP8L\x18\0\0\0"), "image/webp", "image/webp", "image", "webp"},
 	{"RIFF that is WAV", B("RIFF\x24\0\0\0WAVEfmt \x10\0\0\0"), NULL, NULL, NULL, NULL},
-	{"MP4 (isom)", B("\0\0\0\x18" "ftypisom\0\0\2\0isomiso2mp41"), NULL, "video/mp4", "video", "mp4"},
-	{"MP4 declared video/mp4", B("\0\0\0\x14" "ftypmp42\0\0\0\0mp42xxxx"), "video/mp4", "video/mp4", "video", "mp4"},
-	{"MP4 declared audio/mp4 is audio", B("\0\0\0\x14" "ftypisom\0\0\0\0isomxxxx"), "audio/mp4", "audio/mp4", "audio",
-	 "m4a"},
-	{"M4A brand is audio", B("\0\0\0\x1c" "ftypM4A \0\0\0\0M4A mp42isom\0\0\0\0"), NULL, "audio/mp4", "audio", "m4a"},
-	{"M4A declared audio/x-m4a", B("\0\0\0\x14" "ftypM4A \0\0\0\0M4A xxxx"), "audio/x-m4a", "audio/mp4", "audio",
-	 "m4a"},
+	{"MP4 (isom)",
+	 B("\0\0\0\x18"
+	   "ftypisom\0\0\2\0isomiso2mp41"),
+	 NULL, "video/mp4", "video", "mp4"},
+	{"MP4 declared video/mp4",
+	 B("\0\0\0\x14"
+	   "ftypmp42\0\0\0\0mp42xxxx"),
+	 "video/mp4", "video/mp4", "video", "mp4"},
+	{"MP4 declared audio/mp4 is audio",
+	 B("\0\0\0\x14"
+	   "ftypisom\0\0\0\0isomxxxx"),
+	 "audio/mp4", "audio/mp4", "audio", "m4a"},
+	{"M4A brand is audio",
+	 B("\0\0\0\x1c"
+	   "ftypM4A \0\0\0\0M4A mp42isom\0\0\0\0"),
+	 NULL, "audio/mp4", "audio", "m4a"},
+	{"M4A declared audio/x-m4a",
+	 B("\0\0\0\x14"
+	   "ftypM4A \0\0\0\0M4A xxxx"),
+	 "audio/x-m4a", "audio/mp4", "audio", "m4a"},
 	{"ftyp box longer than the file", B("\0\0\1\0ftypisom\0\0\0\0isom"), NULL, NULL, NULL, NULL},
-	{"ftyp box too short", B("\0\0\0\x0c" "ftypisom\0\0\0\0isom"), NULL, NULL, NULL, NULL},
-	{"ftyp with a binary brand", B("\0\0\0\x10" "ftyp\x01\x02\x03\x04\0\0\0\0"), NULL, NULL, NULL, NULL},
-	{"QuickTime is refused", B("\0\0\0\x14" "ftypqt  \0\0\0\0qt  xxxx"), NULL, NULL, NULL, NULL},
-	{"MP3 with ID3", B("ID3\x04\0\0\0\0\x01\x7f" "xxxx"), NULL, "audio/mpeg", "audio", "mp3"},
-	{"MP3 with ID3, declared audio/mp3", B("ID3\x03\0\0\0\0\0\x10" "xx"), "audio/mp3", "audio/mpeg", "audio", "mp3"},
-	{"ID3 with a bad size", B("ID3\x04\0\0\x80\0\0\0" "xx"), NULL, NULL, NULL, NULL},
+	{"ftyp box too short",
+	 B("\0\0\0\x0c"
+	   "ftypisom\0\0\0\0isom"),
+	 NULL, NULL, NULL, NULL},
+	{"ftyp with a binary brand",
+	 B("\0\0\0\x10"
+	   "ftyp\x01\x02\x03\x04\0\0\0\0"),
+	 NULL, NULL, NULL, NULL},
+	{"QuickTime is refused",
+	 B("\0\0\0\x14"
+	   "ftypqt  \0\0\0\0qt  xxxx"),
+	 NULL, NULL, NULL, NULL},
+	{"MP3 with ID3",
+	 B("ID3\x04\0\0\0\0\x01\x7f"
+	   "xxxx"),
+	 NULL, "audio/mpeg", "audio", "mp3"},
+	{"MP3 with ID3, declared audio/mp3",
+	 B("ID3\x03\0\0\0\0\0\x10"
+	   "xx"),
+	 "audio/mp3", "audio/mpeg", "audio", "mp3"},
+	{"ID3 with a bad size",
+	 B("ID3\x04\0\0\x80\0\0\0"
+	   "xx"),
+	 NULL, NULL, NULL, NULL},
 	{"MP3 frame, MPEG-1 layer III 128k 44.1k", B("\xff\xfb\x90\x64\0\0"), NULL, "audio/mpeg", "audio", "mp3"},
 	{"MPEG layer II frame is not MP3", B("\xff\xfd\x90\x64\0\0"), NULL, NULL, NULL, NULL},
 	{"MP3 frame with a bad bit rate", B("\xff\xfb\xf0\x64\0\0"), NULL, NULL, NULL, NULL},
-	{"WebM", B("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm\x42\x87"), NULL, "video/webm", "video", "webm"},
+	{"WebM", B("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm\x42\x87"), NULL, "video/webm", "video",
+	 "webm"},
 	{"WebM declared audio/webm", B("\x1a\x45\xdf\xa3\x9f\x42\x82\x84webm\0\0"), "audio/webm", "audio/webm", "audio",
 	 "webm"},
 	{"Matroska is not WebM", B("\x1a\x45\xdf\xa3\x9f\x42\x82\x88matroska"), NULL, NULL, NULL, NULL},
 	{"PNG declared as JPEG", B("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1"), "image/jpeg", NULL, NULL, NULL},
-	{"MP4 declared as an image", B("\0\0\0\x14" "ftypisom\0\0\0\0isomxxxx"), "image/png", NULL, NULL, NULL},
+	{"MP4 declared as an image",
+	 B("\0\0\0\x14"
+	   "ftypisom\0\0\0\0isomxxxx"),
+	 "image/png", NULL, NULL, NULL},
 	{"JPEG declared as octet-stream", B("\xff\xd8\xff\xe0xxxx"), "application/octet-stream", NULL, NULL, NULL},
-	{"SVG (script inside) is refused", B("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>"), "image/svg+xml", NULL,
-	 NULL, NULL},
+	{"SVG (script inside) is refused", B("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>"), "image/svg+xml",
+	 NULL, NULL, NULL},
 	{"HTML is refused", B("<!doctype html><script>alert(1)</script>"), NULL, NULL, NULL, NULL},
 	{"GIF is not allowed", B("GIF89a\1\0\1\0"), "image/gif", NULL, NULL, NULL},
 	{"too short for anything", B("\xff\xd8"), NULL, NULL, NULL, NULL},
@@ -101,10 +136,14 @@ static const struct {
 	const char *id;
 	bool ok;
 } ids[] = {
-	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01", true}, {"00000000-0000-0000-0000-000000000000", true},
-	{"0B7C1D52-5A7E-4C39-9D5E-2F1F3A6B8C01", false}, {"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c0", false},
-	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c011", false}, {"0b7c1d525a7e-4c39-9d5e-2f1f3a6b8c01-", false},
-	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c0g", false}, {"../../etc/passwd", false},
+	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01", true},
+	{"00000000-0000-0000-0000-000000000000", true},
+	{"0B7C1D52-5A7E-4C39-9D5E-2F1F3A6B8C01", false},
+	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c0", false},
+	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c011", false},
+	{"0b7c1d525a7e-4c39-9d5e-2f1f3a6b8c01-", false},
+	{"0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c0g", false},
+	{"../../etc/passwd", false},
 	{"", false},
 };
 
@@ -159,8 +198,9 @@ START_TEST(media_url_checks_signature_then_expiry)
 	/* Never with a missing or short key, even when the signature matches it. */
 	ck_assert_int_eq(media_url_verify(arena, "", ID, "2000", media_url_signature(arena, "", ID, 2000), 1999),
 			 MEDIA_URL_INVALID);
-	ck_assert_int_eq(media_url_verify(arena, "short", ID, "2000", media_url_signature(arena, "short", ID, 2000), 1999),
-			 MEDIA_URL_INVALID);
+	ck_assert_int_eq(
+		media_url_verify(arena, "short", ID, "2000", media_url_signature(arena, "short", ID, 2000), 1999),
+		MEDIA_URL_INVALID);
 }
 END_TEST
 
