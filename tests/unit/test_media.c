@@ -1,5 +1,6 @@
 /* test_media: what a file is by its magic bytes, media ids, and signed media URLs. */
 #include "arena.h"
+#include "conf.h"
 #include "media.h"
 #include "unit.h"
 
@@ -204,6 +205,28 @@ START_TEST(media_url_checks_signature_then_expiry)
 }
 END_TEST
 
+START_TEST(media_workers_need_a_secret_of_32_characters)
+{
+	struct conf c;
+	struct err e = {0};
+
+	unsetenv("MOTUS_MEDIA_URL_SECRET");
+	ck_assert_int_eq(conf_load(&c, NULL, &e), 0);
+	ck_assert_int_eq(media_settings_check(&c, &e), -1); /* the default is empty */
+	ck_assert_str_eq(e.field, "media_url_secret");
+	conf_release(&c);
+	setenv("MOTUS_MEDIA_URL_SECRET", "0123456789abcdef0123456789abcde", 1);
+	ck_assert_int_eq(conf_load(&c, NULL, &e), 0);
+	ck_assert_int_eq(media_settings_check(&c, &e), -1);
+	conf_release(&c);
+	setenv("MOTUS_MEDIA_URL_SECRET", "0123456789abcdef0123456789abcdef", 1);
+	ck_assert_int_eq(conf_load(&c, NULL, &e), 0);
+	ck_assert_int_eq(media_settings_check(&c, &e), 0);
+	conf_release(&c);
+	unsetenv("MOTUS_MEDIA_URL_SECRET");
+}
+END_TEST
+
 static Suite *media_suite(void)
 {
 	Suite *s = suite_create("media");
@@ -216,6 +239,7 @@ static Suite *media_suite(void)
 	tcase_add_loop_test(tc, media_ids_are_canonical_uuids, 0, N(ids));
 	tcase_add_test(tc, media_signature_is_hmac_sha256_of_id_dot_exp_in_base64url);
 	tcase_add_test(tc, media_url_checks_signature_then_expiry);
+	tcase_add_test(tc, media_workers_need_a_secret_of_32_characters);
 	suite_add_tcase(s, tc);
 	return s;
 }
