@@ -1,6 +1,7 @@
 /* motus-fcgi: one FastCGI worker of the pool (spawn-fcgi binds, multiwatch forks and restarts). */
 #include "fcgi.h"
 #include "log.h"
+#include "media.h"
 #include "serve.h"
 #include "worker.h"
 
@@ -42,7 +43,9 @@ int main(int argc, char **argv)
 	/* httpoxy: nothing we run may take a proxy from the environment. */
 	unsetenv("HTTP_PROXY");
 	unsetenv("http_proxy");
-	if (worker_init(&w, config, WORKER_METRICS | WORKER_TEMPLATES, &e) < 0) {
+	/* A worker that cannot sign media URLs must not serve: refusing to start says so at once. */
+	if (worker_init(&w, config, WORKER_METRICS | WORKER_TEMPLATES, &e) < 0 ||
+	    media_settings_check(&w.conf, &e) < 0) {
 		log_error("cannot start: %s", e.msg);
 		worker_release(&w);
 		return 1;

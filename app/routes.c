@@ -2,6 +2,7 @@
 #include "routes.h"
 #include "api.h"
 #include "cms.h"
+#include "conf.h"
 
 #include "xmalloc.h"
 
@@ -15,6 +16,7 @@ static const char *const page_query[] = {"cursor", "limit", NULL};
 static const char *const cms_login_query[] = {"next", NULL};
 static const char *const cms_content_query[] = {"q", "kind", "status", "tag", "page", NULL};
 static const char *const cms_audit_query[] = {"before", NULL};
+static const char *const signed_query[] = {"exp", "sig", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -66,9 +68,17 @@ const struct route routes[] = {
 	{{"GET", "/admin"}, cms_home, ROUTE_STAFF, NULL, "editor"},
 	{{"GET", "/admin/content"}, cms_content_list, ROUTE_STAFF, cms_content_query, "editor"},
 	{{"GET", "/admin/audit"}, cms_audit_list, ROUTE_STAFF, cms_audit_query, "admin"},
+	/* Media: a signed URL for whoever may have the file, then the web server sends it (see api/media.c). */
+	{{"GET", "/v1/media/{id}"}, api_media_get, ROUTE_BEARER_OPTIONAL, NULL, NULL},
+	{{"GET", "/media/{id}"}, api_media_file, 0, signed_query, NULL},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+size_t routes_body_limit(const struct route *rt, const struct conf *c)
+{
+	return (size_t)conf_int(c, rt && (rt->flags & ROUTE_UPLOAD) ? CONF_MAX_UPLOAD_BYTES : CONF_MAX_BODY_BYTES);
+}
 
 const char *const *routes_metric_labels(void)
 {

@@ -158,27 +158,26 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 	return true;
 }
 
-static void dispatch(struct worker *w, struct http_request *req, struct http_response *resp, size_t *row)
+/* Finds the route: its row, or routes_count with resp holding the 404 or 405. */
+static size_t route_of(struct http_request *req, struct http_response *resp)
 {
 	char allow[128];
+	size_t row = routes_count;
 
-	switch (http_router_match(routes, routes_count, sizeof(routes[0]), req, row, allow, sizeof(allow))) {
+	switch (http_router_match(routes, routes_count, sizeof(routes[0]), req, &row, allow, sizeof(allow))) {
 	case HTTP_MATCH_NOT_FOUND:
-		*row = routes_count;
 		http_problem(resp, 404, "not_found", "no such resource");
-		return;
+		return routes_count;
 	case HTTP_MATCH_BAD_METHOD:
-		*row = routes_count;
 		http_problem(resp, 405, "method_not_allowed",
 			     "see the Allow header for the methods this resource answers");
 		if (http_response_header(resp, "Allow", arena_strdup(req->arena, allow)) < 0)
 			log_error("Allow header refused");
-		return;
+		return routes_count;
 	case HTTP_MATCH_FOUND:
 		break;
 	}
-	if (enforce(w, &routes[*row], req, resp))
-		routes[*row].handler(w, req, resp);
+	return row;
 }
 
 static const char *parse_error_code(const struct err *e)
@@ -196,19 +195,32 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	uint64_t started = clock_now_us();
 	struct http_request req;
 	struct http_response resp;
-	struct err e = {0};
+	struct err e = {0}, body_e = {0};
 	size_t row = routes_count, bytes;
+	bool head_ok;
 
 	arena_reset(w->arena);
 	http_response_init(&resp, w->arena);
-	if (http_request_parse(&req, w->arena, fcgi_env(x), fcgi_read, x,
-			       (size_t)conf_int(&w->conf, CONF_MAX_BODY_BYTES), &e) < 0) {
-		if (e.code == 413)
-			http_problem(&resp, 413, "payload_too_large", e.msg);
-		else
-			field_problem(&resp, 400, parse_error_code(&e), &e);
-	} else {
-		dispatch(w, &req, &resp, &row);
+	/*
+	 * Route before the body is read: the route decides the body's cap
+	 * (ROUTE_UPLOAD takes max_upload_bytes). The body is read (or drained)
+	 * on every path, so the FastCGI stream stays in step.
+	 */
+	head_ok = http_request_parse_head(&req, w->arena, fcgi_env(x), &e) == 0;
+	if (!head_ok)
+		field_problem(&resp, 400, parse_error_code(&e), &e);
+	else
+		row = route_of(&req, &resp);
+	if (http_request_read_body(&req, fcgi_read, x,
+				   routes_body_limit(row < routes_count ? &routes[row] : NULL, &w->conf),
+				   &body_e) < 0) {
+		/* Without a route the answer is already the 400, 404 or 405. */
+		if (row < routes_count && body_e.code == 413)
+			http_problem(&resp, 413, "payload_too_large", body_e.msg);
+		else if (row < routes_count)
+			field_problem(&resp, 400, parse_error_code(&body_e), &body_e);
+	} else if (head_ok && row < routes_count && enforce(w, &routes[row], &req, &resp)) {
+		routes[row].handler(w, &req, &resp);
 	}
 	if (cms_path(req.path))
 		cms_finish(w, &req, &resp);

@@ -40,5 +40,7 @@ API_HANDLER(api_content_changes);
 API_HANDLER(api_content_like_put);
 API_HANDLER(api_content_like_delete);
 API_HANDLER(api_me_likes);
+API_HANDLER(api_media_get);
+API_HANDLER(api_media_file);
 
 #endif

@@ -122,7 +122,16 @@
 	X(QUEUE_KEEP_DAYS, "queue_keep_days", CONF_INT, "14", 0, 3650, false,                                         \
 	  "motusctl jobs purge deletes done and dead jobs finished longer ago than this")                             \
 	X(SMTP_SINK_PORT, "smtp_sink_port", CONF_INT, "2525", 1, 65535, false,                                        \
-	  "dev stack: port of the local SMTP sink that stores mail in var/mail")
+	  "dev stack: port of the local SMTP sink that stores mail in var/mail")                                      \
+	X(MAX_UPLOAD_BYTES, "max_upload_bytes", CONF_INT, "67108864", 0, 1073741824, false,                           \
+	  "largest request body of an upload route (ROUTE_UPLOAD); larger gets 413")                                  \
+	X(MEDIA_DIR, "media_dir", CONF_STR, "/var/lib/motus/media", 0, 0, false,                                      \
+	  "where uploaded media are stored (public/ for images, private/ for video and audio)")                       \
+	X(MEDIA_PUBLIC_URL, "media_public_url", CONF_STR, "/media/public", 0, 0, false,                               \
+	  "URL prefix under which the web server (or a CDN) serves media_dir/public")                                 \
+	X(MEDIA_URL_SECRET, "media_url_secret", CONF_STR, "", 0, 0, true,                                             \
+	  "HMAC-SHA256 key of signed media URLs; at least 32 characters, motus-fcgi refuses to start without it")     \
+	X(MEDIA_URL_TTL_S, "media_url_ttl_s", CONF_INT, "300", 10, 86400, false, "lifetime of a signed media URL")
 
 enum conf_key {
 #define CONF_ENUM(key, ...) CONF_##key,

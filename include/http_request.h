@@ -1,7 +1,7 @@
 /*
  * http_request: one FastCGI request read into the request arena: method,
- * decoded path, canonical query, CGI parameters (headers), the body read to
- * EOF under a hard cap, and a request id.
+ * decoded path, canonical query, CGI parameters (headers), a request id,
+ * and, once the route (and with it the cap) is known, the body read to EOF.
  */
 #ifndef MOTUS_HTTP_REQUEST_H
 #define MOTUS_HTTP_REQUEST_H
@@ -60,13 +60,23 @@ struct http_request {
 };
 
 /*
- * Builds r from the CGI parameters and the body stream. On failure r is still
- * usable for an error response (method, path and id are set) and err.code is
- * the HTTP status: 400 (malformed path or query), 413 (body over max_body,
- * which is read to EOF and discarded), 411/400 for a bad Content-Length.
+ * Builds r from the CGI parameters: method, path, query, request id. The
+ * body is not read yet: route first, then call http_request_read_body() with
+ * the route's cap. On failure r is still usable for an error response
+ * (method, path and id are set; the body must still be drained with
+ * http_request_read_body) and err.code is 400 (malformed path, query or
+ * Content-Length).
  */
-int http_request_parse(struct http_request *r, struct arena *a, char **env, http_read_fn rd, void *rd_ctx,
-		       size_t max_body, struct err *e) MOTUS_MUSTCHECK;
+int http_request_parse_head(struct http_request *r, struct arena *a, char **env, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * Reads the body to EOF into r->body (NUL-terminated) when it fits in
+ * max_body bytes. A larger body (or a Content-Length above the cap) is read
+ * on and discarded, so the FastCGI stream stays in step: -1 with err.code
+ * 413 and an empty r->body. A read error is 400.
+ */
+int http_request_read_body(struct http_request *r, http_read_fn rd, void *rd_ctx, size_t max_body,
+			   struct err *e) MOTUS_MUSTCHECK;
 
 /* A CGI parameter by exact name ("REMOTE_ADDR"), or NULL. */
 const char *http_request_env(const struct http_request *r, const char *name);

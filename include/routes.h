@@ -10,6 +10,7 @@
 
 #include "http_router.h"
 
+struct conf;
 struct http_request;
 struct http_response;
 struct worker;
@@ -29,6 +30,7 @@ enum route_flags {
 	ROUTE_STAFF = 1 << 7,
 	ROUTE_CSRF_IN_HANDLER = 1 << 8, /* with ROUTE_STAFF: a body the pipeline cannot read (multipart);
 					   the handler calls cms_csrf_check before changing anything */
+	ROUTE_UPLOAD = 1 << 9,          /* the body may be up to max_upload_bytes instead of max_body_bytes */
 };
 
 struct route {
@@ -42,6 +44,13 @@ struct route {
 
 extern const struct route routes[];
 extern const size_t routes_count;
+
+/*
+ * The body cap of a request routed to rt (NULL: no route matched, e.g. 404
+ * or 405): max_upload_bytes for ROUTE_UPLOAD rows, max_body_bytes otherwise.
+ * The pipeline routes first and reads the body with this cap after.
+ */
+size_t routes_body_limit(const struct route *rt, const struct conf *c);
 
 /* Prometheus label sets, one per row, e.g. method="GET",route="/healthz". */
 const char *const *routes_metric_labels(void);

@@ -146,12 +146,10 @@ static int read_body(struct http_request *r, http_read_fn rd, void *ctx, size_t 
 	return over;
 }
 
-int http_request_parse(struct http_request *r, struct arena *a, char **env, http_read_fn rd, void *rd_ctx,
-		       size_t max_body, struct err *e)
+int http_request_parse_head(struct http_request *r, struct arena *a, char **env, struct err *e)
 {
 	const char *uri, *cl;
 	long length = 0;
-	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->arena = a;
@@ -179,13 +177,25 @@ int http_request_parse(struct http_request *r, struct arena *a, char **env, http
 	cl = http_request_env(r, "CONTENT_LENGTH");
 	if (cl && *cl && str_to_long(cl, 0, LONG_MAX, &length) < 0)
 		return err_set_field(e, 400, "Content-Length", "malformed Content-Length");
+	return http_query_parse(&r->query, a, r->query_string, e);
+}
+
+int http_request_read_body(struct http_request *r, http_read_fn rd, void *rd_ctx, size_t max_body, struct err *e)
+{
+	const char *cl = http_request_env(r, "CONTENT_LENGTH");
+	long length = 0;
+	int rc;
+
+	/* A malformed length was refused by the head; here it only sizes the first buffer. */
+	if (!cl || !*cl || str_to_long(cl, 0, LONG_MAX, &length) < 0)
+		length = 0;
 	rc = read_body(r, rd, rd_ctx, max_body, (size_t)length);
 	if (rc < 0)
 		return err_set(e, 400, "could not read the request body");
 	if (rc > 0 || (size_t)length > max_body) {
-		r->body = arena_strdup(a, "");
+		r->body = arena_strdup(r->arena, "");
 		r->body_len = 0;
 		return err_set_field(e, 413, "body", "request body is larger than %zu bytes", max_body);
 	}
-	return http_query_parse(&r->query, a, r->query_string, e);
+	return 0;
 }

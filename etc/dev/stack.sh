@@ -95,6 +95,7 @@ MOTUS_APACHE_URL=http://127.0.0.1:$apache_port
 MOTUS_ADMIN_TOKEN=$admin_token
 MOTUS_JWT_ISSUER=$issuer
 MOTUS_MAIL_DIR=$var/mail
+MOTUS_MEDIA_DIR=$var/media
 EOF
 }
 
@@ -128,6 +129,12 @@ prepare() {
         touch "$var/log/motus-fcgi.log" && chown motus "$var/log/motus-fcgi.log"
         chown motus:motus "$var/mail"
     fi
+    # media/: written by the workers (motus), read by the web server (group www-data):
+    # setgid, so every file stored there keeps the web server's group.
+    local d
+    for d in "$var/media" "$var/media/public" "$var/media/private"; do
+        if ((root)); then install -d -o motus -g www-data -m 2750 "$d"; else install -d -m 2750 "$d"; fi
+    done
     # Copies, swapped in by rename: a running pool keeps its old binary until reloaded.
     for b in motus-fcgi motusctl; do
         cp "$repo/$build/$b" "$var/bin/.$b.new" && mv -f "$var/bin/.$b.new" "$var/bin/$b"
@@ -141,6 +148,9 @@ prepare() {
 
     [ -f "$var/etc/admin_token" ] || (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$var/etc/admin_token")
     admin_token=$(cat "$var/etc/admin_token")
+    # The key of signed media URLs: the one given (the tests know theirs), else the stack's own.
+    [ -f "$var/etc/media_url_secret" ] || (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$var/etc/media_url_secret")
+    media_url_secret=${MOTUS_MEDIA_URL_SECRET:-$(cat "$var/etc/media_url_secret")}
     # Tokens name the stack's own public URL as their issuer.
     issuer=http://127.0.0.1:$http_port
     wants nginx || issuer=http://127.0.0.1:$apache_port
@@ -158,6 +168,8 @@ migrations_dir = $repo/sql/migrations
 seed_dir = $repo/sql/seed
 templates_dir = $var/www/templates
 admin_token = $admin_token
+media_dir = $var/media
+media_url_secret = $media_url_secret
 jwt_issuer = $issuer
 workers = $workers
 http_port = $http_port
@@ -393,7 +405,8 @@ nginx_conf() {
     mkdir -p "$var/nginx/cache"
     ((root)) && chown -R www-data:www-data "$var/nginx"
     sed -e "s|@LISTEN@|127.0.0.1:$http_port|" -e "s|@SOCKET@|$var/run/motus.sock|g" \
-        -e "s|@ROOT@|$var/www|" -e "s|@CACHE_DIR@|$var/nginx/cache|" "$repo/etc/nginx/motus.conf" > "$site"
+        -e "s|@ROOT@|$var/www|" -e "s|@CACHE_DIR@|$var/nginx/cache|" -e "s|@MEDIA_DIR@|$var/media|g" \
+        "$repo/etc/nginx/motus.conf" > "$site"
     cat > "$var/etc/nginx.conf" <<EOF
 # Written by etc/dev/stack.sh.
 $user
@@ -462,6 +475,9 @@ LoadModule mime_module $mods/mod_mime.so
 LoadModule headers_module $mods/mod_headers.so
 LoadModule proxy_module $mods/mod_proxy.so
 LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
+LoadModule alias_module $mods/mod_alias.so
+LoadModule env_module $mods/mod_env.so
+LoadModule xsendfile_module $mods/mod_xsendfile.so
 TypesConfig /etc/mime.types
 ErrorLog $var/log/apache-error.log
 LogLevel warn
@@ -477,6 +493,7 @@ MaxRequestWorkers 128
 Define MOTUS_APACHE_LISTEN 127.0.0.1:$apache_port
 Define MOTUS_SOCKET $var/run/motus.sock
 Define MOTUS_WWW $var/www
+Define MOTUS_MEDIA_DIR $var/media
 Include $repo/etc/apache/motus.conf
 EOF
     apache2 -t -f "$var/etc/apache2.conf" >"$var/log/apache-test.log" 2>&1 ||
@@ -568,6 +585,7 @@ report() {
     say "                   try: MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl mail test you@example.com"
     say "  logs:            $var/log/ (motus-fcgi.log: one JSON line per request, motus-worker.log: one per job)"
     say "  motusctl:        MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl --help"
+    say "  media:           stored in $var/media; add one: MOTUS_CONFIG=$var/etc/motus.conf $build/motusctl media add FILE"
     say "  ops token:       $var/etc/admin_token"
     say "  stop with:       make stop"
 }

@@ -68,6 +68,44 @@ static char **make_env(const char *uri, const char *const *extra, size_t nextra)
 	return env;
 }
 
+/* What the pipeline does: the head, then the body with the cap (drained even after a bad head). */
+static int parse(struct http_request *r, struct arena *a, char **env, http_read_fn rd, void *ctx, size_t max,
+		 struct err *e)
+{
+	struct err body_e = {0};
+	int head = http_request_parse_head(r, a, env, e);
+
+	if (http_request_read_body(r, rd, ctx, max, &body_e) < 0) {
+		if (head == 0)
+			*e = body_e;
+		return -1;
+	}
+	return head;
+}
+
+START_TEST(request_head_does_not_touch_the_body)
+{
+	const char *extra[] = {"CONTENT_LENGTH=5"};
+	struct reader rd = reader_of("hello", 5, 100);
+	struct http_request r;
+	struct err e = {0};
+
+	ck_assert_int_eq(http_request_parse_head(&r, arena, make_env("/admin/media?x=1", extra, 1), &e), 0);
+	ck_assert_str_eq(r.path, "/admin/media");
+	ck_assert_str_eq(http_query_get(&r.query, "x"), "1");
+	ck_assert_uint_eq(r.body_len, 0);
+	ck_assert_int_eq(rd.calls, 0);
+	/* The route's cap comes later: the same request fits one cap and not another. */
+	ck_assert_int_eq(http_request_read_body(&r, mem_read, &rd, 4, &e), -1);
+	ck_assert_int_eq(e.code, 413);
+	ck_assert(rd.saw_eof);
+	rd = reader_of("hello", 5, 100);
+	ck_assert_int_eq(http_request_parse_head(&r, arena, make_env("/admin/media", extra, 1), &e), 0);
+	ck_assert_int_eq(http_request_read_body(&r, mem_read, &rd, 5, &e), 0);
+	ck_assert_str_eq(r.body, "hello");
+}
+END_TEST
+
 START_TEST(request_parses_a_get_with_query_and_headers)
 {
 	char *env[] = {"REQUEST_METHOD=GET",
@@ -82,7 +120,7 @@ START_TEST(request_parses_a_get_with_query_and_headers)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_msg(http_request_parse(&r, arena, env, mem_read, &rd, 1024, &e) == 0, "rejected: %s", e.msg);
+	ck_assert_msg(parse(&r, arena, env, mem_read, &rd, 1024, &e) == 0, "rejected: %s", e.msg);
 	ck_assert_str_eq(r.method, "GET");
 	ck_assert_str_eq(r.path, "/v1/config");
 	ck_assert_str_eq(r.query_string, "platform=ios");
@@ -120,7 +158,7 @@ START_TEST(request_header_lookup_ignores_case)
 	struct err e = {0};
 	const char *got;
 
-	ck_assert_int_eq(http_request_parse(&r, arena, env, mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, env, mem_read, &rd, 0, &e), 0);
 	got = http_request_header(&r, header_names[_i].name);
 	if (header_names[_i].ok) {
 		ck_assert_msg(got != NULL, "header %s not found", header_names[_i].name);
@@ -138,7 +176,7 @@ START_TEST(request_env_lookup_is_exact)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, env, mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, env, mem_read, &rd, 0, &e), 0);
 	ck_assert_str_eq(http_request_env(&r, "SERVER_NAME"), "a");
 	ck_assert_str_eq(http_request_env(&r, "SERVER_NAME_X"), "b");
 	ck_assert_str_eq(http_request_env(&r, "EMPTY"), "");
@@ -184,7 +222,7 @@ START_TEST(request_path_is_decoded_and_checked)
 	struct reader rd = reader_of("", 0, 1);
 	struct http_request r;
 	struct err e = {0};
-	int rc = http_request_parse(&r, arena, env, mem_read, &rd, 0, &e);
+	int rc = parse(&r, arena, env, mem_read, &rd, 0, &e);
 
 	if (paths[_i].path) {
 		ck_assert_msg(rc == 0, "\"%s\" rejected: %s", paths[_i].uri, e.msg);
@@ -211,11 +249,11 @@ START_TEST(request_path_length_is_capped)
 	memset(uri, 'a', HTTP_MAX_PATH + 1);
 	uri[0] = '/';
 	uri[HTTP_MAX_PATH] = '\0';
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env(uri, NULL, 0), mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, make_env(uri, NULL, 0), mem_read, &rd, 0, &e), 0);
 	ck_assert_uint_eq(strlen(r.path), HTTP_MAX_PATH);
 	uri[HTTP_MAX_PATH] = 'a';
 	uri[HTTP_MAX_PATH + 1] = '\0';
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env(uri, NULL, 0), mem_read, &rd, 0, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, make_env(uri, NULL, 0), mem_read, &rd, 0, &e), -1);
 	ck_assert_int_eq(e.code, 400);
 }
 END_TEST
@@ -230,14 +268,14 @@ START_TEST(request_without_uri_or_method_is_rejected)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, no_uri, mem_read, &rd, 0, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, no_uri, mem_read, &rd, 0, &e), -1);
 	ck_assert_int_eq(e.code, 400);
 	ck_assert_str_eq(e.field, "path");
-	ck_assert_int_eq(http_request_parse(&r, arena, no_method, mem_read, &rd, 0, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, no_method, mem_read, &rd, 0, &e), -1);
 	ck_assert_int_eq(e.code, 400);
-	ck_assert_int_eq(http_request_parse(&r, arena, empty_method, mem_read, &rd, 0, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, empty_method, mem_read, &rd, 0, &e), -1);
 	ck_assert_int_eq(e.code, 400);
-	ck_assert_int_eq(http_request_parse(&r, arena, doc_uri, mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, doc_uri, mem_read, &rd, 0, &e), 0);
 	ck_assert_str_eq(r.path, "/fallback");
 }
 END_TEST
@@ -248,10 +286,10 @@ START_TEST(request_query_comes_from_uri_when_query_string_absent)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/v1/x?b=2&a=1", NULL, 0), mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, make_env("/v1/x?b=2&a=1", NULL, 0), mem_read, &rd, 0, &e), 0);
 	ck_assert_str_eq(r.query_string, "b=2&a=1");
 	ck_assert_str_eq(http_query_get(&r.query, "a"), "1");
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/v1/x", NULL, 0), mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, make_env("/v1/x", NULL, 0), mem_read, &rd, 0, &e), 0);
 	ck_assert_str_eq(r.query_string, "");
 	ck_assert_uint_eq(r.query.n, 0);
 }
@@ -264,7 +302,7 @@ START_TEST(request_bad_query_is_400_with_field)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/v1/config", extra, 1), mem_read, &rd, 0, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, make_env("/v1/config", extra, 1), mem_read, &rd, 0, &e), -1);
 	ck_assert_int_eq(e.code, 400);
 	ck_assert_str_eq(e.field, "platform");
 	ck_assert_str_eq(r.path, "/v1/config");
@@ -295,7 +333,7 @@ START_TEST(request_id_kept_when_valid_and_replaced_when_not)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 0, &e), 0);
 	ck_assert_ptr_nonnull(r.id);
 	if (ids[_i].kept) {
 		ck_assert_str_eq(r.id, ids[_i].given);
@@ -317,7 +355,7 @@ START_TEST(request_generated_ids_differ)
 		struct http_request r;
 		struct err e = {0};
 
-		ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 0, &e), 0);
+		ck_assert_int_eq(parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 0, &e), 0);
 		snprintf(seen[i], sizeof(seen[i]), "%s", r.id);
 		for (int j = 0; j < i; j++)
 			ck_assert_str_ne(seen[i], seen[j]);
@@ -362,7 +400,7 @@ START_TEST(request_body_is_read_fully_under_the_cap)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_msg(http_request_parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, bodies[_i].max, &e) == 0,
+	ck_assert_msg(parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, bodies[_i].max, &e) == 0,
 		      "%s: rejected: %s", bodies[_i].name, e.msg);
 	ck_assert_uint_eq(r.body_len, bodies[_i].len);
 	ck_assert_mem_eq(r.body, body, bodies[_i].len);
@@ -395,8 +433,7 @@ START_TEST(request_body_over_the_cap_is_413_and_drained)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_msg(http_request_parse(&r, arena, make_env("/upload", extra, 1), mem_read, &rd, over[_i].max, &e) ==
-			      -1,
+	ck_assert_msg(parse(&r, arena, make_env("/upload", extra, 1), mem_read, &rd, over[_i].max, &e) == -1,
 		      "%s: accepted", over[_i].name);
 	ck_assert_int_eq(e.code, 413);
 	ck_assert_str_eq(e.field, "body");
@@ -416,7 +453,7 @@ START_TEST(request_content_length_over_the_cap_is_413)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1000, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1000, &e), -1);
 	ck_assert_int_eq(e.code, 413);
 	ck_assert(rd.saw_eof);
 	ck_assert_uint_eq(rd.bytes_read, 4);
@@ -431,7 +468,7 @@ START_TEST(request_huge_content_length_does_not_allocate_it)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1 << 20, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1 << 20, &e), -1);
 	ck_assert_int_eq(e.code, 413);
 	ck_assert_uint_lt(arena_used(arena), 1 << 20);
 }
@@ -446,7 +483,7 @@ START_TEST(request_malformed_content_length_is_400)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_msg(http_request_parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1024, &e) == -1,
+	ck_assert_msg(parse(&r, arena, make_env("/", extra, 1), mem_read, &rd, 1024, &e) == -1,
 		      "CONTENT_LENGTH=%s accepted", bad_lengths[_i]);
 	ck_assert_int_eq(e.code, 400);
 	ck_assert_str_eq(e.field, "Content-Length");
@@ -461,7 +498,7 @@ START_TEST(request_read_error_is_400)
 	struct err e = {0};
 
 	rd.fail_at = 3;
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 1 << 20, &e), -1);
+	ck_assert_int_eq(parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 1 << 20, &e), -1);
 	ck_assert_int_eq(e.code, 400);
 }
 END_TEST
@@ -472,7 +509,7 @@ START_TEST(request_param_is_null_before_routing)
 	struct http_request r;
 	struct err e = {0};
 
-	ck_assert_int_eq(http_request_parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 0, &e), 0);
+	ck_assert_int_eq(parse(&r, arena, make_env("/", NULL, 0), mem_read, &rd, 0, &e), 0);
 	ck_assert_ptr_null(http_request_param(&r, "platform"));
 	r.param_names[0] = "platform";
 	r.param_values[0] = "ios";
@@ -489,6 +526,7 @@ static Suite *http_request_suite(void)
 
 	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_test(tc, request_parses_a_get_with_query_and_headers);
+	tcase_add_test(tc, request_head_does_not_touch_the_body);
 	tcase_add_loop_test(tc, request_header_lookup_ignores_case, 0, N(header_names));
 	tcase_add_test(tc, request_env_lookup_is_exact);
 	tcase_add_loop_test(tc, request_path_is_decoded_and_checked, 0, N(paths));

@@ -1,5 +1,6 @@
 /* test_routes: every row of the route table is well-formed, reachable and labelled for metrics. */
 #include "arena.h"
+#include "conf.h"
 #include "http_request.h"
 #include "http_router.h"
 #include "metrics.h"
@@ -115,6 +116,28 @@ START_TEST(routes_metric_labels_name_method_and_route)
 }
 END_TEST
 
+START_TEST(routes_upload_rows_take_the_upload_cap_and_the_rest_the_body_cap)
+{
+	struct conf c;
+	struct err e = {0};
+	struct route upload = {{"POST", "/admin/media"}, NULL, ROUTE_UPLOAD, NULL, NULL};
+	struct route plain = {{"POST", "/v1/auth/signup"}, NULL, ROUTE_JSON_BODY, NULL, NULL};
+
+	setenv("MOTUS_MAX_BODY_BYTES", "1000", 1);
+	setenv("MOTUS_MAX_UPLOAD_BYTES", "5000000", 1);
+	ck_assert_msg(conf_load(&c, NULL, &e) == 0, "%s", e.msg);
+	unsetenv("MOTUS_MAX_BODY_BYTES");
+	unsetenv("MOTUS_MAX_UPLOAD_BYTES");
+	ck_assert_uint_eq(routes_body_limit(&upload, &c), 5000000);
+	ck_assert_uint_eq(routes_body_limit(&plain, &c), 1000);
+	ck_assert_uint_eq(routes_body_limit(NULL, &c), 1000); /* 404 and 405: the small cap */
+	/* Every row of the real table: only upload rows get the large cap. */
+	for (size_t i = 0; i < routes_count; i++)
+		ck_assert_uint_eq(routes_body_limit(&routes[i], &c), routes[i].flags & ROUTE_UPLOAD ? 5000000u : 1000u);
+	conf_release(&c);
+}
+END_TEST
+
 static Suite *routes_suite(void)
 {
 	Suite *s = suite_create("routes");
@@ -124,6 +147,7 @@ static Suite *routes_suite(void)
 	tcase_add_test(tc, routes_staff_rows_name_a_role_and_check_csrf);
 	tcase_add_test(tc, routes_every_row_is_reachable_through_the_router);
 	tcase_add_test(tc, routes_metric_labels_name_method_and_route);
+	tcase_add_test(tc, routes_upload_rows_take_the_upload_cap_and_the_rest_the_body_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
