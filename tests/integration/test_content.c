@@ -10,6 +10,7 @@
 #include "str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,8 +68,15 @@ START_TEST(pages_join_into_the_whole_list_with_stable_cursors)
 	struct reply *all = http_get("/v1/content?kind=recipe&limit=50");
 	const char *path = "/v1/content?kind=recipe&limit=7";
 	size_t seen = 0, pages = 0;
+	/* 28 demo recipes, plus what suites that publish (editing, the CMS) left behind. */
+	size_t recipes = (size_t)atol(sql("SELECT count(*) FROM content WHERE kind = 'recipe'"
+					  " AND status = 'published' AND deleted_at IS NULL"));
+	size_t published = (size_t)atol(sql("SELECT count(*) FROM content WHERE status = 'published'"
+					    " AND deleted_at IS NULL"));
 
-	ck_assert_uint_eq(json_array_len(items(all)), 28);
+	ck_assert_uint_ge(recipes, 28);
+	ck_assert_uint_le(recipes, 50);
+	ck_assert_uint_eq(json_array_len(items(all)), recipes);
 	ck_assert(json_kind_of(json_get(all->json, "next_cursor")) == JSON_NULL);
 	for (;;) {
 		struct reply *r = http_get(path), *again = http_get(path);
@@ -89,11 +97,12 @@ START_TEST(pages_join_into_the_whole_list_with_stable_cursors)
 			break;
 		path = arena_printf(a, "/v1/content?kind=recipe&limit=7&cursor=%s", next);
 	}
-	ck_assert_uint_eq(seen, 28);
-	ck_assert_uint_eq(pages, 4);
+	ck_assert_uint_eq(seen, recipes);
+	ck_assert_uint_eq(pages, (recipes + 6) / 7);
 	/* Default page size 20, capped at 50. */
 	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content"))), 20);
-	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?limit=500"))), 49);
+	ck_assert_uint_ge(published, 49);
+	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?limit=500"))), published < 50 ? published : 50);
 }
 END_TEST
 
