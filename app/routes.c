@@ -15,7 +15,8 @@ static const char *const changes_query[] = {"since", NULL};
 static const char *const page_query[] = {"cursor", "limit", NULL};
 static const char *const cms_login_query[] = {"next", NULL};
 static const char *const cms_content_query[] = {"q", "kind", "status", "tag", "page", NULL};
-static const char *const cms_audit_query[] = {"before", NULL};
+static const char *const cms_audit_query[] = {"before", "action", "staff", "target", NULL};
+static const char *const cms_users_query[] = {"q", "page", NULL};
 static const char *const signed_query[] = {"exp", "sig", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
@@ -68,6 +69,24 @@ const struct route routes[] = {
 	{{"GET", "/admin"}, cms_home, ROUTE_STAFF, NULL, "editor"},
 	{{"GET", "/admin/content"}, cms_content_list, ROUTE_STAFF, cms_content_query, "editor"},
 	{{"GET", "/admin/audit"}, cms_audit_list, ROUTE_STAFF, cms_audit_query, "admin"},
+	{{"GET", "/admin/staff"}, cms_staff_list, ROUTE_STAFF, NULL, "admin"},
+	{{"POST", "/admin/staff"}, cms_staff_create, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/staff/{id}/role"}, cms_staff_set_role, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/staff/{id}/disable"}, cms_staff_disable, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/staff/{id}/enable"}, cms_staff_enable, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"GET", "/admin/users"}, cms_users_list, ROUTE_STAFF, cms_users_query, "admin"},
+	{{"GET", "/admin/users/{id}"}, cms_users_view, ROUTE_STAFF, NULL, "admin"},
+	{{"POST", "/admin/users/{id}/disable"}, cms_users_disable, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/users/{id}/enable"}, cms_users_enable, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/users/{id}/entitlements"}, cms_users_grant, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
+	{{"POST", "/admin/users/{id}/entitlements/revoke"},
+	 cms_users_revoke,
+	 ROUTE_STAFF | ROUTE_FORM_BODY,
+	 NULL,
+	 "admin"},
+	{{"GET", "/admin/config"}, cms_config_list, ROUTE_STAFF, NULL, "admin"},
+	{{"GET", "/admin/config/{platform}"}, cms_config_edit, ROUTE_STAFF, NULL, "admin"},
+	{{"POST", "/admin/config/{platform}"}, cms_config_save, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
 	/* Media: a signed URL for whoever may have the file, then the web server sends it (see api/media.c). */
 	{{"GET", "/v1/media/{id}"}, api_media_get, ROUTE_BEARER_OPTIONAL, NULL, NULL},
 	{{"GET", "/media/{id}"}, api_media_file, 0, signed_query, NULL},

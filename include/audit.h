@@ -46,12 +46,22 @@ int audit_record_tx(struct db *db, struct arena *a, const struct audit_actor *wh
 
 #define AUDIT_PAGE_SIZE 50
 
+/* What a page of the log is narrowed to; NULL or "" members match everything. */
+struct audit_filter {
+	const char *action;      /* "staff.set_role", or a prefix before a dot: "staff" matches "staff.*" */
+	const char *staff_email; /* the actor, case-insensitive */
+	const char *target;      /* a target id ("ios", a UUID) or a target type ("user") */
+};
+
 /*
- * A page of entries, newest first, starting below entry id before_id (0: the
- * newest): {"items": [{id, at, staff_email, action, target_type, target_id,
- * before, after, remote_addr}], "next_before": id or null} as JSON text, with
- * before/after pretty-printed as strings. NULL on error.
+ * A page of entries matching f (NULL: all), newest first, starting below
+ * entry id before_id (0: the newest): {"items": [{id, at, staff_email,
+ * action, target_type, target_id, before, after, changes, remote_addr}],
+ * "next_before": id or null} as JSON text, with before/after pretty-printed
+ * as strings and changes, when before and after are objects (or one is
+ * absent), as [{field, was, now}] (values as compact JSON text, null
+ * when absent) for each top-level member that differs. NULL on error.
  */
-const char *audit_page(struct db *db, struct arena *a, int64_t before_id, struct err *e);
+const char *audit_page(struct db *db, struct arena *a, const struct audit_filter *f, int64_t before_id, struct err *e);
 
 #endif

@@ -13,6 +13,8 @@
 #include "err.h"
 
 struct arena;
+struct audit_actor;
+struct db;
 struct cache_repr;
 struct json;
 struct validate;
@@ -47,5 +49,28 @@ int client_config_find(struct worker *w, struct arena *a, const char *platform, 
  */
 int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
 		       struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * client_config_save, and in the same transaction an audit entry
+ * "config.update" by who with the document before (null for a new platform)
+ * and after, in the form of client_config_doc_json.
+ */
+int client_config_save_audited(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+			       const struct audit_actor *who, struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+
+/*
+ * A platform's stored configuration as the operations API takes it:
+ * {min_version, latest_version, update_url, features: {name: {enabled,
+ * min_version}}}. Memory in a; NULL when the platform has none (e untouched)
+ * or on failure (e set).
+ */
+const char *client_config_doc_json(struct db *db, struct arena *a, const char *platform, struct err *e);
+
+/*
+ * Every stored row, by platform: [{platform, min_version, latest_version,
+ * update_url, updated_at, features: [{name, enabled, min_version}]}] as JSON
+ * text. Memory in a; NULL on failure.
+ */
+const char *client_config_list_json(struct db *db, struct arena *a, struct err *e);
 
 #endif

@@ -120,4 +120,20 @@ CMS_HANDLER(cms_home);
 CMS_HANDLER(cms_content_list);
 CMS_HANDLER(cms_audit_list);
 
+/* Admins: staff accounts (cms/staff.c), the app's users (cms/users.c), client config (cms/config.c). */
+CMS_HANDLER(cms_staff_list);
+CMS_HANDLER(cms_staff_create);
+CMS_HANDLER(cms_staff_set_role);
+CMS_HANDLER(cms_staff_disable);
+CMS_HANDLER(cms_staff_enable);
+CMS_HANDLER(cms_users_list);
+CMS_HANDLER(cms_users_view);
+CMS_HANDLER(cms_users_disable);
+CMS_HANDLER(cms_users_enable);
+CMS_HANDLER(cms_users_grant);
+CMS_HANDLER(cms_users_revoke);
+CMS_HANDLER(cms_config_list);
+CMS_HANDLER(cms_config_edit);
+CMS_HANDLER(cms_config_save);
+
 #endif

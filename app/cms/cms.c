@@ -24,7 +24,8 @@
 static const struct {
 	const char *href, *label, *role;
 } nav[] = {
-	{"/admin/content", "Content", "editor"},
+	{"/admin/content", "Content", "editor"}, {"/admin/staff", "Staff", "admin"},
+	{"/admin/users", "Users", "admin"},      {"/admin/config", "Client config", "admin"},
 	{"/admin/audit", "Audit log", "admin"},
 };
 

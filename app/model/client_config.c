@@ -1,6 +1,7 @@
 /* client_config: storage, caching and rules of the remote client configuration. */
 #include "client_config.h"
 #include "arena.h"
+#include "audit.h"
 #include "cache.h"
 #include "db.h"
 #include "http_response.h"
@@ -182,8 +183,41 @@ static const char insert_features_sql[] =
 	"INSERT INTO client_feature (platform, name, enabled, min_version)"
 	" SELECT $1, key, (value->>'enabled')::boolean, value->>'min_version' FROM json_each($2::json)";
 
-int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-		       struct validate *v, struct err *e)
+/* The stored document of a platform in the operations API's form; NULL when none (or on failure). */
+static const char doc_sql[] =
+	"SELECT json_build_object('min_version', c.min_version, 'latest_version', c.latest_version,"
+	" 'update_url', c.update_url,"
+	" 'features', COALESCE((SELECT json_object_agg(f.name, json_build_object('enabled', f.enabled,"
+	"   'min_version', f.min_version) ORDER BY f.name) FROM client_feature f WHERE f.platform = c.platform),"
+	"   '{}'::json))::text FROM client_config c WHERE c.platform = $1";
+
+const char *client_config_doc_json(struct db *db, struct arena *a, const char *platform, struct err *e)
+{
+	const char *params[] = {platform};
+	struct db_result *r = db_query(db, a, doc_sql, 1, params, e);
+
+	if (!r || db_rows(r) == 0)
+		return NULL;
+	return arena_strdup(a, db_value(r, 0, 0));
+}
+
+const char *client_config_list_json(struct db *db, struct arena *a, struct err *e)
+{
+	struct db_result *r = db_query(
+		db, a,
+		"SELECT COALESCE(json_agg(json_build_object('platform', c.platform, 'min_version', c.min_version,"
+		" 'latest_version', c.latest_version, 'update_url', c.update_url,"
+		" 'updated_at', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'),"
+		" 'features', COALESCE((SELECT json_agg(json_build_object('name', f.name, 'enabled', f.enabled,"
+		"   'min_version', f.min_version) ORDER BY f.name) FROM client_feature f WHERE f.platform = c.platform),"
+		"   '[]'::json)) ORDER BY c.platform), '[]'::json)::text FROM client_config c",
+		0, NULL, e);
+
+	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
+}
+
+static int save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+		const struct audit_actor *who, struct validate *v, struct err *e)
 {
 	static const char *const fields[] = {"min_version", "latest_version", "update_url", "features", NULL};
 	const char *min, *latest, *url = NULL, *features = NULL;
@@ -214,12 +248,26 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 
 	const char *params[] = {platform, min, latest, url};
 	const char *fparams[] = {platform, features};
+	const char *before = NULL, *after;
 	if (db_begin(w->db, e) < 0)
 		return -1;
+	if (who) {
+		/* Serialises concurrent edits of one platform, so before is what this change replaced. */
+		if (db_exec(w->db, a, "SELECT 1 FROM client_config WHERE platform = $1 FOR UPDATE", 1, params, e) < 0)
+			goto out_rollback;
+		before = client_config_doc_json(w->db, a, platform, e);
+		if (!before && e->msg[0])
+			goto out_rollback;
+	}
 	if (db_exec(w->db, a, upsert_sql, 4, params, e) < 0 ||
 	    (features && (db_exec(w->db, a, delete_features_sql, 1, fparams, e) < 0 ||
-			  db_exec(w->db, a, insert_features_sql, 2, fparams, e) < 0)) ||
-	    db_commit(w->db, e) < 0) {
+			  db_exec(w->db, a, insert_features_sql, 2, fparams, e) < 0)))
+		goto out_rollback;
+	if (who && (!(after = client_config_doc_json(w->db, a, platform, e)) ||
+		    audit_record_tx(w->db, a, who, "config.update", "client_config", platform, before, after, e) < 0))
+		goto out_rollback;
+	if (db_commit(w->db, e) < 0) {
+	out_rollback:
 		db_rollback(w->db);
 		return -1;
 	}
@@ -227,4 +275,16 @@ int client_config_save(struct worker *w, struct arena *a, const char *platform, 
 		log_warn("client_config saved but the cache could not be invalidated; entries expire within %ld s",
 			 conf_int(&w->conf, CONF_CACHE_TTL_S));
 	return 0;
+}
+
+int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+		       struct validate *v, struct err *e)
+{
+	return save(w, a, platform, doc, NULL, v, e);
+}
+
+int client_config_save_audited(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
+			       const struct audit_actor *who, struct validate *v, struct err *e)
+{
+	return save(w, a, platform, doc, who, v, e);
 }

@@ -1,6 +1,7 @@
 /* staff: CMS accounts, their roles and their state. */
 #include "staff.h"
 #include "arena.h"
+#include "crypto.h"
 #include "db.h"
 #include "staff_session.h"
 #include "str.h"
@@ -163,4 +164,18 @@ int staff_set_password_tx(struct db *db, struct arena *a, const char *id, const 
 int staff_touch_login(struct db *db, struct arena *a, const char *id, struct err *e)
 {
 	return update(db, a, "UPDATE staff SET last_login_at = now() WHERE id = $1", id, NULL, e) < 0 ? -1 : 0;
+}
+
+const char *staff_password_generate(struct arena *a)
+{
+	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char raw[20];
+	char *pw = arena_alloc(a, sizeof(raw) + 1);
+
+	if (crypto_random(raw, sizeof(raw)) < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+	pw[sizeof(raw)] = '\0';
+	return pw;
 }

@@ -1,0 +1,226 @@
+/*
+ * cms/users: the admins' screen of the app's accounts: search by email or
+ * display name, one account (profile, state, likes, entitlements), disabling
+ * and enabling it (which revokes its refresh tokens), and granting and
+ * revoking premium entitlements. Every change is audited with the account
+ * before and after (user_admin_audit_json) in the change's transaction.
+ */
+#include "arena.h"
+#include "audit.h"
+#include "buf.h"
+#include "cms.h"
+#include "db.h"
+#include "entitlement.h"
+#include "http_request.h"
+#include "json.h"
+#include "log.h"
+#include "str.h"
+#include "user.h"
+#include "user_admin.h"
+#include "validate.h"
+#include "worker.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static const char *list_url(struct arena *a, const char *q, long page)
+{
+	struct buf b;
+
+	buf_init(&b, a);
+	buf_puts(&b, "/admin/users?");
+	if (q && *q)
+		buf_printf(&b, "q=%s&", str_url_encode(a, q));
+	buf_printf(&b, "page=%ld", page);
+	return buf_cstr(&b);
+}
+
+CMS_HANDLER(cms_users_list)
+{
+	const char *q = http_query_get(&req->query, "q"), *p = http_query_get(&req->query, "page"), *text;
+	struct json *d = json_new_object(req->arena), *list;
+	struct err e = {0};
+	long page = 1;
+
+	if ((q && (strlen(q) > USER_ADMIN_QUERY_MAX || !str_valid_utf8(q, strlen(q)))) ||
+	    (p && *p && str_to_long(p, 1, 1000000, &page) < 0)) {
+		cms_error(w, req, resp, 400, "The search or the page asked for is not valid.");
+		return;
+	}
+	text = user_admin_search(w->db, req->arena, q, page, &e);
+	list = text ? json_parse(req->arena, text, strlen(text), 8, &e) : NULL;
+	if (!list) {
+		log_error("user search: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	json_set_value(d, "list", list);
+	json_set_string(d, "q", q ? q : "");
+	json_set_bool(d, "filtered", q && *q);
+	json_set_bool(d, "has_items", json_array_len(json_get(list, "items")) > 0);
+	if (page > 1)
+		json_set_string(d, "prev_url", list_url(req->arena, q, page - 1));
+	if (page < json_int(json_get(list, "pages")))
+		json_set_string(d, "next_url", list_url(req->arena, q, page + 1));
+	cms_render(w, req, resp, 200, "cms/user_list", "Users", d);
+}
+
+/* The account's page; v: errors of the grant or revoke form (NULL: none), with what was entered. */
+static void user_page(struct worker *w, struct http_request *req, struct http_response *resp, int status,
+		      const struct validate *v)
+{
+	const char *id = http_request_param(req, "id"), *text;
+	struct json *d = json_new_object(req->arena), *user;
+	struct err e = {0};
+	int found = user_admin_find(w->db, req->arena, id, &text, &e);
+
+	if (found <= 0) {
+		if (found < 0)
+			log_error("user find: %s", e.msg);
+		cms_error(w, req, resp, found < 0 ? 503 : 404, found < 0 ? NULL : "There is no such account.");
+		return;
+	}
+	if (!(user = json_parse(req->arena, text, strlen(text), 8, &e))) {
+		log_error("user page: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	json_set_value(d, "user", user);
+	json_set_bool(d, "has_entitlements", json_array_len(json_get(user, "entitlements")) > 0);
+	if (v) {
+		const char *scope = http_query_get(&req->form, "scope"), *until = http_query_get(&req->form, "until");
+
+		cms_field_errors(d, v);
+		json_set_string(d, "scope", scope ? scope : "");
+		json_set_string(d, "until", until ? until : "");
+	} else {
+		json_set_string(d, "scope", "premium:plus");
+		json_set_string(d, "until", "");
+	}
+	cms_render(w, req, resp, status, "cms/user_view", "User", d);
+}
+
+CMS_HANDLER(cms_users_view)
+{
+	user_page(w, req, resp, 200, NULL);
+}
+
+enum change_kind { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_GRANT, CHANGE_REVOKE };
+
+static const char *const actions[] = {"user.disable", "user.enable", "user.grant", "user.revoke"};
+
+/* The change itself, in the open transaction: 1 done, 0 refused (reasons in v), -1 on failure. */
+static int apply(struct worker *w, struct http_request *req, const char *id, enum change_kind k, struct validate *v,
+		 struct err *e)
+{
+	const char *scope = http_query_get(&req->form, "scope"), *until = http_query_get(&req->form, "until");
+	int64_t expires = 0;
+	int rc;
+
+	switch (k) {
+	case CHANGE_DISABLE:
+	case CHANGE_ENABLE:
+		return user_set_disabled(w->db, req->arena, id, k == CHANGE_DISABLE, e);
+	case CHANGE_GRANT:
+		if (!until || !*until)
+			validate_add(v, "until", "required", "Enter the last day of the grant, e.g. 2030-12-31.");
+		else if (entitlement_parse_until(until, &expires) < 0)
+			validate_add(v, "until", "invalid", "Enter a real date as YYYY-MM-DD, e.g. 2030-12-31.");
+		if (!validate_ok(v)) {
+			if (!entitlement_scope_valid(scope))
+				validate_add(v, "scope", "invalid",
+					     "A scope is premium: and 1 to 56 of a-z, 0-9, _ . -, e.g. premium:plus.");
+			return 0;
+		}
+		rc = entitlement_grant(w->db, req->arena, id, scope ? scope : "", expires,
+				       arena_printf(req->arena, "staff:%s", req->session.email), v, e);
+		/* The model names the expiry expires_at; the form calls it until. */
+		for (size_t i = 0; i < v->n; i++)
+			if (str_eq(v->errors[i].field, "expires_at"))
+				v->errors[i].field = "until";
+		return rc;
+	case CHANGE_REVOKE:
+		if (!scope || !entitlement_scope_valid(scope)) {
+			validate_add(v, "revoke", "invalid", "That is not an entitlement scope.");
+			return 0;
+		}
+		rc = entitlement_revoke(w->db, req->arena, id, scope, e);
+		if (rc == 0)
+			validate_add(v, "revoke", "not_active", "There is no active grant of %s to revoke.", scope);
+		return rc;
+	}
+	return -1;
+}
+
+static void change(struct worker *w, struct http_request *req, struct http_response *resp, enum change_kind k)
+{
+	const char *id = http_request_param(req, "id"), *before, *after, *flash;
+	struct audit_actor who = cms_actor(req);
+	struct validate v;
+	struct err e = {0};
+	int rc;
+
+	validate_init(&v, req->arena);
+	if (db_begin(w->db, &e) < 0)
+		goto out_error;
+	/* Locks the row, so before is what this change replaced. */
+	before = user_admin_audit_json(w->db, req->arena, id, &e);
+	if (!before) {
+		db_rollback(w->db);
+		if (e.msg[0])
+			goto out_error;
+		cms_error(w, req, resp, 404, "There is no such account.");
+		return;
+	}
+	rc = apply(w, req, id, k, &v, &e);
+	if (rc == 0) {
+		db_rollback(w->db);
+		user_page(w, req, resp, 422, &v);
+		return;
+	}
+	if (rc < 0 || !(after = user_admin_audit_json(w->db, req->arena, id, &e)) ||
+	    audit_record_tx(w->db, req->arena, &who, actions[k], "user", id, before, after, &e) < 0 ||
+	    db_commit(w->db, &e) < 0) {
+		db_rollback(w->db);
+		goto out_error;
+	}
+	switch (k) {
+	case CHANGE_DISABLE:
+		flash = "The account is disabled and its sessions are ended.";
+		break;
+	case CHANGE_ENABLE:
+		flash = "The account is enabled.";
+		break;
+	case CHANGE_GRANT:
+		flash = arena_printf(req->arena, "%s granted.", http_query_get(&req->form, "scope"));
+		break;
+	default:
+		flash = arena_printf(req->arena, "%s revoked.", http_query_get(&req->form, "scope"));
+	}
+	cms_redirect(req, resp, arena_printf(req->arena, "/admin/users/%s", id), flash);
+	return;
+
+out_error:
+	log_error("%s: %s", actions[k], e.msg);
+	cms_error(w, req, resp, 503, NULL);
+}
+
+CMS_HANDLER(cms_users_disable)
+{
+	change(w, req, resp, CHANGE_DISABLE);
+}
+
+CMS_HANDLER(cms_users_enable)
+{
+	change(w, req, resp, CHANGE_ENABLE);
+}
+
+CMS_HANDLER(cms_users_grant)
+{
+	change(w, req, resp, CHANGE_GRANT);
+}
+
+CMS_HANDLER(cms_users_revoke)
+{
+	change(w, req, resp, CHANGE_REVOKE);
+}

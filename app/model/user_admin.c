@@ -1,0 +1,92 @@
+/* user_admin: searching and viewing the app's accounts for the CMS. */
+#include "user_admin.h"
+#include "arena.h"
+#include "db.h"
+#include "user.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')"
+
+const char *user_admin_search(struct db *db, struct arena *a, const char *q, long page, struct err *e)
+{
+	char offset[32], size[16];
+	const char *params[] = {q && *q ? q : NULL, offset, size};
+	struct db_result *r;
+
+	snprintf(offset, sizeof(offset), "%ld", (page > 0 ? page - 1 : 0) * USER_ADMIN_PAGE_SIZE);
+	snprintf(size, sizeof(size), "%d", USER_ADMIN_PAGE_SIZE);
+	/* strpos, not LIKE: what the admin types is text, never a pattern. */
+	r = db_query(
+		db, a,
+		"WITH hit AS (SELECT * FROM app_user WHERE deleted_at IS NULL AND ($1::text IS NULL"
+		"   OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(display_name), lower($1)) > 0)),"
+		" shown AS (SELECT * FROM hit ORDER BY created_at DESC, id OFFSET $2::bigint LIMIT $3::int)"
+		" SELECT json_build_object("
+		"  'items', COALESCE((SELECT json_agg(json_build_object('id', id, 'email', email,"
+		"    'display_name', display_name, 'verified', email_verified_at IS NOT NULL,"
+		"    'disabled', disabled_at IS NOT NULL, 'created_at', " UTC(
+			"created_at") ")"
+				      "    ORDER BY created_at DESC, id) FROM shown), '[]'::json),"
+				      "  'total', (SELECT count(*) FROM hit),"
+				      "  'page', $2::bigint / $3::int + 1,"
+				      "  'pages', GREATEST(1, ((SELECT count(*) FROM hit) + $3::int - 1) / $3::int))::text",
+		3, params, e);
+	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
+}
+
+int user_admin_find(struct db *db, struct arena *a, const char *id, const char **out, struct err *e)
+{
+	const char *params[] = {id};
+	struct db_result *r;
+
+	if (!user_id_valid(id))
+		return 0;
+	r = db_query(
+		db, a,
+		"SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+		" 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
+		" 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC(
+			"u.created_at") ","
+					" 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
+					" 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
+					"   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
+					"   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
+					"     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
+					"   'expires_at', " UTC(
+						"g.expires_at") ", 'granted_by', g.granted_by,"
+								"   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC(
+									"g.revoked_at") ")"
+											"   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
+											"   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
+											" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
+		1, params, e);
+	if (!r)
+		return -1;
+	if (db_rows(r) == 0)
+		return 0;
+	*out = arena_strdup(a, db_value(r, 0, 0));
+	return 1;
+}
+
+const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id, struct err *e)
+{
+	const char *params[] = {id};
+	struct db_result *r;
+
+	if (!user_id_valid(id))
+		return NULL;
+	r = db_query(db, a,
+		     "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+		     " 'disabled', u.disabled_at IS NOT NULL,"
+		     " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
+		     "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
+		     "   'expires_at', to_char(g.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+		     "   ORDER BY g.scope) FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
+		     " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE OF u",
+		     1, params, e);
+	if (!r || db_rows(r) == 0)
+		return NULL;
+	return arena_strdup(a, db_value(r, 0, 0));
+}
