@@ -7,7 +7,6 @@
 #include "conf.h"
 #include "content.h"
 #include "content_edit.h"
-#include "crypto.h"
 #include "db.h"
 #include "entitlement.h"
 #include "job_email.h"
@@ -400,7 +399,6 @@ static int staff_usage(void)
  */
 static const char *staff_password_input(struct arena *a, const char *email, bool *generated)
 {
-	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 	char line[PASSWD_MAX_LENGTH * 4 + 2] = "";
 	struct err e = {0};
 
@@ -408,16 +406,10 @@ static const char *staff_password_input(struct arena *a, const char *email, bool
 		line[strcspn(line, "\r\n")] = '\0';
 	*generated = !*line;
 	if (*generated) {
-		unsigned char raw[20];
-		char *pw = arena_alloc(a, sizeof(raw) + 1);
+		const char *pw = staff_password_generate(a);
 
-		if (crypto_random(raw, sizeof(raw)) < 0) {
+		if (!pw)
 			fprintf(stderr, "motusctl staff: no randomness for a password\n");
-			return NULL;
-		}
-		for (size_t i = 0; i < sizeof(raw); i++)
-			pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-		pw[sizeof(raw)] = '\0';
 		return pw;
 	}
 	if (passwd_check_strength(line, email, &e) < 0) {

@@ -58,7 +58,12 @@ int staff_set_disabled_tx(struct db *db, struct arena *a, const char *id, bool d
 int staff_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
 			  struct err *e) MOTUS_MUSTCHECK;
 
-/* A new random password of 20 unambiguous letters and digits, in a; NULL when there is no randomness. */
+#define STAFF_PASSWORD_LEN 20
+/*
+ * A new random password of STAFF_PASSWORD_LEN unambiguous letters and digits
+ * (about 116 bits, every character equally likely), in a; NULL when there is
+ * no randomness.
+ */
 const char *staff_password_generate(struct arena *a);
 
 /* Records a successful log-in (last_login_at). */

@@ -168,14 +168,21 @@ int staff_touch_login(struct db *db, struct arena *a, const char *id, struct err
 
 const char *staff_password_generate(struct arena *a)
 {
+	/* No look-alikes (0/O, 1/l/I): the password may be read off a screen. */
 	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	unsigned char raw[20];
-	char *pw = arena_alloc(a, sizeof(raw) + 1);
+	const unsigned n = sizeof(alphabet) - 1, limit = 256 - 256 % n; /* bytes >= limit would bias the draw */
+	char *pw = arena_alloc(a, STAFF_PASSWORD_LEN + 1);
+	size_t len = 0;
 
-	if (crypto_random(raw, sizeof(raw)) < 0)
-		return NULL;
-	for (size_t i = 0; i < sizeof(raw); i++)
-		pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-	pw[sizeof(raw)] = '\0';
+	while (len < STAFF_PASSWORD_LEN) {
+		unsigned char raw[32];
+
+		if (crypto_random(raw, sizeof(raw)) < 0)
+			return NULL;
+		for (size_t i = 0; i < sizeof(raw) && len < STAFF_PASSWORD_LEN; i++)
+			if (raw[i] < limit)
+				pw[len++] = alphabet[raw[i] % n];
+	}
+	pw[len] = '\0';
 	return pw;
 }
