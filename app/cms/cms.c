@@ -25,6 +25,8 @@ static const struct {
 	const char *href, *label, *role;
 } nav[] = {
 	{"/admin/content", "Content", "editor"},
+	{"/admin/media", "Media", "editor"},
+	{"/admin/tags", "Tags", "editor"},
 	{"/admin/audit", "Audit log", "admin"},
 };
 
