@@ -72,8 +72,10 @@ static void form_page(struct worker *w, struct http_request *req, struct http_re
 	struct err e = {0};
 	const char *title;
 
-	if (v && v->n)
+	if (v && v->n) {
 		cms_field_errors(d, v);
+		json_set_bool(d, "has_errors", true);
+	}
 	if (!f)
 		f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
 	if (cms_content_form_data(w, req->arena, d, f, kind, &e) < 0) {
