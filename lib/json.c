@@ -4,8 +4,8 @@
 #include "str.h"
 
 #include <json-c/json.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define J(x) ((json_object *)(x))

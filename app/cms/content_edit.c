@@ -1,10 +1,10 @@
 /* cms/content_edit: the editor's content screens: create, edit, preview, publish, schedule, revisions. */
+#include "content_edit.h"
 #include "arena.h"
 #include "audit.h"
 #include "cms.h"
 #include "cms_content_form.h"
 #include "content.h"
-#include "content_edit.h"
 #include "http_query.h"
 #include "http_request.h"
 #include "json.h"
@@ -335,10 +335,10 @@ CMS_HANDLER(cms_content_revisions)
 	json_set_value(d, "item", item);
 	json_set_value(d, "revisions", list);
 	json_set_string(d, "edit_url", edit_url(req->arena, id));
-	cms_render(w, req, resp, 200, "cms/content_revisions",
-		   arena_printf(req->arena, "Revisions: %s",
-				json_string(json_get(json_get(item, "document"), "title"))),
-		   d);
+	cms_render(
+		w, req, resp, 200, "cms/content_revisions",
+		arena_printf(req->arena, "Revisions: %s", json_string(json_get(json_get(item, "document"), "title"))),
+		d);
 }
 
 CMS_HANDLER(cms_content_revision)
@@ -402,8 +402,9 @@ CMS_HANDLER(cms_content_restore)
 			return;
 		}
 		cms_error(w, req, resp, 422,
-			  arena_printf(req->arena, "Revision %d cannot be restored: %s %s (the rules have changed "
-						   "since). Edit the item instead.",
+			  arena_printf(req->arena,
+				       "Revision %d cannot be restored: %s %s (the rules have changed "
+				       "since). Edit the item instead.",
 				       n, v.n ? v.errors[0].field : "", v.n ? v.errors[0].detail : ""));
 		return;
 	default:

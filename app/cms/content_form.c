@@ -1,7 +1,7 @@
 /* cms/content_form: the content form's flat fields to the editable document and back, and the preview's view. */
-#include "cms_content_form.h"
 #include "arena.h"
 #include "buf.h"
+#include "cms_content_form.h"
 #include "content_edit.h"
 #include "http_query.h"
 #include "json.h"
@@ -17,16 +17,21 @@
 #include <string.h>
 
 /* Diets offered as checkboxes; a document's others are offered too, so an edit never drops one. */
-static const char *const diets[] = {"vegetarian", "vegan", "gluten-free", "dairy-free", "low-carb", "keto",
-				    "high-protein", NULL};
+static const char *const diets[] = {"vegetarian", "vegan", "gluten-free",  "dairy-free",
+				    "low-carb",   "keto",  "high-protein", NULL};
 
 /* The labels of content_edit_nutrients, in its order. */
 static const struct {
 	const char *key, *label;
 } nutrient_labels[] = {
-	{"kcal", "Energy (kcal)"},  {"protein_g", "Protein (g)"}, {"carbs_g", "Carbohydrate (g)"},
-	{"fat_g", "Fat (g)"},       {"saturated_fat_g", "Saturated fat (g)"},
-	{"fibre_g", "Fibre (g)"},   {"sugar_g", "Sugars (g)"},   {"salt_g", "Salt (g)"},
+	{"kcal", "Energy (kcal)"},
+	{"protein_g", "Protein (g)"},
+	{"carbs_g", "Carbohydrate (g)"},
+	{"fat_g", "Fat (g)"},
+	{"saturated_fat_g", "Saturated fat (g)"},
+	{"fibre_g", "Fibre (g)"},
+	{"sugar_g", "Sugars (g)"},
+	{"salt_g", "Salt (g)"},
 	{"sodium_mg", "Sodium (mg)"},
 };
 
@@ -425,8 +430,9 @@ static int media_choices(struct worker *w, struct arena *a, struct json *d, cons
 			continue;
 		o = json_push_object(arr);
 		json_set_string(o, "value", value);
-		json_set_string(o, "label", arena_printf(a, "%s (%s, %s)", m->original_name ? m->original_name : m->id,
-							 m->content_type, m->created_at));
+		json_set_string(o, "label",
+				arena_printf(a, "%s (%s, %s)", m->original_name ? m->original_name : m->id,
+					     m->content_type, m->created_at));
 		json_set_bool(o, "selected", str_eq(value, current));
 		found |= str_eq(value, current);
 	}
@@ -510,8 +516,8 @@ struct json *cms_content_display(struct arena *a, const struct json *doc)
 	const char *kind = json_string(json_get(doc, "kind")), *image = json_string(json_get(doc, "image_url"));
 	int64_t secs;
 
-	for (const char *const *k = (const char *const[]){"slug", "kind", "title", "summary", "access",
-							   "required_scope", NULL};
+	for (const char *const *k =
+		     (const char *const[]){"slug", "kind", "title", "summary", "access", "required_scope", NULL};
 	     *k; k++)
 		json_set_string(d, *k, json_string(json_get(doc, *k)));
 	json_set_bool(d, "premium", str_eq(json_string(json_get(doc, "access")), "premium"));
@@ -521,8 +527,8 @@ struct json *cms_content_display(struct arena *a, const struct json *doc)
 	else if (image)
 		json_set_string(d, "image_remote", image);
 	if (json_int64(json_get(doc, "duration_s"), &secs))
-		json_set_string(d, "duration", arena_printf(a, "%lld min %02lld s", (long long)(secs / 60),
-							    (long long)(secs % 60)));
+		json_set_string(d, "duration",
+				arena_printf(a, "%lld min %02lld s", (long long)(secs / 60), (long long)(secs % 60)));
 	copy_strings(a, d, "tags", json_get(doc, "tags"));
 	json_set_bool(d, "is_recipe", str_eq(kind, "recipe"));
 	json_set_bool(d, "is_workout", str_eq(kind, "workout"));

@@ -1,4 +1,5 @@
 /* cms/media: the media library: images as thumbnails, other files listed, pages, and uploads (multipart). */
+#include "media.h"
 #include "arena.h"
 #include "audit.h"
 #include "cms.h"
@@ -7,7 +8,6 @@
 #include "http_request.h"
 #include "json.h"
 #include "log.h"
-#include "media.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
@@ -125,8 +125,8 @@ CMS_HANDLER(cms_media_upload)
 	json_set_string(after, "original_name", out.original_name);
 	json_set_string(after, "sha256", out.sha256);
 	json_set_string(after, "url", out.url);
-	if (audit_record_tx(w->db, req->arena, &who, "media.upload", "media", out.id, NULL,
-			    json_serialize(after, NULL), &e) < 0)
+	if (audit_record_tx(w->db, req->arena, &who, "media.upload", "media", out.id, NULL, json_serialize(after, NULL),
+			    &e) < 0)
 		log_error("media %s stored but not audited: %s", out.id, e.msg);
 	cms_redirect(req, resp, "/admin/media",
 		     arena_printf(req->arena, "Uploaded %s (%s).", out.original_name ? out.original_name : out.id,

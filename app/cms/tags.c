@@ -31,9 +31,10 @@ static void tags_page(struct worker *w, struct http_request *req, struct http_re
 		struct json *t = json_array_at(list, i);
 		const char *slug = json_string(json_get(t, "slug"));
 
-		json_set_string(t, "list_url", arena_printf(req->arena, "/admin/content?tag=%s",
-							    str_url_encode(req->arena, slug)));
-		json_set_string(t, "action", arena_printf(req->arena, "/admin/tags/%s", str_url_encode(req->arena, slug)));
+		json_set_string(t, "list_url",
+				arena_printf(req->arena, "/admin/content?tag=%s", str_url_encode(req->arena, slug)));
+		json_set_string(t, "action",
+				arena_printf(req->arena, "/admin/tags/%s", str_url_encode(req->arena, slug)));
 		if (v && rename_slug && str_eq(slug, rename_slug)) {
 			json_set_string(t, "error", v->n ? v->errors[0].detail : NULL);
 			json_set_string(t, "typed", http_query_get(&req->form, "name"));

@@ -96,8 +96,7 @@ static const char *item_json(struct worker *w, struct arena *a, int64_t id, stru
 }
 
 /* The audit entry of a change, in the open transaction, when the caller asked for one: 0 or -1. */
-static int audit_tx(struct worker *w, struct arena *a, const struct content_edit_change *c, int64_t id,
-		    struct err *e)
+static int audit_tx(struct worker *w, struct arena *a, const struct content_edit_change *c, int64_t id, struct err *e)
 {
 	if (!c || !c->who)
 		return 0;

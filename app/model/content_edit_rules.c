@@ -26,10 +26,10 @@ static const char *const accesses[] = {"free", "premium", NULL};
 const char *const content_edit_meals[] = {"breakfast", "lunch", "dinner", "snack", NULL};
 const char *const content_edit_levels[] = {"beginner", "intermediate", "advanced", NULL};
 const char *const content_edit_units[] = {"g",       "kg",  "mg",    "ml",    "l",     "tsp",   "tbsp",
-				    "cup",     "oz",  "lb",    "piece", "slice", "clove", "pinch",
-				    "handful", "can", "bunch", "sprig", "leaf",  "scoop", NULL};
+					  "cup",     "oz",  "lb",    "piece", "slice", "clove", "pinch",
+					  "handful", "can", "bunch", "sprig", "leaf",  "scoop", NULL};
 const char *const content_edit_nutrients[] = {"kcal",    "protein_g", "carbs_g", "fat_g",     "saturated_fat_g",
-					"fibre_g", "sugar_g",   "salt_g",  "sodium_mg", NULL};
+					      "fibre_g", "sugar_g",   "salt_g",  "sodium_mg", NULL};
 static const char *const recipe_fields[] = {"meal", "servings", "ingredients", "steps", "nutrition", "diet", NULL};
 static const char *const ingredient_fields[] = {"name", "quantity", "unit", NULL};
 static const char *const workout_fields[] = {"level", "equipment", "body_focus", "video_media_id", "video_url", NULL};

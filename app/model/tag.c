@@ -131,9 +131,10 @@ int tag_rename(struct worker *w, struct arena *a, const char *slug, const char *
 		return 0;
 	}
 	before = arena_strdup(a, db_value(r, 0, 0));
-	r = db_query(w->db, a,
-		     "UPDATE tag SET name = $2 WHERE slug = $1 RETURNING json_build_object('slug', slug, 'name', name)::text",
-		     2, params, e);
+	r = db_query(
+		w->db, a,
+		"UPDATE tag SET name = $2 WHERE slug = $1 RETURNING json_build_object('slug', slug, 'name', name)::text",
+		2, params, e);
 	if (!r || audit_record_tx(w->db, a, who, "tag.rename", "tag", slug, before, db_value(r, 0, 0), e) < 0 ||
 	    db_commit(w->db, e) < 0)
 		goto out_rollback;
