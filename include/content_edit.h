@@ -43,9 +43,9 @@ struct audit_actor;
 /*
  * An item as content_edit_get() describes it, before and after a change
  * (JSON, memory in the arena); before is NULL for a creation. The caller
- * sets who and action (e.g. "content.update") to have the change recorded in
- * the audit log (target "content", the item's id) in the change's own
- * transaction; who NULL: no entry.
+ * zero-initialises it and may set who and action (e.g. "content.update") to
+ * have the change recorded in the audit log (target "content", the item's
+ * id) in the change's own transaction; who NULL: no entry.
  */
 struct content_edit_change {
 	const char *before, *after;
