@@ -17,6 +17,8 @@ static const char *const cms_login_query[] = {"next", NULL};
 static const char *const cms_content_query[] = {"q", "kind", "status", "tag", "page", NULL};
 static const char *const cms_audit_query[] = {"before", "action", "staff", "target", NULL};
 static const char *const cms_users_query[] = {"q", "page", NULL};
+static const char *const cms_new_query[] = {"kind", NULL};
+static const char *const cms_page_query[] = {"page", NULL};
 static const char *const signed_query[] = {"exp", "sig", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
@@ -69,6 +71,35 @@ const struct route routes[] = {
 	{{"GET", "/admin"}, cms_home, ROUTE_STAFF, NULL, "editor"},
 	{{"GET", "/admin/content"}, cms_content_list, ROUTE_STAFF, cms_content_query, "editor"},
 	{{"GET", "/admin/audit"}, cms_audit_list, ROUTE_STAFF, cms_audit_query, "admin"},
+	/* Editors' screens; /new before {id}, which would otherwise take it. */
+	{{"GET", "/admin/content/new"}, cms_content_new, ROUTE_STAFF, cms_new_query, "editor"},
+	{{"POST", "/admin/content"}, cms_content_create, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"GET", "/admin/content/{id}"}, cms_content_edit, ROUTE_STAFF, NULL, "editor"},
+	{{"POST", "/admin/content/{id}"}, cms_content_update, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"GET", "/admin/content/{id}/preview"}, cms_content_preview, ROUTE_STAFF, NULL, "editor"},
+	{{"POST", "/admin/content/{id}/publish"}, cms_content_publish, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"POST", "/admin/content/{id}/unpublish"},
+	 cms_content_unpublish,
+	 ROUTE_STAFF | ROUTE_FORM_BODY,
+	 NULL,
+	 "editor"},
+	{{"POST", "/admin/content/{id}/schedule"}, cms_content_schedule, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"GET", "/admin/content/{id}/revisions"}, cms_content_revisions, ROUTE_STAFF, NULL, "editor"},
+	{{"GET", "/admin/content/{id}/revisions/{n}"}, cms_content_revision, ROUTE_STAFF, NULL, "editor"},
+	{{"POST", "/admin/content/{id}/revisions/{n}/restore"},
+	 cms_content_restore,
+	 ROUTE_STAFF | ROUTE_FORM_BODY,
+	 NULL,
+	 "editor"},
+	{{"GET", "/admin/media"}, cms_media_list, ROUTE_STAFF, cms_page_query, "editor"},
+	{{"POST", "/admin/media"},
+	 cms_media_upload,
+	 ROUTE_STAFF | ROUTE_CSRF_IN_HANDLER | ROUTE_UPLOAD,
+	 NULL,
+	 "editor"},
+	{{"GET", "/admin/tags"}, cms_tags_list, ROUTE_STAFF, NULL, "editor"},
+	{{"POST", "/admin/tags"}, cms_tags_create, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
+	{{"POST", "/admin/tags/{slug}"}, cms_tags_rename, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "editor"},
 	{{"GET", "/admin/staff"}, cms_staff_list, ROUTE_STAFF, NULL, "admin"},
 	{{"POST", "/admin/staff"}, cms_staff_create, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},
 	{{"POST", "/admin/staff/{id}/role"}, cms_staff_set_role, ROUTE_STAFF | ROUTE_FORM_BODY, NULL, "admin"},

@@ -110,9 +110,6 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 {
 	struct err e = {0};
 
-	/* First: without a session, nothing about a CMS page (not even a bad query) is answered but the log-in. */
-	if ((rt->flags & ROUTE_STAFF) && !cms_session_enforce(w, rt, req, resp))
-		return false;
 	if (!(rt->flags & ROUTE_QUERY_LENIENT) && http_query_only(&req->query, rt->query, &e) < 0) {
 		field_problem(resp, 400, "unknown_parameter", &e);
 		return false;
@@ -197,7 +194,8 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	struct http_response resp;
 	struct err e = {0}, body_e = {0};
 	size_t row = routes_count, bytes;
-	bool head_ok;
+	const struct route *rt;
+	bool head_ok, refused = false;
 
 	arena_reset(w->arena);
 	http_response_init(&resp, w->arena);
@@ -211,16 +209,25 @@ void serve_request(void *app, struct fcgi_exchange *x)
 		field_problem(&resp, 400, parse_error_code(&e), &e);
 	else
 		row = route_of(&req, &resp);
-	if (http_request_read_body(&req, fcgi_read, x,
-				   routes_body_limit(row < routes_count ? &routes[row] : NULL, &w->conf),
-				   &body_e) < 0) {
+	rt = row < routes_count ? &routes[row] : NULL;
+	/*
+	 * A CMS page answers nothing (not even a bad query) but the log-in
+	 * without a session, and the session is checked before the body is
+	 * read: only a live session earns a route's larger upload cap; anyone
+	 * else is read at most max_body_bytes of (413 above it) and refused.
+	 */
+	if (rt && (rt->flags & ROUTE_STAFF) && !cms_session_enforce(w, rt, &req, &resp)) {
+		refused = true;
+		rt = NULL;
+	}
+	if (http_request_read_body(&req, fcgi_read, x, routes_body_limit(rt, &w->conf), &body_e) < 0) {
 		/* Without a route the answer is already the 400, 404 or 405. */
-		if (row < routes_count && body_e.code == 413)
+		if ((rt || refused) && body_e.code == 413)
 			http_problem(&resp, 413, "payload_too_large", body_e.msg);
-		else if (row < routes_count)
+		else if (rt)
 			field_problem(&resp, 400, parse_error_code(&body_e), &body_e);
-	} else if (head_ok && row < routes_count && enforce(w, &routes[row], &req, &resp)) {
-		routes[row].handler(w, &req, &resp);
+	} else if (head_ok && rt && enforce(w, rt, &req, &resp)) {
+		rt->handler(w, &req, &resp);
 	}
 	if (cms_path(req.path))
 		cms_finish(w, &req, &resp);

@@ -119,6 +119,23 @@ CMS_HANDLER(cms_logout);
 CMS_HANDLER(cms_home);
 CMS_HANDLER(cms_content_list);
 CMS_HANDLER(cms_audit_list);
+/* Editors: content (app/cms/content_edit.c), media (media.c), tags (tags.c). */
+CMS_HANDLER(cms_content_new);
+CMS_HANDLER(cms_content_create);
+CMS_HANDLER(cms_content_edit);
+CMS_HANDLER(cms_content_update);
+CMS_HANDLER(cms_content_preview);
+CMS_HANDLER(cms_content_publish);
+CMS_HANDLER(cms_content_unpublish);
+CMS_HANDLER(cms_content_schedule);
+CMS_HANDLER(cms_content_revisions);
+CMS_HANDLER(cms_content_revision);
+CMS_HANDLER(cms_content_restore);
+CMS_HANDLER(cms_media_list);
+CMS_HANDLER(cms_media_upload);
+CMS_HANDLER(cms_tags_list);
+CMS_HANDLER(cms_tags_create);
+CMS_HANDLER(cms_tags_rename);
 
 /* Admins: staff accounts (cms/staff.c), the app's users (cms/users.c), client config (cms/config.c). */
 CMS_HANDLER(cms_staff_list);

@@ -38,13 +38,26 @@ struct worker;
 #define CONTENT_EDIT_QUEUE    "scheduled"
 #define CONTENT_EDIT_JOB_KIND "content_publish"
 
+struct audit_actor;
+
 /*
  * An item as content_edit_get() describes it, before and after a change
- * (JSON, memory in the arena); before is NULL for a creation.
+ * (JSON, memory in the arena); before is NULL for a creation. The caller
+ * zero-initialises it and may set who and action (e.g. "content.update") to
+ * have the change recorded in the audit log (target "content", the item's
+ * id) in the change's own transaction; who NULL: no entry.
  */
 struct content_edit_change {
 	const char *before, *after;
+	const struct audit_actor *who;
+	const char *action;
 };
+
+/* The choices the rules accept, NULL-terminated: body.meal, body.level, an ingredient's unit, body.nutrition's keys. */
+extern const char *const content_edit_meals[];
+extern const char *const content_edit_levels[];
+extern const char *const content_edit_units[];
+extern const char *const content_edit_nutrients[];
 
 /*
  * Checks every rule of an editable document, recording each broken one in v

@@ -35,6 +35,7 @@ struct json *json_set_array(struct json *obj, const char *key);
 void json_set_string(struct json *obj, const char *key, const char *value); /* NULL value -> null */
 void json_set_int(struct json *obj, const char *key, int64_t value);
 void json_set_bool(struct json *obj, const char *key, bool value);
+void json_set_double(struct json *obj, const char *key, double value); /* finite values only */
 void json_set_null(struct json *obj, const char *key);
 /* Attaches value, a node of another tree, under key; both trees stay valid (value is shared, not copied). */
 void json_set_value(struct json *obj, const char *key, struct json *value);

@@ -4,6 +4,7 @@
 #include "str.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,15 @@ void json_set_string(struct json *obj, const char *key, const char *value)
 void json_set_int(struct json *obj, const char *key, int64_t value)
 {
 	set(obj, key, json_object_new_int64(value));
+}
+
+void json_set_double(struct json *obj, const char *key, double value)
+{
+	char text[32];
+
+	/* 15 significant digits: 0.1 stays 0.1 when serialised, not 0.10000000000000001. */
+	snprintf(text, sizeof(text), "%.15g", value);
+	set(obj, key, json_object_new_double_s(value, text));
 }
 
 void json_set_bool(struct json *obj, const char *key, bool value)

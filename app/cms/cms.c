@@ -24,7 +24,8 @@
 static const struct {
 	const char *href, *label, *role;
 } nav[] = {
-	{"/admin/content", "Content", "editor"}, {"/admin/staff", "Staff", "admin"},
+	{"/admin/content", "Content", "editor"}, {"/admin/media", "Media", "editor"},
+	{"/admin/tags", "Tags", "editor"},       {"/admin/staff", "Staff", "admin"},
 	{"/admin/users", "Users", "admin"},      {"/admin/config", "Client config", "admin"},
 	{"/admin/audit", "Audit log", "admin"},
 };
@@ -85,6 +86,24 @@ static void fallback_error(struct http_response *resp, int status)
 	http_response_body(resp, status, "text/html; charset=utf-8", page, sizeof(page) - 1);
 }
 
+/*
+ * A page title short enough for the <title> (validators count it as written,
+ * escaped, with " · Motus CMS": at most 70 characters): cut with an ellipsis.
+ */
+static const char *short_title(struct arena *a, const char *title)
+{
+	size_t width = 0;
+
+	for (const char *p = title; *p; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		width += *p == '&' || *p == '\'' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
+		if (width > 56)
+			return arena_printf(a, "%.*s…", (int)(p - title), title);
+	}
+	return title;
+}
+
 void cms_render(struct worker *w, struct http_request *req, struct http_response *resp, int status, const char *name,
 		const char *title, struct json *data)
 {
@@ -93,7 +112,7 @@ void cms_render(struct worker *w, struct http_request *req, struct http_response
 	struct buf out;
 	struct err e = {0};
 
-	json_set_string(d, "title", title);
+	json_set_string(d, "title", title ? short_title(req->arena, title) : NULL);
 	if (req->session.subject) {
 		struct json *s = json_set_object(d, "staff");
 

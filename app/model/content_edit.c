@@ -1,6 +1,7 @@
 /* content_edit: saving, revisions and publishing of content items by id, for the CMS and motusctl. */
 #include "content_edit.h"
 #include "arena.h"
+#include "audit.h"
 #include "cache.h"
 #include "db.h"
 #include "json.h"
@@ -92,6 +93,15 @@ static const char *item_json(struct worker *w, struct arena *a, int64_t id, stru
 		return NULL;
 	}
 	return arena_strdup(a, db_value(r, 0, 0));
+}
+
+/* The audit entry of a change, in the open transaction, when the caller asked for one: 0 or -1. */
+static int audit_tx(struct worker *w, struct arena *a, const struct content_edit_change *c, int64_t id, struct err *e)
+{
+	if (!c || !c->who)
+		return 0;
+	return audit_record_tx(w->db, a, c->who, c->action ? c->action : "content.change", "content", id_text(a, id),
+			       c->before, c->after, e);
 }
 
 /* After a commit that changed what readers may see: one increment invalidates every cached list and item. */
@@ -219,7 +229,7 @@ int content_edit_save(struct worker *w, struct arena *a, int64_t id, const struc
 	}
 	if (change && !(change->after = item_json(w, a, id, e)))
 		goto out_rollback;
-	if (db_commit(w->db, e) < 0)
+	if (audit_tx(w, a, change, id, e) < 0 || db_commit(w->db, e) < 0)
 		goto out_rollback;
 	if (str_eq(status, "published"))
 		invalidate(w);
@@ -321,7 +331,8 @@ int content_edit_set_published(struct worker *w, struct arena *a, int64_t id, bo
 	}
 	if ((change && !(change->before = item_json(w, a, id, e))) ||
 	    db_exec(w->db, a, published ? publish_sql : unpublish_sql, 1, params, e) < 0 ||
-	    (change && !(change->after = item_json(w, a, id, e))) || db_commit(w->db, e) < 0) {
+	    (change && !(change->after = item_json(w, a, id, e))) || audit_tx(w, a, change, id, e) < 0 ||
+	    db_commit(w->db, e) < 0) {
 		db_rollback(w->db);
 		return -1;
 	}
@@ -387,7 +398,8 @@ int content_edit_schedule(struct worker *w, struct arena *a, int64_t id, int64_t
 	if ((change && !(change->before = item_json(w, a, id, e))) ||
 	    db_exec(w->db, a, schedule_sql, 2, params, e) < 0 ||
 	    queue_enqueue_tx(w->db, a, &job, JOB_ATTEMPTS, &job_id, e) < 0 ||
-	    (change && !(change->after = item_json(w, a, id, e))) || db_commit(w->db, e) < 0)
+	    (change && !(change->after = item_json(w, a, id, e))) || audit_tx(w, a, change, id, e) < 0 ||
+	    db_commit(w->db, e) < 0)
 		goto out_rollback;
 	return 1;
 

@@ -23,13 +23,13 @@
 static const char *const fields[] = {"slug",      "kind",       "title", "summary", "access", "required_scope",
 				     "image_url", "duration_s", "tags",  "body",    NULL};
 static const char *const accesses[] = {"free", "premium", NULL};
-static const char *const meals[] = {"breakfast", "lunch", "dinner", "snack", NULL};
-static const char *const levels[] = {"beginner", "intermediate", "advanced", NULL};
-static const char *const units[] = {"g",       "kg",  "mg",    "ml",    "l",     "tsp",   "tbsp",
-				    "cup",     "oz",  "lb",    "piece", "slice", "clove", "pinch",
-				    "handful", "can", "bunch", "sprig", "leaf",  "scoop", NULL};
-static const char *const nutrients[] = {"kcal",    "protein_g", "carbs_g", "fat_g",     "saturated_fat_g",
-					"fibre_g", "sugar_g",   "salt_g",  "sodium_mg", NULL};
+const char *const content_edit_meals[] = {"breakfast", "lunch", "dinner", "snack", NULL};
+const char *const content_edit_levels[] = {"beginner", "intermediate", "advanced", NULL};
+const char *const content_edit_units[] = {"g",       "kg",  "mg",    "ml",    "l",     "tsp",   "tbsp",
+					  "cup",     "oz",  "lb",    "piece", "slice", "clove", "pinch",
+					  "handful", "can", "bunch", "sprig", "leaf",  "scoop", NULL};
+const char *const content_edit_nutrients[] = {"kcal",    "protein_g", "carbs_g", "fat_g",     "saturated_fat_g",
+					      "fibre_g", "sugar_g",   "salt_g",  "sodium_mg", NULL};
 static const char *const recipe_fields[] = {"meal", "servings", "ingredients", "steps", "nutrition", "diet", NULL};
 static const char *const ingredient_fields[] = {"name", "quantity", "unit", NULL};
 static const char *const workout_fields[] = {"level", "equipment", "body_focus", "video_media_id", "video_url", NULL};
@@ -303,7 +303,7 @@ static void ingredient(struct validate *v, const struct json *j, const char *pat
 		if (!unit)
 			validate_add(v, dot(v, path, "unit"), "invalid", "must be a string");
 		else
-			validate_choice(v, dot(v, path, "unit"), unit, units);
+			validate_choice(v, dot(v, path, "unit"), unit, content_edit_units);
 		if (!q)
 			validate_add(v, dot(v, path, "quantity"), "required", "is required with a unit");
 	}
@@ -318,7 +318,7 @@ static void recipe(struct validate *v, const struct json *b)
 		if (!json_string(j))
 			validate_add(v, "body.meal", "invalid", "must be a string");
 		else
-			validate_choice(v, "body.meal", json_string(j), meals);
+			validate_choice(v, "body.meal", json_string(j), content_edit_meals);
 	}
 	if ((j = required(v, b, "servings", "body.servings")))
 		integer(v, j, "body.servings", 1, 100);
@@ -332,10 +332,10 @@ static void recipe(struct validate *v, const struct json *b)
 		const char *k;
 		struct json *val;
 
-		known_fields(v, j, "body.nutrition", nutrients);
+		known_fields(v, j, "body.nutrition", content_edit_nutrients);
 		json_iter_init(&it, j);
 		while (json_iter_next(&it, &k, &val))
-			if (one_of(k, nutrients))
+			if (one_of(k, content_edit_nutrients))
 				number(v, val, dot(v, "body.nutrition", k), 100000);
 	}
 	if ((j = optional(b, "diet")))
@@ -351,7 +351,7 @@ static void workout(struct validate *v, const struct json *b)
 		if (!json_string(j))
 			validate_add(v, "body.level", "invalid", "must be a string");
 		else
-			validate_choice(v, "body.level", json_string(j), levels);
+			validate_choice(v, "body.level", json_string(j), content_edit_levels);
 	}
 	if ((j = optional(b, "equipment")))
 		text_list(v, j, "body.equipment", TAGS_MAX, 50, false);

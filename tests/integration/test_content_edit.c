@@ -104,7 +104,7 @@ static const char *doc_text(struct json *item)
 START_TEST(a_new_item_is_a_draft_with_revision_1)
 {
 	const char *slug = fresh_slug("new");
-	struct content_edit_change chg;
+	struct content_edit_change chg = {0};
 	int64_t id = save(0, recipe(slug, "Rice bowl"), &chg);
 	struct json *item = get(id), *doc = json_get(item, "document");
 
@@ -188,7 +188,7 @@ START_TEST(updates_make_revisions_and_restore_saves_an_old_one_again)
 {
 	const char *slug = fresh_slug("rev");
 	int64_t id = save(0, recipe(slug, "Version one"), NULL);
-	struct content_edit_change chg;
+	struct content_edit_change chg = {0};
 	const char *json, *rev1, *rev3;
 	struct json *list, *item;
 	struct validate v;
@@ -276,7 +276,7 @@ START_TEST(a_schedule_is_published_by_the_queue_worker)
 {
 	const char *slug = fresh_slug("sched"), *path = arena_printf(a, "/v1/content/%s", slug);
 	int64_t id = save(0, recipe(slug, "Scheduled"), NULL), at = (int64_t)time(NULL) + 2;
-	struct content_edit_change chg;
+	struct content_edit_change chg = {0};
 	struct validate v;
 	struct err e = {0};
 	double deadline;

@@ -46,7 +46,14 @@ START_TEST(every_page_and_email_template_is_there)
 					    "cms/login",
 					    "cms/error",
 					    "cms/content_list",
-					    "cms/audit"};
+					    "cms/audit",
+					    "cms/content_form",
+					    "cms/content_preview",
+					    "cms/content_doc",
+					    "cms/content_revisions",
+					    "cms/content_revision",
+					    "cms/media_list",
+					    "cms/tag_list"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		ck_assert_msg(tmpl_set_get(set, names[i]) != NULL, "template %s missing", names[i]);

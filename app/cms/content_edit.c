@@ -1,0 +1,414 @@
+/* cms/content_edit: the editor's content screens: create, edit, preview, publish, schedule, revisions. */
+#include "content_edit.h"
+#include "arena.h"
+#include "audit.h"
+#include "cms.h"
+#include "cms_content_form.h"
+#include "content.h"
+#include "http_query.h"
+#include "http_request.h"
+#include "json.h"
+#include "log.h"
+#include "str.h"
+#include "validate.h"
+#include "worker.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* An item's id from the path; 0 for anything that is not one (the pages answer 404). */
+static int64_t path_id(const struct http_request *req)
+{
+	const char *s = http_request_param(req, "id");
+	long n;
+
+	return s && str_to_long(s, 1, LONG_MAX, &n) == 0 ? (int64_t)n : 0;
+}
+
+static const char *saved_by(const struct http_request *req)
+{
+	return arena_printf(req->arena, "staff:%s", req->session.email ? req->session.email : "(unknown)");
+}
+
+static const char *edit_url(struct arena *a, int64_t id)
+{
+	return arena_printf(a, "/admin/content/%" PRId64, id);
+}
+
+/* The item of the path as content_edit_get() describes it; NULL when resp holds the 404 or 503 page. */
+static struct json *item_or_error(struct worker *w, struct http_request *req, struct http_response *resp, int64_t id)
+{
+	const char *text = NULL;
+	struct err e = {0};
+	struct json *item;
+
+	switch (id ? content_edit_get(w, req->arena, id, &text, &e) : 0) {
+	case 0:
+		cms_error(w, req, resp, 404, "There is no such content item.");
+		return NULL;
+	case 1:
+		item = json_parse(req->arena, text, strlen(text), 64, &e);
+		if (item)
+			return item;
+		break;
+	}
+	log_error("content %" PRId64 ": %s", id, e.msg);
+	cms_error(w, req, resp, 503, NULL);
+	return NULL;
+}
+
+/*
+ * The form page: a new item (item NULL) or item, showing values f (NULL:
+ * the item's document) and the errors in v (NULL: none).
+ */
+static void form_page(struct worker *w, struct http_request *req, struct http_response *resp, int status,
+		      const struct json *item, const char *kind, struct json *f, const struct validate *v)
+{
+	struct json *d = json_new_object(req->arena);
+	struct err e = {0};
+	const char *title;
+
+	if (v && v->n) {
+		cms_field_errors(d, v);
+		json_set_bool(d, "has_errors", true);
+	}
+	if (!f)
+		f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
+	if (cms_content_form_data(w, req->arena, d, f, kind, &e) < 0) {
+		log_error("content form: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (item) {
+		int64_t id = json_int(json_get(item, "id"));
+		const char *st = json_string(json_get(item, "status"));
+
+		json_set_value(d, "item", (struct json *)item);
+		json_set_string(d, "action", edit_url(req->arena, id));
+		json_set_bool(d, "is_published", str_eq(st, "published"));
+		json_set_bool(d, "is_scheduled", str_eq(st, "scheduled"));
+		json_set_bool(d, "is_draft", str_eq(st, "draft"));
+		title = arena_printf(req->arena, "Edit: %s",
+				     json_string(json_get(json_get(item, "document"), "title")));
+	} else {
+		json_set_bool(d, "is_new", true);
+		json_set_string(d, "action", "/admin/content");
+		title = arena_printf(req->arena, "New %s", kind);
+	}
+	cms_render(w, req, resp, status, "cms/content_form", title, d);
+}
+
+static bool kind_ok(const char *kind)
+{
+	for (const char *const *k = content_kinds; *k; k++)
+		if (str_eq(kind, *k))
+			return true;
+	return false;
+}
+
+CMS_HANDLER(cms_content_new)
+{
+	const char *kind = http_query_get(&req->query, "kind");
+
+	if (!kind_ok(kind)) {
+		cms_error(w, req, resp, 400, "Choose a kind: recipe, workout or run.");
+		return;
+	}
+	form_page(w, req, resp, 200, NULL, kind, cms_content_form_from_post(req->arena, &req->query, kind), NULL);
+}
+
+CMS_HANDLER(cms_content_edit)
+{
+	struct json *item = item_or_error(w, req, resp, path_id(req));
+
+	if (item)
+		form_page(w, req, resp, 200, item, json_string(json_get(json_get(item, "document"), "kind")), NULL,
+			  NULL);
+}
+
+/* Saves the posted form as item id (0: a new one); the form again with its errors (422) when refused. */
+static void save(struct worker *w, struct http_request *req, struct http_response *resp, const struct json *item,
+		 int64_t id, const char *kind)
+{
+	struct validate v, model;
+	struct audit_actor who = cms_actor(req);
+	struct content_edit_change ch = {.who = &who, .action = id ? "content.update" : "content.create"};
+	struct json *doc;
+	struct err e = {0};
+	int64_t new_id = 0;
+
+	validate_init(&v, req->arena);
+	validate_init(&model, req->arena);
+	doc = cms_content_form_to_doc(req->arena, &req->form, kind, &v);
+	if (!validate_ok(&v)) {
+		content_edit_validate(doc, &model); /* every other mistake too, in one round */
+		cms_content_form_errors(&v, &model);
+	} else {
+		switch (content_edit_save(w, req->arena, id, doc, saved_by(req), &new_id, &model, &ch, &e)) {
+		case 1:
+			cms_redirect(req, resp, edit_url(req->arena, new_id),
+				     id ? "Saved as a new revision." : "Created as a draft.");
+			return;
+		case 0:
+			cms_content_form_errors(&v, &model);
+			break;
+		default:
+			log_error("content save: %s", e.msg);
+			cms_error(w, req, resp, 503, NULL);
+			return;
+		}
+	}
+	form_page(w, req, resp, 422, item, kind, cms_content_form_from_post(req->arena, &req->form, kind), &v);
+}
+
+CMS_HANDLER(cms_content_create)
+{
+	const char *kind = http_query_get(&req->form, "kind");
+
+	if (!kind_ok(kind)) {
+		cms_error(w, req, resp, 400, "Choose a kind: recipe, workout or run.");
+		return;
+	}
+	save(w, req, resp, NULL, 0, kind);
+}
+
+CMS_HANDLER(cms_content_update)
+{
+	int64_t id = path_id(req);
+	struct json *item = item_or_error(w, req, resp, id);
+
+	/* The kind of an item stays what it was created as. */
+	if (item)
+		save(w, req, resp, item, id, json_string(json_get(json_get(item, "document"), "kind")));
+}
+
+CMS_HANDLER(cms_content_preview)
+{
+	int64_t id = path_id(req);
+	struct json *item = item_or_error(w, req, resp, id), *d;
+
+	if (!item)
+		return;
+	d = json_new_object(req->arena);
+	json_set_value(d, "item", item);
+	json_set_value(d, "doc", cms_content_display(req->arena, json_get(item, "document")));
+	json_set_string(d, "edit_url", edit_url(req->arena, id));
+	cms_render(w, req, resp, 200, "cms/content_preview",
+		   arena_printf(req->arena, "Preview: %s", json_string(json_get(json_get(item, "document"), "title"))),
+		   d);
+}
+
+/* --- publishing --------------------------------------------------------------------------------------------- */
+
+static void set_published(struct worker *w, struct http_request *req, struct http_response *resp, bool published)
+{
+	int64_t id = path_id(req);
+	struct audit_actor who = cms_actor(req);
+	struct content_edit_change ch = {.who = &who, .action = published ? "content.publish" : "content.unpublish"};
+	struct err e = {0};
+
+	switch (id ? content_edit_set_published(w, req->arena, id, published, &ch, &e) : 0) {
+	case 1:
+		cms_redirect(req, resp, edit_url(req->arena, id),
+			     published ? "Published: the apps show it now." : "Unpublished: back to draft.");
+		return;
+	case 0:
+		cms_error(w, req, resp, 404, "There is no such content item.");
+		return;
+	default:
+		log_error("content publish: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+	}
+}
+
+CMS_HANDLER(cms_content_publish)
+{
+	set_published(w, req, resp, true);
+}
+
+CMS_HANDLER(cms_content_unpublish)
+{
+	set_published(w, req, resp, false);
+}
+
+/* "2026-05-01T07:00" or with seconds, in UTC (what <input type="datetime-local"> sends); -1 when it is none. */
+static int64_t parse_utc(const char *s)
+{
+	int y, mo, d, h, mi, sec = 0, used = 0;
+	struct tm tm = {0};
+	time_t t;
+
+	if (!s)
+		return -1;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5)
+		return -1;
+	s += used;
+	if (*s == ':') {
+		used = 0;
+		if (sscanf(s, ":%2d%n", &sec, &used) != 1)
+			return -1;
+		s += used;
+	}
+	if (*s)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	/* timegm normalises 2026-02-30 into March: refuse what did not survive the round trip. */
+	if (tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi ||
+	    tm.tm_sec != sec)
+		return -1;
+	return (int64_t)t;
+}
+
+CMS_HANDLER(cms_content_schedule)
+{
+	int64_t id = path_id(req), at;
+	struct json *item = item_or_error(w, req, resp, id);
+	struct audit_actor who = cms_actor(req);
+	struct content_edit_change ch = {.who = &who, .action = "content.schedule"};
+	struct validate v;
+	struct err e = {0};
+	int rc = 0;
+
+	if (!item)
+		return;
+	validate_init(&v, req->arena);
+	at = parse_utc(http_query_get(&req->form, "publish_at"));
+	if (at < 0)
+		validate_add(&v, "publish_at", "invalid", "must be a date and time such as 2026-05-01T07:00 (UTC)");
+	else
+		rc = content_edit_schedule(w, req->arena, id, at, saved_by(req), &v, &ch, &e);
+	if (rc == 1) {
+		cms_redirect(req, resp, edit_url(req->arena, id), "Scheduled: it goes live at the time given (UTC).");
+		return;
+	}
+	if (rc < 0) {
+		log_error("content schedule: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	/* "status" (published already) is shown next to the schedule field too. */
+	for (size_t i = 0; i < v.n; i++)
+		if (!str_eq(v.errors[i].field, "publish_at"))
+			v.errors[i].field = "publish_at";
+	struct json *f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
+
+	json_set_string(f, "publish_at", http_query_get(&req->form, "publish_at"));
+	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &v);
+}
+
+/* --- revisions ---------------------------------------------------------------------------------------------- */
+
+static int revision_number(const struct http_request *req)
+{
+	const char *s = http_request_param(req, "n");
+	long n;
+
+	return s && str_to_long(s, 1, INT_MAX, &n) == 0 ? (int)n : 0;
+}
+
+CMS_HANDLER(cms_content_revisions)
+{
+	int64_t id = path_id(req);
+	struct json *item = item_or_error(w, req, resp, id), *d, *list;
+	const char *text = NULL;
+	struct err e = {0};
+
+	if (!item)
+		return;
+	if (content_edit_revisions(w, req->arena, id, &text, &e) != 1 ||
+	    !(list = json_parse(req->arena, text, strlen(text), 8, &e))) {
+		log_error("content revisions: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	d = json_new_object(req->arena);
+	json_set_value(d, "item", item);
+	json_set_value(d, "revisions", list);
+	json_set_string(d, "edit_url", edit_url(req->arena, id));
+	cms_render(
+		w, req, resp, 200, "cms/content_revisions",
+		arena_printf(req->arena, "Revisions: %s", json_string(json_get(json_get(item, "document"), "title"))),
+		d);
+}
+
+CMS_HANDLER(cms_content_revision)
+{
+	int64_t id = path_id(req);
+	int n = revision_number(req);
+	struct json *item = item_or_error(w, req, resp, id), *d, *rev;
+	const char *text = NULL;
+	struct err e = {0};
+
+	if (!item)
+		return;
+	switch (n ? content_edit_revision(w, req->arena, id, n, &text, &e) : 0) {
+	case 0:
+		cms_error(w, req, resp, 404, "This item has no such revision.");
+		return;
+	case 1:
+		if ((rev = json_parse(req->arena, text, strlen(text), 64, &e)))
+			break;
+		/* fall through */
+	default:
+		log_error("content revision: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	d = json_new_object(req->arena);
+	json_set_value(d, "item", item);
+	json_set_value(d, "revision", rev);
+	json_set_value(d, "doc", cms_content_display(req->arena, json_get(rev, "document")));
+	json_set_string(d, "document_json", json_serialize(json_get(rev, "document"), NULL));
+	json_set_string(d, "edit_url", edit_url(req->arena, id));
+	json_set_bool(d, "is_current", n == json_int(json_get(item, "revision")));
+	cms_render(w, req, resp, 200, "cms/content_revision",
+		   arena_printf(req->arena, "Revision %d: %s", n,
+				json_string(json_get(json_get(rev, "document"), "title"))),
+		   d);
+}
+
+CMS_HANDLER(cms_content_restore)
+{
+	int64_t id = path_id(req);
+	int n = revision_number(req);
+	struct audit_actor who = cms_actor(req);
+	struct content_edit_change ch = {.who = &who, .action = "content.restore"};
+	struct validate v;
+	struct err e = {0};
+
+	validate_init(&v, req->arena);
+	if (!id || !n) {
+		cms_error(w, req, resp, 404, "This item has no such revision.");
+		return;
+	}
+	switch (content_edit_restore(w, req->arena, id, n, saved_by(req), &v, &ch, &e)) {
+	case 1:
+		cms_redirect(req, resp, edit_url(req->arena, id),
+			     arena_printf(req->arena, "Revision %d restored as the newest revision.", n));
+		return;
+	case 0:
+		if (v.n && (str_eq(v.errors[0].field, "revision") || str_eq(v.errors[0].field, "id"))) {
+			cms_error(w, req, resp, 404, "This item has no such revision.");
+			return;
+		}
+		cms_error(w, req, resp, 422,
+			  arena_printf(req->arena,
+				       "Revision %d cannot be restored: %s %s (the rules have changed "
+				       "since). Edit the item instead.",
+				       n, v.n ? v.errors[0].field : "", v.n ? v.errors[0].detail : ""));
+		return;
+	default:
+		log_error("content restore: %s", e.msg);
+		cms_error(w, req, resp, 503, NULL);
+	}
+}
