@@ -28,7 +28,11 @@ mkdir -p "$var"
 var=$(cd "$var" && pwd)
 build=${MOTUS_BUILD:-build}
 web=${MOTUS_WEB:-nginx}
-worker_groups=${MOTUS_WORKER_GROUPS:-email email_attachments outbound scheduled}
+# Queue groups to run workers for; only a list given here is remembered by the
+# stack, so a stack started before a new group existed picks it up on restart.
+default_worker_groups="email email_attachments outbound scheduled"
+worker_groups_given=${MOTUS_WORKER_GROUPS:-}
+worker_groups=${worker_groups_given:-$default_worker_groups}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 root=0
 [ "$(id -u)" = 0 ] && root=1
@@ -65,6 +69,7 @@ load_settings() {
     if [ -f "$var/stack.env" ]; then
         # shellcheck disable=SC1091
         . "$var/stack.env"
+        worker_groups=${MOTUS_WORKER_GROUPS:-${worker_groups_given:-$default_worker_groups}}
         # A stack started by an older stack.sh has no sink port yet.
         smtp_sink_port=${smtp_sink_port:-$(setting smtp_sink_port)}
         return
@@ -85,7 +90,7 @@ http_port=$http_port
 apache_port=$apache_port
 memcached_port=$memcached_port
 smtp_sink_port=$smtp_sink_port
-worker_groups="$worker_groups"
+worker_groups_given="$worker_groups_given"
 workers=$workers
 web=$web
 build=$build
