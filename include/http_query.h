@@ -21,7 +21,8 @@ struct http_query {
 	size_t n;
 };
 
-#define HTTP_QUERY_MAX_PARAMS 32
+/* Room for the longest CMS form (a recipe: about 30 fields) with margin; routes still name what they accept. */
+#define HTTP_QUERY_MAX_PARAMS 64
 
 /*
  * Parses qs (may be NULL or empty). Fails with err code 400 and the field
