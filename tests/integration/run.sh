@@ -33,4 +33,4 @@ if [ "$failed" != 0 ]; then
     throwaway_logs integration
     exit 1
 fi
-echo "== integration ($build): all suites passed through nginx and Apache"
+echo "== integration ($build): all suites passed through ${webs// / and }"
