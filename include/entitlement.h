@@ -25,7 +25,7 @@ struct validate;
 /* Longest entitlement scope: "premium:" and 1 to 56 of [a-z0-9_.-]. */
 #define ENTITLEMENT_SCOPE_MAX 64
 
-/* True when scope has the shape of an entitlement scope, e.g. premium:plus. */
+/* True when scope has the shape of an entitlement scope, e.g. premium:plus; false for NULL. */
 bool entitlement_scope_valid(const char *scope);
 
 /*
@@ -57,15 +57,23 @@ int entitlement_revoke(struct db *db, struct arena *a, const char *user_id, cons
  */
 const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e);
 
+/*
+ * An SQL expression for the active scopes of the user whose id is the SQL
+ * expression user_id: sorted, space-separated, '' for none. It lets a
+ * statement that reads a user's grant read the scopes in the same round trip.
+ */
+#define ENTITLEMENT_ACTIVE_SCOPES_SQL(user_id)                                                  \
+	"(SELECT COALESCE(string_agg(en.scope, ' ' ORDER BY en.scope), '') FROM entitlement en" \
+	" WHERE en.user_id = " user_id " AND en.revoked_at IS NULL AND en.expires_at > now())"
+
 /* The user's active scopes, sorted, space-separated ("" for none). Memory in a; NULL on failure. */
 const char *entitlement_active_scopes(struct db *db, struct arena *a, const char *user_id, struct err *e);
 
 /*
- * The scope an access token for user_id carries: granted (the OAuth grant's
- * scope, e.g. "profile") followed by each active entitlement scope not
- * already in it. Memory in a; NULL on failure.
+ * The scope an access token carries: granted (the OAuth grant's scope, e.g.
+ * "profile") followed by each of the active scopes (as
+ * ENTITLEMENT_ACTIVE_SCOPES_SQL gives them) not already in it. Memory in a.
  */
-const char *entitlement_token_scope(struct db *db, struct arena *a, const char *user_id, const char *granted,
-				    struct err *e);
+const char *entitlement_token_scope(struct arena *a, const char *granted, const char *active);
 
 #endif

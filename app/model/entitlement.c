@@ -17,7 +17,7 @@
 
 bool entitlement_scope_valid(const char *scope)
 {
-	size_t n = strlen(scope), p = strlen(PREFIX);
+	size_t n = scope ? strlen(scope) : 0, p = strlen(PREFIX);
 
 	if (n <= p || n > ENTITLEMENT_SCOPE_MAX || strncmp(scope, PREFIX, p) != 0)
 		return false;
@@ -120,10 +120,7 @@ const char *entitlement_active_scopes(struct db *db, struct arena *a, const char
 
 	if (!user_id_valid(user_id))
 		return "";
-	r = db_query(db, a,
-		     "SELECT COALESCE(string_agg(scope, ' ' ORDER BY scope), '') FROM entitlement"
-		     " WHERE user_id = $1::uuid AND revoked_at IS NULL AND expires_at > now()",
-		     1, params, e);
+	r = db_query(db, a, "SELECT " ENTITLEMENT_ACTIVE_SCOPES_SQL("$1::uuid"), 1, params, e);
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
 }
 
@@ -140,17 +137,13 @@ static bool has_word(const char *list, const char *word, size_t n)
 	return false;
 }
 
-const char *entitlement_token_scope(struct db *db, struct arena *a, const char *user_id, const char *granted,
-				    struct err *e)
+const char *entitlement_token_scope(struct arena *a, const char *granted, const char *active)
 {
-	const char *active = entitlement_active_scopes(db, a, user_id, e);
 	struct buf b;
 
-	if (!active)
-		return NULL;
 	buf_init(&b, a);
 	buf_printf(&b, "%s", granted ? granted : "");
-	for (const char *p = active; *p;) {
+	for (const char *p = active ? active : ""; *p;) {
 		size_t len = strcspn(p, " ");
 
 		if (!has_word(buf_cstr(&b), p, len))

@@ -53,19 +53,12 @@ static int revoke_family_tx(struct db *db, struct arena *a, const char *family, 
 		       : 0;
 }
 
-/* Commits and returns rc, or rolls back and returns -1. */
 /* The grant's account may still sign in: neither disabled nor erased. */
-#define LIVE_USER(t)                                       \
-	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = " t \
+#define LIVE_USER(table)                                       \
+	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = " table \
 	".user_id AND u.disabled_at IS NULL AND u.deleted_at IS NULL)"
 
-/* What the access token will carry, read in the grant's transaction. */
-static int token_scope_tx(struct db *db, struct arena *a, struct oauth_grant *g, struct err *e)
-{
-	g->token_scope = entitlement_token_scope(db, a, g->user_id, g->scope, e);
-	return g->token_scope ? 0 : -1;
-}
-
+/* Commits and returns rc, or rolls back and returns -1. */
 static int finish(struct db *db, int rc, struct err *e)
 {
 	if (rc < 0 || db_commit(db, e) < 0) {
@@ -85,16 +78,21 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 
 	if (db_begin(db, e) < 0)
 		return -1;
-	/* Every check in one row: (used before?, still valid for this client, URI and verifier?) */
-	r = db_query(
-		db, a,
-		"SELECT used_at IS NOT NULL, family_id,"
-		"  expires_at > now() AND client_id = $2 AND redirect_uri = $3"
-		"  AND code_challenge = rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '=')"
-		"  AND " LIVE_USER("oauth_code") ","
-						 "  user_id, scope"
-						 " FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
-		4, params, e);
+	/*
+	 * Every check in one row (used before? still valid for this client, URI,
+	 * verifier and a live account?) with the scopes the token will carry.
+	 * clang-format would break the macros in the SQL apart.
+	 */
+	/* clang-format off */
+	r = db_query(db, a,
+		     "SELECT used_at IS NOT NULL, family_id,"
+		     "  expires_at > now() AND client_id = $2 AND redirect_uri = $3 AND code_challenge ="
+		     "  rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '=')"
+		     "  AND " LIVE_USER("oauth_code") ","
+		     "  user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL("oauth_code.user_id")
+		     " FROM oauth_code WHERE code_hash = $1 FOR UPDATE",
+		     4, params, e);
+	/* clang-format on */
 	if (!r)
 		return finish(db, -1, e);
 	if (db_rows(r) == 0)
@@ -113,7 +111,8 @@ int oauth_code_redeem(struct db *db, struct arena *a, const char *code, const ch
 	g->user_id = arena_strdup(a, db_value(r, 0, 3));
 	g->client_id = client_id;
 	g->scope = arena_strdup(a, db_value(r, 0, 4));
-	if (refresh_issue_tx(db, a, NULL, g, refresh_ttl_s, refresh, e) < 0 || token_scope_tx(db, a, g, e) < 0)
+	g->token_scope = entitlement_token_scope(a, g->scope, db_value(r, 0, 5));
+	if (refresh_issue_tx(db, a, NULL, g, refresh_ttl_s, refresh, e) < 0)
 		return finish(db, -1, e);
 	const char *link[] = {params[0], token_digest(a, *refresh)};
 	if (db_exec(db, a,
@@ -132,13 +131,14 @@ int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, cons
 
 	if (db_begin(db, e) < 0)
 		return -1;
+	/* clang-format off */
 	r = db_query(db, a,
 		     "SELECT family_id, used_at IS NOT NULL,"
-		     "  revoked_at IS NULL AND expires_at > now() AND " LIVE_USER(
-			     "refresh_token") ","
-					      "  client_id, user_id, scope"
-					      " FROM refresh_token WHERE token_hash = $1 FOR UPDATE",
+		     "  revoked_at IS NULL AND expires_at > now() AND " LIVE_USER("refresh_token") ","
+		     "  client_id, user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL("refresh_token.user_id")
+		     " FROM refresh_token WHERE token_hash = $1 FOR UPDATE",
 		     1, params, e);
+	/* clang-format on */
 	if (!r)
 		return finish(db, -1, e);
 	if (db_rows(r) == 0)
@@ -154,8 +154,9 @@ int oauth_refresh_rotate(struct db *db, struct arena *a, const char *token, cons
 	g->user_id = arena_strdup(a, db_value(r, 0, 4));
 	g->client_id = client_id;
 	g->scope = arena_strdup(a, db_value(r, 0, 5));
+	g->token_scope = entitlement_token_scope(a, g->scope, db_value(r, 0, 6));
 	if (db_exec(db, a, "UPDATE refresh_token SET used_at = now() WHERE token_hash = $1", 1, params, e) < 0 ||
-	    refresh_issue_tx(db, a, family, g, refresh_ttl_s, refresh, e) < 0 || token_scope_tx(db, a, g, e) < 0)
+	    refresh_issue_tx(db, a, family, g, refresh_ttl_s, refresh, e) < 0)
 		return finish(db, -1, e);
 	return finish(db, 1, e);
 }
