@@ -58,6 +58,14 @@ int staff_set_disabled_tx(struct db *db, struct arena *a, const char *id, bool d
 int staff_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
 			  struct err *e) MOTUS_MUSTCHECK;
 
+/*
+ * The same password hashed with current parameters, at log-in: replaces
+ * old_hash only if it is still the stored one, and leaves the sessions
+ * alone. 1 done, 0 not (changed meanwhile, or no such account), -1 on error.
+ */
+int staff_rehash_password(struct db *db, struct arena *a, const char *id, const char *old_hash, const char *new_hash,
+			  struct err *e) MOTUS_MUSTCHECK;
+
 #define STAFF_PASSWORD_LEN 20
 /*
  * A new random password of STAFF_PASSWORD_LEN unambiguous letters and digits

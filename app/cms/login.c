@@ -133,6 +133,13 @@ static int authenticate(struct worker *w, struct http_request *req, const char *
 		*status = 403;
 		return 0;
 	}
+	if (passwd_needs_rehash(s->password_hash, &pp)) {
+		char h[PASSWD_ENCODED_MAX];
+
+		if (passwd_hash(&pp, password, h, &e) == 0 &&
+		    staff_rehash_password(w->db, req->arena, s->id, s->password_hash, h, &e) == 1)
+			log_info("re-hashed the password of staff %s with current parameters", s->id);
+	}
 	return 1;
 }
 

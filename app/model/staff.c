@@ -161,6 +161,18 @@ int staff_set_password_tx(struct db *db, struct arena *a, const char *id, const 
 	return done;
 }
 
+int staff_rehash_password(struct db *db, struct arena *a, const char *id, const char *old_hash, const char *new_hash,
+			  struct err *e)
+{
+	const char *params[] = {id, old_hash, new_hash};
+	long n;
+
+	if (!user_id_valid(id))
+		return 0;
+	n = db_exec(db, a, "UPDATE staff SET password_hash = $3 WHERE id = $1 AND password_hash = $2", 3, params, e);
+	return n < 0 ? -1 : n > 0;
+}
+
 int staff_touch_login(struct db *db, struct arena *a, const char *id, struct err *e)
 {
 	return update(db, a, "UPDATE staff SET last_login_at = now() WHERE id = $1", id, NULL, e) < 0 ? -1 : 0;

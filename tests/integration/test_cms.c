@@ -7,9 +7,11 @@
  */
 #include "arena.h"
 #include "harness.h"
+#include "passwd.h"
 #include "str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -446,6 +448,48 @@ START_TEST(motusctl_staff_manages_accounts_and_a_role_change_applies_at_once)
 }
 END_TEST
 
+START_TEST(too_many_log_ins_answer_429_and_the_form_works_again_after_the_window)
+{
+	const char *e = staff("limited", "editor");
+	int limit = atoi(motusctl_out("config get login_limit_account"));
+	int window = atoi(motusctl_out("config get auth_limit_window_s"));
+	struct reply *r = NULL;
+
+	for (int i = 0; i <= limit; i++)
+		r = login_as(jar_new(), e, "not the password", NULL);
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_int_ge(atoi(reply_header(r, "Retry-After")), 1);
+	ck_assert(has(r, "Too many attempts"));
+	/* The right password waits for the window too, and then works. */
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 429);
+	sleep((unsigned)window + 1);
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
+}
+END_TEST
+
+START_TEST(a_hash_with_old_parameters_is_upgraded_at_log_in_and_other_sessions_live_on)
+{
+	const char *e;
+	struct jar *other = session("rehash", "editor", &e);
+	const struct passwd_params old = {1024, 1, 1};
+	char hash[PASSWD_ENCODED_MAX];
+	struct err err = {0};
+
+	/* As if the account were made when the cost settings were lower. */
+	ck_assert_int_eq(passwd_hash(&old, PASSWORD, hash, &err), 0);
+	sql(arena_printf(a, "UPDATE staff SET password_hash = '%s' WHERE email = '%s'", hash, e));
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
+	const char *now = sql(arena_printf(a, "SELECT password_hash FROM staff WHERE email = '%s'", e));
+	ck_assert_msg(strstr(now, arena_printf(a, "$m=%s,t=%s,p=%s$", motusctl_out("config get passwd_memory_kib"),
+					       motusctl_out("config get passwd_iterations"),
+					       motusctl_out("config get passwd_parallelism"))) != NULL,
+		      "not the current parameters: %s", now);
+	/* The upgrade is not a password change: the account's other session still works. */
+	ck_assert_int_eq(jar_request(other, "GET", "/admin/content", NULL)->status, 200);
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cms");
@@ -466,6 +510,8 @@ int main(void)
 	tcase_add_test(tc, log_out_ends_the_session_for_good);
 	tcase_add_test(tc, a_disabled_account_loses_its_session_at_once);
 	tcase_add_test(tc, motusctl_staff_manages_accounts_and_a_role_change_applies_at_once);
+	tcase_add_test(tc, too_many_log_ins_answer_429_and_the_form_works_again_after_the_window);
+	tcase_add_test(tc, a_hash_with_old_parameters_is_upgraded_at_log_in_and_other_sessions_live_on);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "test_cms");
 }
