@@ -18,21 +18,22 @@ const char *user_admin_search(struct db *db, struct arena *a, const char *q, lon
 	snprintf(offset, sizeof(offset), "%ld", (page > 0 ? page - 1 : 0) * USER_ADMIN_PAGE_SIZE);
 	snprintf(size, sizeof(size), "%d", USER_ADMIN_PAGE_SIZE);
 	/* strpos, not LIKE: what the admin types is text, never a pattern. */
-	r = db_query(
-		db, a,
-		"WITH hit AS (SELECT * FROM app_user WHERE deleted_at IS NULL AND ($1::text IS NULL"
-		"   OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(display_name), lower($1)) > 0)),"
-		" shown AS (SELECT * FROM hit ORDER BY created_at DESC, id OFFSET $2::bigint LIMIT $3::int)"
-		" SELECT json_build_object("
-		"  'items', COALESCE((SELECT json_agg(json_build_object('id', id, 'email', email,"
-		"    'display_name', display_name, 'verified', email_verified_at IS NOT NULL,"
-		"    'disabled', disabled_at IS NOT NULL, 'created_at', " UTC(
-			"created_at") ")"
-				      "    ORDER BY created_at DESC, id) FROM shown), '[]'::json),"
-				      "  'total', (SELECT count(*) FROM hit),"
-				      "  'page', $2::bigint / $3::int + 1,"
-				      "  'pages', GREATEST(1, ((SELECT count(*) FROM hit) + $3::int - 1) / $3::int))::text",
-		3, params, e);
+	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
+	/* clang-format off */
+	r = db_query(db, a,
+		     "WITH hit AS (SELECT * FROM app_user WHERE deleted_at IS NULL AND ($1::text IS NULL"
+		     "   OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(display_name), lower($1)) > 0)),"
+		     " shown AS (SELECT * FROM hit ORDER BY created_at DESC, id OFFSET $2::bigint LIMIT $3::int)"
+		     " SELECT json_build_object("
+		     "  'items', COALESCE((SELECT json_agg(json_build_object('id', id, 'email', email,"
+		     "    'display_name', display_name, 'verified', email_verified_at IS NOT NULL,"
+		     "    'disabled', disabled_at IS NOT NULL, 'created_at', " UTC("created_at") ")"
+		     "    ORDER BY created_at DESC, id) FROM shown), '[]'::json),"
+		     "  'total', (SELECT count(*) FROM hit),"
+		     "  'page', $2::bigint / $3::int + 1,"
+		     "  'pages', GREATEST(1, ((SELECT count(*) FROM hit) + $3::int - 1) / $3::int))::text",
+		     3, params, e);
+	/* clang-format on */
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
 }
 
@@ -43,25 +44,24 @@ int user_admin_find(struct db *db, struct arena *a, const char *id, const char *
 
 	if (!user_id_valid(id))
 		return 0;
-	r = db_query(
-		db, a,
-		"SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
-		" 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
-		" 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC(
-			"u.created_at") ","
-					" 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
-					" 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
-					"   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
-					"   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
-					"     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
-					"   'expires_at', " UTC(
-						"g.expires_at") ", 'granted_by', g.granted_by,"
-								"   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC(
-									"g.revoked_at") ")"
-											"   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
-											"   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
-											" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
-		1, params, e);
+	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
+	/* clang-format off */
+	r = db_query(db, a,
+		     "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+		     " 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
+		     " 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC("u.created_at") ","
+		     " 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
+		     " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
+		     "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
+		     "   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
+		     "     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
+		     "   'expires_at', " UTC("g.expires_at") ", 'granted_by', g.granted_by,"
+		     "   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC("g.revoked_at") ")"
+		     "   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
+		     "   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
+		     " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
+		     1, params, e);
+	/* clang-format on */
 	if (!r)
 		return -1;
 	if (db_rows(r) == 0)
