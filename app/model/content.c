@@ -208,6 +208,8 @@ const char *content_entitlements(struct arena *a, const char *scopes)
  * (space-separated scopes) does not cover is a teaser, "locked" and without
  * body. The like count is part of the cached representation (see README).
  */
+/* Laid out by hand: clang-format would break the ENTITLED() calls apart. */
+/* clang-format off */
 #define ENTITLED(E) "(c.access = 'free' OR c.required_scope = ANY (string_to_array(" E ", ' ')))"
 #define ITEM_JSON(E)                                                                                                     \
 	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary,"                    \
@@ -218,9 +220,11 @@ const char *content_entitlements(struct arena *a, const char *scopes)
 	"   WHERE ct.content_id = c.id), '[]'::jsonb),"                                                                  \
 	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"                                \
 	" 'locked', NOT " ENTITLED(E) ")"                                                                                \
-				      " || CASE WHEN " ENTITLED(                                                         \
-					      E) " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
+	" || CASE WHEN " ENTITLED(E) " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
+/* clang-format on */
 
+/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
+/* clang-format off */
 static const char list_sql[] =
 	"WITH k AS ("
 	" SELECT c.*, CASE WHEN $6 = 'popular' THEN (SELECT count(*) FROM content_like l WHERE l.content_id = c.id)"
@@ -237,12 +241,12 @@ static const char list_sql[] =
 	" WHERE $7::bigint IS NULL OR (sort_key, id) < ($7::bigint, $8::bigint)"
 	" ORDER BY sort_key DESC, id DESC LIMIT $9::int + 1"
 	")"
-	" SELECT COALESCE(jsonb_agg(" ITEM_JSON(
-		"$10") " ORDER BY c.n) FILTER (WHERE c.n <= $9::int), '[]')::text,"
-		       " count(*) > $9::int,"
-		       " (array_agg(c.sort_key ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1],"
-		       " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
-		       " FROM page c";
+	" SELECT COALESCE(jsonb_agg(" ITEM_JSON("$10") " ORDER BY c.n) FILTER (WHERE c.n <= $9::int), '[]')::text,"
+	" count(*) > $9::int,"
+	" (array_agg(c.sort_key ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1],"
+	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
+	" FROM page c";
+/* clang-format on */
 
 /* How long a reader waits for another worker refilling the same hot key before building it too. */
 #define FILL_WAIT_MS 10
@@ -312,9 +316,12 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	return 0;
 }
 
+/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
+/* clang-format off */
 static const char find_sql[] =
 	"SELECT " ITEM_JSON("$2") "::text FROM content c"
-				  " WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
+	" WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
+/* clang-format on */
 
 int content_find(struct worker *w, struct arena *a, const char *slug, const char *entitlements, struct cache_repr *out,
 		 struct err *e)
@@ -378,6 +385,8 @@ int content_set_published(struct worker *w, struct arena *a, const char *slug, b
 }
 
 /* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
+/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
+/* clang-format off */
 static const char popular_sql[] =
 	"WITH ranked AS ("
 	" SELECT l.content_id, count(*) AS n FROM content_like l"
@@ -387,9 +396,10 @@ static const char popular_sql[] =
 	" WHERE c.status = 'published' AND c.deleted_at IS NULL AND ($2::text IS NULL OR c.kind = $2)"
 	" ORDER BY r.n DESC, c.id DESC LIMIT 20"
 	")"
-	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON(
-		"$3") " || jsonb_build_object('window_likes', c.n)"
-		      "   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
+	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON("$3")
+	" || jsonb_build_object('window_likes', c.n)"
+	"   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
+/* clang-format on */
 
 int content_popular(struct worker *w, struct arena *a, const char *kind, const char *window, const char *entitlements,
 		    struct cache_repr *out, struct err *e)
@@ -412,19 +422,20 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 #define US_OF(col)   "(extract(epoch FROM " col ") * 1000000)::bigint"
 #define US_TO(param) "(timestamptz 'epoch' + " param "::bigint * interval '1 microsecond')"
 
+/* Laid out by hand: clang-format would break the US_TO(), ITEM_JSON() and US_OF() calls apart. */
+/* clang-format off */
 static const char changes_sql[] =
 	"WITH page AS ("
 	" SELECT c.* FROM content c"
-	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (" US_TO(
-		"$1") ", $2::bigint)"
-		      " ORDER BY c.updated_at, c.id LIMIT $3::int"
-		      ")"
-		      " SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON(
-			      "$4") "   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
-				    " (array_agg(" US_OF(
-					    "c.updated_at") " ORDER BY c.updated_at DESC, c.id DESC))[1],"
-							    " (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
-							    " FROM page c";
+	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (" US_TO("$1") ", $2::bigint)"
+	" ORDER BY c.updated_at, c.id LIMIT $3::int"
+	")"
+	" SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON("$4")
+	"   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
+	" (array_agg(" US_OF("c.updated_at") " ORDER BY c.updated_at DESC, c.id DESC))[1],"
+	" (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
+	" FROM page c";
+/* clang-format on */
 
 int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
 		    struct cache_repr *out, struct err *e)
@@ -487,24 +498,24 @@ int content_like_set(struct worker *w, struct arena *a, const char *user_id, con
 	return str_eq(db_value(r, 0, 0), "0") ? 0 : 1;
 }
 
+/* Laid out by hand: clang-format would break the US_TO(), ITEM_JSON() and US_OF() calls apart. */
+/* clang-format off */
 static const char likes_of_sql[] =
 	"WITH page AS ("
 	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
 	" FROM content_like l JOIN content c ON c.id = l.content_id"
 	" WHERE l.user_id = $1::uuid AND c.status = 'published' AND c.deleted_at IS NULL"
-	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (" US_TO(
-		"$2") ", $3::bigint))"
-		      " ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
-		      ")"
-		      " SELECT COALESCE(jsonb_agg(" ITEM_JSON(
-			      "$5") " || jsonb_build_object('liked_at',"
-				    "   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
-				    "   FILTER (WHERE c.n <= $4::int), '[]')::text,"
-				    " count(*) > $4::int,"
-				    " (array_agg(" US_OF(
-					    "c.liked_at") " ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
-							  " (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
-							  " FROM page c";
+	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (" US_TO("$2") ", $3::bigint))"
+	" ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
+	")"
+	" SELECT COALESCE(jsonb_agg(" ITEM_JSON("$5") " || jsonb_build_object('liked_at',"
+	"   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
+	"   FILTER (WHERE c.n <= $4::int), '[]')::text,"
+	" count(*) > $4::int,"
+	" (array_agg(" US_OF("c.liked_at") " ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
+	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
+	" FROM page c";
+/* clang-format on */
 
 int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
 		     const char *entitlements, struct validate *v, const char **json, struct err *e)
