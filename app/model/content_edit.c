@@ -32,14 +32,16 @@
 	"   WHERE ct.content_id = c.id), '[]'::jsonb),"                                                                  \
 	" 'body', c.body - 'duration_s')"
 
-static const char get_sql[] = "SELECT jsonb_build_object('id', c.id, 'status', c.status, 'publish_at', " TS(
-	"c.publish_at") ","
-			" 'published_at', " TS("c.published_at") ", 'updated_at', " TS(
-				"c.updated_at") ","
-						" 'revision', COALESCE((SELECT max(r.number) FROM content_revision r"
-						"   WHERE r.content_id = c.id), 0),"
-						" 'document', " DOC_JSON ")::text"
-						" FROM content c WHERE c.id = $1::bigint AND c.deleted_at IS NULL";
+/* Laid out by hand: clang-format would break the TS() calls apart. */
+/* clang-format off */
+static const char get_sql[] =
+	"SELECT jsonb_build_object('id', c.id, 'status', c.status, 'publish_at', " TS("c.publish_at") ","
+	" 'published_at', " TS("c.published_at") ", 'updated_at', " TS("c.updated_at") ","
+	" 'revision', COALESCE((SELECT max(r.number) FROM content_revision r"
+	"   WHERE r.content_id = c.id), 0),"
+	" 'document', " DOC_JSON ")::text"
+	" FROM content c WHERE c.id = $1::bigint AND c.deleted_at IS NULL";
+/* clang-format on */
 
 /* The stored columns of document d; the body of a workout or run carries duration_s, as the API serves it. */
 #define COLUMNS_OF_DOC                                                                              \
@@ -244,11 +246,14 @@ out_rollback:
 	return -1;
 }
 
+/* Laid out by hand: clang-format would break the TS() call apart. */
+/* clang-format off */
 static const char revisions_sql[] =
 	"SELECT (SELECT count(*) FROM content WHERE id = $1::bigint AND deleted_at IS NULL),"
 	" COALESCE(jsonb_agg(jsonb_build_object('number', r.number, 'saved_by', r.saved_by,"
 	"  'saved_at', " TS("r.saved_at") ") ORDER BY r.number DESC), '[]')::text"
-					  " FROM content_revision r WHERE r.content_id = $1::bigint";
+	" FROM content_revision r WHERE r.content_id = $1::bigint";
+/* clang-format on */
 
 int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const char **json, struct err *e)
 {
@@ -263,12 +268,14 @@ int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const 
 	return 1;
 }
 
+/* Laid out by hand: clang-format would break the TS() call apart. */
+/* clang-format off */
 static const char revision_get_sql[] =
-	"SELECT jsonb_build_object('number', r.number, 'saved_by', r.saved_by, 'saved_at', " TS(
-		"r.saved_at") ","
-			      " 'document', r.document)::text"
-			      " FROM content_revision r JOIN content c ON c.id = r.content_id AND c.deleted_at IS NULL"
-			      " WHERE r.content_id = $1::bigint AND r.number = $2::integer";
+	"SELECT jsonb_build_object('number', r.number, 'saved_by', r.saved_by, 'saved_at', " TS("r.saved_at") ","
+	" 'document', r.document)::text"
+	" FROM content_revision r JOIN content c ON c.id = r.content_id AND c.deleted_at IS NULL"
+	" WHERE r.content_id = $1::bigint AND r.number = $2::integer";
+/* clang-format on */
 
 int content_edit_revision(struct worker *w, struct arena *a, int64_t id, int number, const char **json, struct err *e)
 {

@@ -93,14 +93,15 @@ int entitlement_revoke(struct db *db, struct arena *a, const char *user_id, cons
 			    2, params, e);
 }
 
+/* Laid out by hand: clang-format would break the TS() calls apart. */
+/* clang-format off */
 static const char list_sql[] =
 	"SELECT COALESCE(jsonb_agg(jsonb_build_object('scope', scope, 'active', active,"
-	" 'expires_at', " TS("expires_at") ", 'granted_by', granted_by, 'granted_at', " TS(
-		"granted_at") ","
-			      " 'revoked_at', " TS(
-				      "revoked_at") ") ORDER BY active DESC, scope), '[]')::text"
-						    " FROM (SELECT *, revoked_at IS NULL AND expires_at > now() AS active"
-						    "  FROM entitlement WHERE user_id = $1::uuid) g";
+	" 'expires_at', " TS("expires_at") ", 'granted_by', granted_by, 'granted_at', " TS("granted_at") ","
+	" 'revoked_at', " TS("revoked_at") ") ORDER BY active DESC, scope), '[]')::text"
+	" FROM (SELECT *, revoked_at IS NULL AND expires_at > now() AS active"
+	"  FROM entitlement WHERE user_id = $1::uuid) g";
+/* clang-format on */
 
 const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
 {
