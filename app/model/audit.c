@@ -13,12 +13,13 @@ int audit_record_tx(struct db *db, struct arena *a, const struct audit_actor *wh
 	const char *params[] = {who->staff_id, who->email, action, target_type,
 				target_id,     before,     after,  who->remote_addr};
 
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO audit_log (staff_id, staff_email, action, target_type, target_id, before, after,"
 		       " remote_addr) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
-		       8, params, e) < 0
-		       ? -1
-		       : 0;
+		       8, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 static const char *nonempty(const char *s)

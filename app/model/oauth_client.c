@@ -79,13 +79,14 @@ int oauth_client_save(struct db *db, struct arena *a, const char *client_id, con
 	}
 
 	const char *params[] = {client_id, name, lines};
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO oauth_client (client_id, name, redirect_uris)"
 		       " VALUES ($1, $2, string_to_array($3, E'\\n'))"
 		       " ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, redirect_uris = EXCLUDED.redirect_uris",
-		       3, params, e) < 0
-		       ? -1
-		       : 0;
+		       3, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 /* Rows of (client_id, name, redirect_uris as lines) into clients. */

@@ -17,12 +17,13 @@ int oauth_code_issue(struct db *db, struct arena *a, const struct oauth_grant *g
 		return -1;
 	const char *params[] = {
 		digest, g->client_id, g->user_id, redirect_uri, code_challenge, g->scope, arena_printf(a, "%d", ttl_s)};
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO oauth_code (code_hash, client_id, user_id, redirect_uri, code_challenge, scope, expires_at)"
 		       " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::int))",
-		       7, params, e) < 0
-		       ? -1
-		       : 0;
+		       7, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 /* Starts (family NULL) or continues a family with a new token; inside the caller's transaction. */
@@ -34,23 +35,25 @@ static int refresh_issue_tx(struct db *db, struct arena *a, const char *family, 
 	if (token_new(a, refresh, &digest, e) < 0)
 		return -1;
 	const char *params[] = {digest, family, g->user_id, g->client_id, g->scope, arena_printf(a, "%d", ttl_s)};
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO refresh_token (token_hash, family_id, user_id, client_id, scope, expires_at)"
 		       " VALUES ($1, COALESCE($2::uuid, gen_random_uuid()), $3, $4, $5,"
 		       " now() + make_interval(secs => $6::int))",
-		       6, params, e) < 0
-		       ? -1
-		       : 0;
+		       6, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 static int revoke_family_tx(struct db *db, struct arena *a, const char *family, struct err *e)
 {
 	const char *params[] = {family};
 
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a, "UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
-		       1, params, e) < 0
-		       ? -1
-		       : 0;
+		       1, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 /* The grant's account may still sign in: neither disabled nor erased. */
@@ -165,20 +168,22 @@ int oauth_refresh_revoke(struct db *db, struct arena *a, const char *token, cons
 {
 	const char *params[] = {token_digest(a, token), client_id};
 
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "UPDATE refresh_token SET revoked_at = now() WHERE revoked_at IS NULL AND family_id ="
 		       " (SELECT family_id FROM refresh_token WHERE token_hash = $1 AND client_id = $2)",
-		       2, params, e) < 0
-		       ? -1
-		       : 0;
+		       2, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 int oauth_refresh_revoke_user_tx(struct db *db, struct arena *a, const char *user_id, struct err *e)
 {
 	const char *params[] = {user_id};
 
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a, "UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
-		       1, params, e) < 0
-		       ? -1
-		       : 0;
+		       1, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }

@@ -20,12 +20,13 @@ int staff_session_start(struct db *db, struct arena *a, const char *staff_id, lo
 	params[1] = staff_id;
 	params[2] = *csrf;
 	params[3] = max;
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO staff_session (id_hash, staff_id, csrf_token, expires_at)"
 		       " VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))",
-		       4, params, e) < 0
-		       ? -1
-		       : 0;
+		       4, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 int staff_session_find(struct db *db, struct arena *a, const char *id, long idle_s, struct http_session *out,

@@ -100,15 +100,16 @@ int user_preferences_save(struct db *db, struct arena *a, const char *user_id, c
 		return 1;
 
 	const char *params[] = {user_id, diet, g, eq, u};
+	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
+	/* clang-format off */
 	return db_exec(db, a,
 		       "INSERT INTO user_preferences (user_id, diet, goals, equipment, units, updated_at)"
 		       " VALUES ($1, $2, ARRAY(SELECT json_array_elements_text($3::json)),"
 		       "  ARRAY(SELECT json_array_elements_text($4::json)), $5, now())"
 		       " ON CONFLICT (user_id) DO UPDATE SET diet = EXCLUDED.diet, goals = EXCLUDED.goals,"
 		       "  equipment = EXCLUDED.equipment, units = EXCLUDED.units, updated_at = now()",
-		       5, params, e) < 0
-		       ? -1
-		       : 0;
+		       5, params, e) < 0 ? -1 : 0;
+	/* clang-format on */
 }
 
 const char *user_consents_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
