@@ -35,6 +35,14 @@ void db_free(struct db *db);
 struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
 			   struct err *e);
 
+/*
+ * db_query for a statement that answers one value: 1 with *out the first
+ * row's first column copied into a (NULL for SQL NULL), 0 when there is no
+ * row (*out untouched), -1 on failure with err set.
+ */
+int db_query_value(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+		   const char **out, struct err *e) MOTUS_MUSTCHECK;
+
 /* db_query for statements without rows: returns rows affected, or -1. */
 long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
 	     struct err *e) MOTUS_MUSTCHECK;

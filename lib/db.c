@@ -175,6 +175,19 @@ struct db_result *db_query(struct db *db, struct arena *a, const char *sql, int 
 	return (struct db_result *)res;
 }
 
+int db_query_value(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+		   const char **out, struct err *e)
+{
+	struct db_result *r = db_query(db, a, sql, nparams, params, e);
+
+	if (!r)
+		return -1;
+	if (db_rows(r) == 0)
+		return 0;
+	*out = db_is_null(r, 0, 0) ? NULL : arena_strdup(a, db_value(r, 0, 0));
+	return 1;
+}
+
 long db_exec(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params, struct err *e)
 {
 	struct db_result *r = db_query(db, a, sql, nparams, params, e);

@@ -121,30 +121,17 @@ static void invalidate(struct worker *w)
 static int lock_item(struct worker *w, struct arena *a, int64_t id, const char **status, struct err *e)
 {
 	const char *params[] = {id_text(a, id)};
-	struct db_result *r = db_query(w->db, a, lock_sql, 1, params, e);
 
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	*status = arena_strdup(a, db_value(r, 0, 0));
-	return 1;
+	return db_query_value(w->db, a, lock_sql, 1, params, status, e);
 }
 
 int content_edit_get(struct worker *w, struct arena *a, int64_t id, const char **json, struct err *e)
 {
 	const char *params[] = {id_text(a, id)};
-	struct db_result *r;
 
 	if (id <= 0)
 		return 0;
-	r = db_query(w->db, a, get_sql, 1, params, e);
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	*json = arena_strdup(a, db_value(r, 0, 0));
-	return 1;
+	return db_query_value(w->db, a, get_sql, 1, params, json, e);
 }
 
 int content_edit_find_slug(struct worker *w, struct arena *a, const char *slug, int64_t *id, struct err *e)
@@ -280,14 +267,8 @@ static const char revision_get_sql[] =
 int content_edit_revision(struct worker *w, struct arena *a, int64_t id, int number, const char **json, struct err *e)
 {
 	const char *params[] = {id_text(a, id), arena_printf(a, "%d", number)};
-	struct db_result *r = db_query(w->db, a, revision_get_sql, 2, params, e);
 
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	*json = arena_strdup(a, db_value(r, 0, 0));
-	return 1;
+	return db_query_value(w->db, a, revision_get_sql, 2, params, json, e);
 }
 
 int content_edit_restore(struct worker *w, struct arena *a, int64_t id, int number, const char *saved_by,

@@ -25,17 +25,10 @@ int email_token_consume_tx(struct db *db, struct arena *a, const char *plain, co
 			   struct err *e)
 {
 	const char *params[] = {token_digest(a, plain), purpose};
-	struct db_result *r =
-		db_query(db, a,
-			 "UPDATE email_token SET used_at = now()"
-			 " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-			 " RETURNING user_id",
-			 2, params, e);
 
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	*user_id = arena_strdup(a, db_value(r, 0, 0));
-	return 1;
+	return db_query_value(db, a,
+			      "UPDATE email_token SET used_at = now()"
+			      " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+			      " RETURNING user_id",
+			      2, params, user_id, e);
 }

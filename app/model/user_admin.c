@@ -40,34 +40,27 @@ const char *user_admin_search(struct db *db, struct arena *a, const char *q, lon
 int user_admin_find(struct db *db, struct arena *a, const char *id, const char **out, struct err *e)
 {
 	const char *params[] = {id};
-	struct db_result *r;
 
 	if (!user_id_valid(id))
 		return 0;
 	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
 	/* clang-format off */
-	r = db_query(db, a,
-		     "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
-		     " 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
-		     " 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC("u.created_at") ","
-		     " 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
-		     " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
-		     "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
-		     "   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
-		     "     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
-		     "   'expires_at', " UTC("g.expires_at") ", 'granted_by', g.granted_by,"
-		     "   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC("g.revoked_at") ")"
-		     "   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
-		     "   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
-		     " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
-		     1, params, e);
+	return db_query_value(db, a,
+			      "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
+			      " 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
+			      " 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC("u.created_at") ","
+			      " 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
+			      " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
+			      "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
+			      "   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
+			      "     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
+			      "   'expires_at', " UTC("g.expires_at") ", 'granted_by', g.granted_by,"
+			      "   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC("g.revoked_at") ")"
+			      "   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
+			      "   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
+			      " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
+			      1, params, out, e);
 	/* clang-format on */
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	*out = arena_strdup(a, db_value(r, 0, 0));
-	return 1;
 }
 
 const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id, struct err *e)
