@@ -22,7 +22,7 @@ for web in $webs; do
             case " $MOTUS_SUITES " in *" ${suite##*/} "*) ;; *) continue ;; esac
         fi
         # Suites that never go through a web server run once.
-        case ${suite##*/} in test_worker | test_motusctl | test_ratelimit | test_queue | test_oauth_client | test_cache_lock) [ "$web" = "${webs%% *}" ] || continue ;; esac
+        case ${suite##*/} in test_worker | test_motusctl | test_ratelimit | test_queue | test_oauth_client | test_cache_lock | test_db) [ "$web" = "${webs%% *}" ] || continue ;; esac
         MOTUS_TEST_WEB=$web "$suite" || failed=1
     done
 done
