@@ -1,20 +1,7 @@
 -- wrk script for the refresh grant. Each thread has one connection and its own
 -- refresh-token family: every answer carries the next token, which the next
 -- request presents (a token presented twice would revoke the family).
-local next_id = 0
-
-function setup(thread)
-   next_id = next_id + 1
-   thread:set("id", next_id)
-end
-
-function init(args)
-   local i = 0
-   for line in io.lines(os.getenv("MOTUS_BENCH_TOKENS")) do
-      i = i + 1
-      if i == id then token = line end
-   end
-end
+dofile("tests/bench/tokens.lua")
 
 function request()
    return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"},
