@@ -419,10 +419,16 @@ long memcached_stat(const char *name)
 	return value;
 }
 
+struct db *harness_db(int statement_timeout_ms)
+{
+	return db_new(arena_printf(mem(), "host=%s/pgrun dbname=motus user=motus", harness_var()), 5,
+		      statement_timeout_ms);
+}
+
 const char *sql(const char *statement)
 {
 	/* Straight to Postgres through lib/db: no shell between the test and its SQL. */
-	struct db *db = db_new(arena_printf(mem(), "host=%s/pgrun dbname=motus user=motus", harness_var()), 5, 30000);
+	struct db *db = harness_db(30000);
 	struct err e = {0};
 	struct db_result *r = db_query(db, mem(), statement, 0, NULL, &e);
 	const char *out = r && db_rows(r) ? arena_strdup(mem(), db_value(r, 0, 0)) : "";

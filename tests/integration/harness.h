@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct db;
 struct json;
 
 struct reply {
@@ -63,7 +64,9 @@ int pool_pids(pid_t *pids, int max);
 bool pool_wait_size(int want, double seconds);
 /* memcached's own counter (e.g. "get_hits"); -1 when memcached does not answer. */
 long memcached_stat(const char *name);
-/* Runs SQL through psql against the stack's database; returns the first output line (or ""). */
+/* A new lib/db connection to the stack's database (db_free it). */
+struct db *harness_db(int statement_timeout_ms);
+/* Runs SQL through lib/db against the stack's database; returns the first row's first column (or ""). */
 const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
 int motusctl(const char *args);

@@ -3,17 +3,13 @@
 #include "db.h"
 #include "harness.h"
 
-#include <stdio.h>
 
 static struct db *db;
 static struct arena *a;
 
 static void setup(void)
 {
-	char conninfo[1200];
-
-	snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=motus user=motus", harness_var());
-	db = db_new(conninfo, 2, 5000);
+	db = harness_db(5000);
 	a = arena_new(4096);
 }
 

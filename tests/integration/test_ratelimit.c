@@ -4,7 +4,6 @@
 #include "harness.h"
 #include "ratelimit.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,10 +13,7 @@ static struct arena *a;
 
 static void setup(void)
 {
-	char conninfo[1200];
-
-	snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=motus user=motus", harness_var());
-	db = db_new(conninfo, 2, 5000);
+	db = harness_db(5000);
 	a = arena_new(4096);
 }
 
@@ -86,13 +82,10 @@ START_TEST(concurrent_hits_from_several_processes_are_all_counted)
 	for (int k = 0; k < 4; k++) {
 		kids[k] = fork();
 		if (kids[k] == 0) {
-			struct db *mine;
-			char conninfo[1200];
+			struct db *mine = harness_db(5000);
 			struct err e = {0};
 			int ok = 0, retry;
 
-			snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=motus user=motus", harness_var());
-			mine = db_new(conninfo, 2, 5000);
 			for (int i = 0; i < 25; i++)
 				ok += ratelimit_hit(mine, a, key, 60, 60, &retry, &e) == 1;
 			db_free(mine);
