@@ -60,6 +60,14 @@ void cms_cookie(struct http_request *req, struct http_response *resp, const char
 void cms_error(struct worker *w, struct http_request *req, struct http_response *resp, int status, const char *message);
 
 /*
+ * The JSON text a model handed back, parsed into the request's arena. NULL
+ * when text is NULL (the model failed with e) or not JSON: the failure is
+ * logged under what and resp holds the 503 page.
+ */
+struct json *cms_model_json(struct worker *w, struct http_request *req, struct http_response *resp, const char *text,
+			    const char *what, struct err *e);
+
+/*
  * For forms the pipeline cannot read (multipart): true when given (the
  * csrf_token part) is the session's token; otherwise false with a 403 page
  * in resp, and the handler must change nothing and return.

@@ -65,12 +65,8 @@ CMS_HANDLER(cms_audit_list)
 		return;
 	}
 	text = audit_page(w->db, req->arena, &f, from, &e);
-	page = text ? json_parse(req->arena, text, strlen(text), 8, &e) : NULL;
-	if (!page) {
-		log_error("audit log: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(page = cms_model_json(w, req, resp, text, "audit log", &e)))
 		return;
-	}
 	json_set_value(d, "log", page);
 	for (size_t i = 0; i < json_array_len(json_get(page, "items")); i++) {
 		struct json *it = json_array_at(json_get(page, "items"), i);

@@ -20,6 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Model documents nest a few levels (an item's body: ingredients, nutrition); 64 leaves room. */
+#define CMS_MODEL_JSON_DEPTH 64
+
 /* The navigation, by least role; a screen adds its row here. */
 static const struct {
 	const char *href, *label, *role;
@@ -176,6 +179,18 @@ void cms_error(struct worker *w, struct http_request *req, struct http_response 
 	json_set_string(d, "message", message ? message : generic_message(status));
 	json_set_bool(d, "login_link", !req->session.subject);
 	cms_render(w, req, resp, status, "cms/error", http_status_reason(status), d);
+}
+
+struct json *cms_model_json(struct worker *w, struct http_request *req, struct http_response *resp, const char *text,
+			    const char *what, struct err *e)
+{
+	struct json *j = text ? json_parse(req->arena, text, strlen(text), CMS_MODEL_JSON_DEPTH, e) : NULL;
+
+	if (!j) {
+		log_error("%s: %s", what, e->msg);
+		cms_error(w, req, resp, 503, NULL);
+	}
+	return j;
 }
 
 bool cms_csrf_check(struct worker *w, struct http_request *req, struct http_response *resp, const char *given)

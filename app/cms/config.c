@@ -34,12 +34,8 @@ CMS_HANDLER(cms_config_list)
 	struct json *d = json_new_object(req->arena), *rows, *out;
 	struct err e = {0};
 
-	rows = text ? json_parse(req->arena, text, strlen(text), 8, &e) : NULL;
-	if (!rows) {
-		log_error("client config list: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(rows = cms_model_json(w, req, resp, text, "client config list", &e)))
 		return;
-	}
 	/* Every platform, configured or not, so a missing one can be set up here. */
 	out = json_set_array(d, "platforms");
 	for (size_t i = 0; client_config_platforms[i]; i++) {

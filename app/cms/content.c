@@ -60,16 +60,11 @@ CMS_HANDLER(cms_content_list)
 		cq.page = 1;
 	}
 	text = content_admin_list(w->db, req->arena, &cq, &e);
-	tag_text = text ? content_admin_tags(w->db, req->arena, &e) : NULL;
-	if (text)
-		list = json_parse(req->arena, text, strlen(text), 16, &e);
-	if (tag_text)
-		tags = json_parse(req->arena, tag_text, strlen(tag_text), 4, &e);
-	if (!list || !tags) {
-		log_error("content list: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(list = cms_model_json(w, req, resp, text, "content list", &e)))
 		return;
-	}
+	tag_text = content_admin_tags(w->db, req->arena, &e);
+	if (!(tags = cms_model_json(w, req, resp, tag_text, "content list tags", &e)))
+		return;
 	json_set_value(d, "list", list);
 	json_set_string(d, "q", cq.q ? cq.q : "");
 	choices(d, "kinds", content_kinds, cq.kind);

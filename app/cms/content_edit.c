@@ -325,12 +325,10 @@ CMS_HANDLER(cms_content_revisions)
 
 	if (!item)
 		return;
-	if (content_edit_revisions(w, req->arena, id, &text, &e) != 1 ||
-	    !(list = json_parse(req->arena, text, strlen(text), 8, &e))) {
-		log_error("content revisions: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (content_edit_revisions(w, req->arena, id, &text, &e) != 1)
+		text = NULL;
+	if (!(list = cms_model_json(w, req, resp, text, "content revisions", &e)))
 		return;
-	}
 	d = json_new_object(req->arena);
 	json_set_value(d, "item", item);
 	json_set_value(d, "revisions", list);

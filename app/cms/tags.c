@@ -22,11 +22,8 @@ static void tags_page(struct worker *w, struct http_request *req, struct http_re
 	struct err e = {0};
 
 	text = tag_list_counts(w, req->arena, &e);
-	if (!text || !(list = json_parse(req->arena, text, strlen(text), 4, &e))) {
-		log_error("tags: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(list = cms_model_json(w, req, resp, text, "tags", &e)))
 		return;
-	}
 	for (size_t i = 0; i < json_array_len(list); i++) {
 		struct json *t = json_array_at(list, i);
 		const char *slug = json_string(json_get(t, "slug"));

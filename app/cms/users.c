@@ -48,12 +48,8 @@ CMS_HANDLER(cms_users_list)
 		return;
 	}
 	text = user_admin_search(w->db, req->arena, q, page, &e);
-	list = text ? json_parse(req->arena, text, strlen(text), 8, &e) : NULL;
-	if (!list) {
-		log_error("user search: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(list = cms_model_json(w, req, resp, text, "user search", &e)))
 		return;
-	}
 	json_set_value(d, "list", list);
 	json_set_string(d, "q", q ? q : "");
 	json_set_bool(d, "filtered", q && *q);
@@ -80,11 +76,8 @@ static void user_page(struct worker *w, struct http_request *req, struct http_re
 		cms_error(w, req, resp, found < 0 ? 503 : 404, found < 0 ? NULL : "There is no such account.");
 		return;
 	}
-	if (!(user = json_parse(req->arena, text, strlen(text), 8, &e))) {
-		log_error("user page: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	if (!(user = cms_model_json(w, req, resp, text, "user page", &e)))
 		return;
-	}
 	json_set_value(d, "user", user);
 	json_set_bool(d, "has_entitlements", json_array_len(json_get(user, "entitlements")) > 0);
 	if (v) {

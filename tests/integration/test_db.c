@@ -3,7 +3,6 @@
 #include "db.h"
 #include "harness.h"
 
-
 static struct db *db;
 static struct arena *a;
 
