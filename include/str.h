@@ -40,6 +40,19 @@ void str_hex(char *out, const void *p, size_t n);
 /* 64-bit FNV-1a: fast, stable content hash for ETags and cache keys. */
 uint64_t str_hash64(const void *p, size_t n);
 
+/* True when s is 1 to max of a-z, 0-9 and '-' (not first): a slug (tags, content items, diets). False for NULL. */
+bool str_is_slug(const char *s, size_t max);
+
+/* True when s has the shape of a UUID (8-4-4-4-12 hex digits, either case). False for NULL. */
+bool str_is_uuid(const char *s);
+
+/*
+ * s as a UUID in canonical form, lowercase (hex digits of either case are
+ * accepted: ids are stored and compared lowercase), in a; NULL when s is
+ * not a UUID (or NULL).
+ */
+const char *str_uuid(struct arena *a, const char *s);
+
 /* Compares without an early exit, for secrets. Different lengths compare unequal. */
 bool str_equal_ct(const char *a, const char *b);
 

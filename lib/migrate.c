@@ -2,6 +2,7 @@
 #include "migrate.h"
 #include "arena.h"
 #include "db.h"
+#include "op.h"
 #include "str.h"
 #include "xmalloc.h"
 
@@ -90,27 +91,38 @@ static char *read_file(const char *path, struct err *e)
 	return text;
 }
 
-/* Runs one file in a transaction, recording it when version is set. */
+struct script {
+	const char *sql, *version;
+};
+
+static enum op_outcome apply_step(struct op *op, void *arg)
+{
+	const struct script *s = arg;
+	const char *params[] = {s->version};
+
+	if (db_exec_script(op->db, s->sql, &op->err) < 0 ||
+	    (s->version && db_exec(op->db, op->arena, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, params,
+				   &op->err) < 0))
+		return op_fail(op);
+	return OP_DONE;
+}
+
+/* Runs one file in a transaction of its own, recording it when version is set. */
 static int apply(struct db *db, struct arena *a, const char *dir, const char *name, const char *version, struct err *e)
 {
 	char *path = arena_printf(a, "%s/%s", dir, name), *sql = read_file(path, e);
-	const char *params[] = {version};
+	struct op_actor me = {.name = "migrate"};
+	struct script s = {sql, version};
+	struct op op;
+	enum op_outcome o;
 
 	if (!sql)
 		return -1;
-	if (db_begin(db, e) < 0) {
+	op_init(&op, db, NULL, a, &me);
+	o = op_run(&op, version ? "schema.migrate" : "schema.seed", apply_step, &s);
+	if (o != OP_DONE) {
 		free(sql);
-		return -1;
-	}
-	if (db_exec_script(db, sql, e) < 0 ||
-	    (version && db_exec(db, a, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, params, e) < 0) ||
-	    db_commit(db, e) < 0) {
-		char why[sizeof(e->msg)];
-
-		snprintf(why, sizeof(why), "%s", e->msg);
-		db_rollback(db);
-		free(sql);
-		return err_set(e, e->code, "%s: %s", name, why);
+		return err_set(e, op.err.code, "%s: %s", name, op.err.msg[0] ? op.err.msg : op_outcome_name(o));
 	}
 	free(sql);
 	printf("applied %s\n", name);

@@ -181,3 +181,39 @@ bool str_equal_ct(const char *a, const char *b)
 		diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
 	return diff == 0 && nb > 0;
 }
+
+bool str_is_slug(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+bool str_is_uuid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+const char *str_uuid(struct arena *a, const char *s)
+{
+	char *out;
+
+	if (!str_is_uuid(s))
+		return NULL;
+	out = arena_strdup(a, s);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}

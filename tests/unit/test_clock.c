@@ -1,4 +1,4 @@
-/* test_clock: monotonic microseconds and RFC 3339 UTC timestamps. */
+/* test_clock: monotonic microseconds, RFC 3339 UTC timestamps, and the one parser of UTC times and dates. */
 #include "clock.h"
 #include "unit.h"
 
@@ -55,6 +55,72 @@ START_TEST(clock_rfc3339_truncates_to_the_buffer)
 }
 END_TEST
 
+static const struct {
+	const char *in;
+	int64_t want; /* -1: refused */
+} utc_cases[] = {
+	{"2026-05-01T07:00", 1777618800},
+	{"2026-05-01T07:00:30", 1777618830},
+	{"2026-05-01 07:00:00Z", 1777618800},
+	{"2026-05-01T07:00Z", 1777618800},
+	{"1970-01-01T00:00:00Z", 0},
+	{"2028-02-29T12:00", 1835438400}, /* a leap day */
+	{"2026-02-29T12:00", -1},         /* not one */
+	{"2026-02-30 07:00:00Z", -1},
+	{"2026-13-01T07:00", -1},
+	{"2026-05-01T25:00", -1},
+	{"2026-05-01T07:60", -1},
+	{"2026-05-01T07:00:61", -1},
+	{"2026-05-01", -1},
+	{"2026-05-01T7:00", -1},
+	{"2026-5-01T07:00", -1},
+	{"2026-05-01T07:00:00+02:00", -1}, /* UTC only */
+	{"2026-05-01T07:00:00ZZ", -1},
+	{"2026-05-01X07:00", -1},
+	{"next tuesday", -1},
+	{"", -1},
+	{"1969-12-31T23:59:59Z", -1},
+	{"+026-05-01T07:00", -1},
+};
+
+START_TEST(clock_parse_utc_table)
+{
+	int64_t t = 42;
+	int rc = clock_parse_utc(utc_cases[_i].in, &t);
+
+	if (utc_cases[_i].want < 0) {
+		ck_assert_msg(rc == -1, "%s was taken as %lld", utc_cases[_i].in, (long long)t);
+	} else {
+		ck_assert_msg(rc == 0, "%s refused", utc_cases[_i].in);
+		ck_assert_int_eq(t, utc_cases[_i].want);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *in;
+	int64_t want;
+} date_cases[] = {
+	{"2026-12-31", 1798675200}, {"1970-01-01", 0}, {"2026-02-30", -1}, {"2026-12-31T00:00", -1},
+	{"26-12-31", -1},           {"2026-1-31", -1}, {"", -1},           {"10000-01-01", -1},
+};
+
+START_TEST(clock_parse_date_table)
+{
+	int64_t t = 42;
+	int rc = clock_parse_date(date_cases[_i].in, &t);
+
+	if (date_cases[_i].want < 0) {
+		ck_assert_msg(rc == -1, "%s was taken", date_cases[_i].in);
+	} else {
+		ck_assert_msg(rc == 0, "%s refused", date_cases[_i].in);
+		ck_assert_int_eq(t, date_cases[_i].want);
+	}
+	ck_assert_int_eq(clock_parse_date(NULL, &t), -1);
+	ck_assert_int_eq(clock_parse_utc(NULL, &t), -1);
+}
+END_TEST
+
 static Suite *clock_suite(void)
 {
 	Suite *s = suite_create("clock");
@@ -63,6 +129,8 @@ static Suite *clock_suite(void)
 	tcase_add_test(tc, clock_now_us_is_monotonic_and_in_microseconds);
 	tcase_add_test(tc, clock_rfc3339_has_the_utc_millisecond_shape);
 	tcase_add_test(tc, clock_rfc3339_truncates_to_the_buffer);
+	tcase_add_loop_test(tc, clock_parse_utc_table, 0, sizeof(utc_cases) / sizeof(*utc_cases));
+	tcase_add_loop_test(tc, clock_parse_date_table, 0, sizeof(date_cases) / sizeof(*date_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

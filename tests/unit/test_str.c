@@ -322,6 +322,53 @@ START_TEST(str_eq_treats_null_as_unequal)
 }
 END_TEST
 
+static const struct {
+	const char *in;
+	size_t max;
+	bool want;
+} slug_cases[] = {
+	{"vegan", 50, true},       {"high-protein", 50, true},
+	{"5k", 50, true},          {"a", 1, true},
+	{"ab", 1, false},          {"", 50, false},
+	{"-vegan", 50, false},     {"Vegan", 50, false},
+	{"vegan_bowl", 50, false}, {"vegan bowl", 50, false},
+	{"véga", 50, false},       {"vegan-", 50, true},
+};
+
+START_TEST(str_is_slug_table)
+{
+	ck_assert_msg(str_is_slug(slug_cases[_i].in, slug_cases[_i].max) == slug_cases[_i].want, "%s",
+		      slug_cases[_i].in);
+	ck_assert(!str_is_slug(NULL, 50));
+}
+END_TEST
+
+static const struct {
+	const char *in, *want; /* want NULL: refused */
+} uuid_cases[] = {
+	{"0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c4", "0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c4"},
+	{"0B7D9C3E-1F2A-4B5C-8D6E-7F8091A2B3C4", "0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c4"},
+	{"0b7d9c3e-1F2a-4b5C-8d6e-7f8091a2b3c4", "0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c4"},
+	{"0b7d9c3e1f2a4b5c8d6e7f8091a2b3c4", NULL},
+	{"0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c", NULL},
+	{"0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c4a", NULL},
+	{"0b7d9c3g-1f2a-4b5c-8d6e-7f8091a2b3c4", NULL},
+	{"{0b7d9c3e-1f2a-4b5c-8d6e-7f8091a2b3c}", NULL},
+	{"", NULL},
+};
+
+START_TEST(str_uuid_table)
+{
+	const char *got = str_uuid(arena, uuid_cases[_i].in);
+
+	if (uuid_cases[_i].want)
+		ck_assert_str_eq(got, uuid_cases[_i].want);
+	else
+		ck_assert_ptr_null(got);
+	ck_assert_ptr_null(str_uuid(arena, NULL));
+}
+END_TEST
+
 static Suite *str_suite(void)
 {
 	Suite *s = suite_create("str");
@@ -343,6 +390,8 @@ static Suite *str_suite(void)
 	tcase_add_test(tc, str_hex_is_lowercase_and_terminated);
 	tcase_add_loop_test(tc, str_equal_ct_table, 0, N(ct_cases));
 	tcase_add_test(tc, str_eq_treats_null_as_unequal);
+	tcase_add_loop_test(tc, str_is_slug_table, 0, N(slug_cases));
+	tcase_add_loop_test(tc, str_uuid_table, 0, N(uuid_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
