@@ -27,9 +27,16 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC  := $(wildcard lib/*.c)
-APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/model/*.c app/jobs/*.c))
+APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/ctl/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
+
+# What --version says: the release, the commit (and whether the tree had changes), the day of the build
+# (SOURCE_DATE_EPOCH when set, for reproducible builds). lib/version.o is rebuilt only when these change.
+VERSION_RELEASE := $(shell cat VERSION 2>/dev/null || echo unknown)
+VERSION_COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git rev-parse --is-inside-work-tree >/dev/null 2>&1 && { git diff --quiet HEAD -- 2>/dev/null || echo -dirty; })
+VERSION_BUILT   := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
+VERSION_DEFS    := -DMOTUS_RELEASE='"$(VERSION_RELEASE)"' -DMOTUS_COMMIT='"$(VERSION_COMMIT)"' -DMOTUS_BUILT='"$(VERSION_BUILT)"'
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
@@ -37,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
-.PHONY: all asan deps test unit integration browser run stop bench format format-check clean
+.PHONY: FORCE all asan deps test unit integration browser run stop bench format format-check clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
@@ -49,6 +56,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION_DEFS)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION_DEFS)' > $@
+
+$(BUILD)/lib/version.o: ALL_CFLAGS += $(VERSION_DEFS)
+$(BUILD)/lib/version.o: $(BUILD)/version.stamp
+
+FORCE:
 
 $(BUILD)/libmotus.a: $(LIB_OBJ)
 	$(Q)ar rcs $@ $^

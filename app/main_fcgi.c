@@ -3,6 +3,7 @@
 #include "log.h"
 #include "media.h"
 #include "serve.h"
+#include "version.h"
 #include "worker.h"
 
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: motus-fcgi [-c motus.conf]\n"
+	"usage: motus-fcgi [-c motus.conf] | --version\n"
 	"Serves FastCGI requests on the listening socket passed as fd 0 (see etc/pool/motus-pool).\n"
 	"The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n";
 
@@ -32,6 +33,10 @@ int main(int argc, char **argv)
 	long served;
 	int opt;
 
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		version_print(stdout, "motus-fcgi");
+		return 0;
+	}
 	while ((opt = getopt(argc, argv, "c:h")) != -1) {
 		if (opt == 'c') {
 			config = optarg;

@@ -13,6 +13,7 @@
 #include "queue.h"
 #include "str.h"
 #include "transfer.h"
+#include "version.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@
 
 #define MAX_QUEUES 16
 
-static const char usage[] = "usage: motus-worker [-c motus.conf] [-q|--queues QUEUE[,QUEUE...]]\n"
+static const char usage[] = "usage: motus-worker [-c motus.conf] [-q|--queues QUEUE[,QUEUE...]] | --version\n"
 			    "Claims and runs jobs of the given queues (default: the worker_queues setting).\n"
 			    "The config file may also be given as MOTUS_CONFIG; MOTUS_<SETTING> overrides it.\n"
 			    "SIGTERM or SIGINT: finish the job in flight, then exit.\n";
@@ -144,7 +145,11 @@ static void serve(struct worker *w, const char *const *queues, const char *me)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"queues", required_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+		{"queues", required_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
 	const char *config = getenv("MOTUS_CONFIG"), *queues[MAX_QUEUES + 1];
 	char *queue_arg = NULL, host[128] = "localhost", me[200], list[1024];
 	struct worker w;
@@ -156,6 +161,9 @@ int main(int argc, char **argv)
 			config = optarg;
 		} else if (opt == 'q') {
 			queue_arg = optarg;
+		} else if (opt == 'V') {
+			version_print(stdout, "motus-worker");
+			return 0;
 		} else {
 			fputs(usage, opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? 0 : 2;

@@ -49,6 +49,7 @@ static bool service_token_ok(struct worker *w, struct http_request *req, struct 
 			log_error("WWW-Authenticate refused");
 		return false;
 	}
+	req->principal.service = true;
 	return true;
 }
 
@@ -177,6 +178,18 @@ static size_t route_of(struct http_request *req, struct http_response *resp)
 	return row;
 }
 
+/* The route's Cache-Control (see struct route), and an ETag for a private answer that has none. */
+static void apply_cache_policy(const struct route *rt, const struct http_request *req, struct http_response *resp)
+{
+	const char *policy = routes_cache_policy(rt, resp->status, req->principal.subject != NULL);
+
+	if (!policy)
+		return;
+	resp->cache_control = policy;
+	if (resp->status == 200 && str_eq(policy, HTTP_CACHE_PRIVATE) && !resp->etag)
+		http_response_etag_from_body(resp);
+}
+
 static const char *parse_error_code(const struct err *e)
 {
 	if (str_eq(e->field, "path"))
@@ -229,6 +242,7 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	} else if (head_ok && rt && enforce(w, rt, &req, &resp)) {
 		rt->handler(w, &req, &resp);
 	}
+	apply_cache_policy(rt, &req, &resp);
 	if (cms_path(req.path))
 		cms_finish(w, &req, &resp);
 	bytes = http_response_send(&resp, &req, fcgi_write, x);

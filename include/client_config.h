@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
-struct audit_actor;
 struct db;
 struct cache_repr;
 struct json;
@@ -42,21 +42,15 @@ int client_config_find(struct worker *w, struct arena *a, const char *platform, 
 		       struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * Replaces a platform's configuration from an operations API document
- * ({min_version, latest_version, update_url?, features?}) after validating it
- * into v; then invalidates the cached documents. Returns 0 on success, 1 when
- * v holds validation errors, -1 on a database failure.
+ * The operation behind PUT /v1/admin/config/{platform} and the CMS's form:
+ * replaces a platform's configuration from a document ({min_version,
+ * latest_version, update_url?, features?}), audited as config.update with
+ * the document before (null for a new platform) and after, in the form of
+ * client_config_doc_json; the cached documents are invalidated after the
+ * commit. Invalid: the fields of the document ("features.<name>...").
  */
-int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-		       struct validate *v, struct err *e) MOTUS_MUSTCHECK;
-
-/*
- * client_config_save, and in the same transaction an audit entry
- * "config.update" by who with the document before (null for a new platform)
- * and after, in the form of client_config_doc_json.
- */
-int client_config_save_audited(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-			       const struct audit_actor *who, struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome client_config_save(struct worker *w, struct op *op, const char *platform,
+				   const struct json *doc) MOTUS_MUSTCHECK;
 
 /*
  * A platform's stored configuration as the operations API takes it:

@@ -2,8 +2,8 @@
  * cms: the server-rendered HTML CMS at /admin: its handlers (cms_<screen>_<action>,
  * each a row of routes[] flagged ROUTE_STAFF) and the helpers every screen
  * uses to render into the shared layout, redirect after a POST with a flash
- * message, check a CSRF token it parsed itself, and name the actor of an
- * audit entry. The pipeline (app/serve.c) calls cms_session_enforce and
+ * message, check a CSRF token it parsed itself, run an operation as the
+ * session's staff member and answer its outcome. The pipeline (app/serve.c) calls cms_session_enforce and
  * cms_csrf_enforce before a handler runs and cms_finish on every /admin
  * response.
  */
@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "audit.h"
+#include "op.h"
 
 struct http_request;
 struct http_response;
@@ -74,8 +74,24 @@ struct json *cms_model_json(struct worker *w, struct http_request *req, struct h
  */
 bool cms_csrf_check(struct worker *w, struct http_request *req, struct http_response *resp, const char *given);
 
-/* The actor of an audit entry made by this request's staff session. */
-struct audit_actor cms_actor(const struct http_request *req);
+/* Prepares op for a change made by this request's staff session (actor "staff:<email>", its id and address). */
+void cms_op(struct op *op, struct worker *w, const struct http_request *req);
+
+/* What a handler does next after cms_outcome. */
+enum cms_next {
+	CMS_NEXT_DONE,    /* OP_DONE: redirect with a flash (or render the result) */
+	CMS_NEXT_FORM,    /* OP_INVALID: render the form again with status 422 and op->v's errors */
+	CMS_NEXT_ANSWERED /* anything else: resp holds the error page (404, 409, 403, 503, 500) */
+};
+
+/*
+ * The one place the CMS maps an outcome: not found 404, conflict 409 and
+ * forbidden 403 pages with op->detail, unavailable 503, failed 500 (logged
+ * by op_run); done and invalid are left to the handler, which knows its
+ * redirect and its form.
+ */
+enum cms_next cms_outcome(struct worker *w, struct http_request *req, struct http_response *resp, const struct op *op,
+			  enum op_outcome o);
 
 /* True when the session's role is at least min ("editor", "admin"). */
 bool cms_role_at_least(const struct http_request *req, const char *min);
@@ -136,6 +152,7 @@ CMS_HANDLER(cms_content_preview);
 CMS_HANDLER(cms_content_publish);
 CMS_HANDLER(cms_content_unpublish);
 CMS_HANDLER(cms_content_schedule);
+CMS_HANDLER(cms_content_delete);
 CMS_HANDLER(cms_content_revisions);
 CMS_HANDLER(cms_content_revision);
 CMS_HANDLER(cms_content_restore);

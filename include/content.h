@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct cache_repr;
@@ -51,6 +52,11 @@ bool content_query_parse(struct content_query *out, const struct http_query *q, 
  */
 const char *content_query_canonical(const struct content_query *cq, struct arena *a);
 
+/* A keyset position in a list: after the item with this sort key and id. */
+struct content_position {
+	int64_t key, id;
+};
+
 /* Opaque keyset cursor: base64url of the sort, the sort key and the id. */
 const char *content_cursor_encode(struct arena *a, enum content_sort sort, int64_t key, int64_t id);
 /* -1 when s is not a cursor of this sort. */
@@ -89,50 +95,32 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 		    struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * Delta sync: up to limit items changed after the CONTENT_SORT_UPDATED cursor
- * since (NULL: from the beginning), oldest change first; a published item as
+ * Delta sync: up to limit items changed after position since (a decoded
+ * CONTENT_SORT_UPDATED cursor; NULL: from the beginning), oldest change first; a published item as
  * the reader may see it, anything else (unpublished, deleted) as a tombstone
  * {slug, deleted: true}. {items, next_cursor}: next_cursor is where to resume
  * (since itself when nothing changed). 0 or -1.
  */
-int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
-		    struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
+int content_changes(struct worker *w, struct arena *a, const struct content_position *since, int limit,
+		    const char *entitlements, struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * Likes of a published item by user_id (a token subject), idempotent: liking
- * twice is one like, unliking what is not liked is fine. Counts in the cached
+ * The operation of a like (op.h; users' own, not audited): user_id (a token
+ * subject) likes or unlikes a published item, idempotently: liking twice is
+ * one like, unliking what is not liked is fine. Counts in the cached
  * representations follow within cache_ttl_s (a like does not invalidate the
- * collection). 1 done, 0 no such published item (or no such user), -1 on failure.
+ * collection). Not found: no such published item (or no such user).
  */
-int content_like_set(struct worker *w, struct arena *a, const char *user_id, const char *slug, bool liked,
-		     struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome content_like_set(struct worker *w, struct op *op, const char *user_id, const char *slug,
+				 bool liked) MOTUS_MUSTCHECK;
 
 /*
- * The user's likes, newest first, keyset-paginated like the lists ({items,
- * next_cursor}, each item with liked_at); never cached. Returns 0, or -1 on a
- * database failure. A bad cursor is recorded in v (field "cursor") and 1 returned.
+ * The user's likes, newest first, keyset-paginated like the lists after
+ * position after (a decoded CONTENT_SORT_NEWEST cursor; NULL: from the
+ * newest) ({items, next_cursor}, each item with liked_at); never cached.
+ * 0 with *json set, or -1 on a database failure.
  */
-int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
-		     const char *entitlements, struct validate *v, const char **json, struct err *e) MOTUS_MUSTCHECK;
-
-/*
- * Marks an item deleted (a tombstone for delta sync) and invalidates the
- * cached content. 1 done, 0 no such live item, -1 on failure.
- */
-int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e) MOTUS_MUSTCHECK;
-
-/*
- * Publishes every scheduled item whose publish_at has come (published_at =
- * publish_at) and, when there were any, invalidates the cached content.
- * Returns how many, or -1 on failure. Safe to run from many hosts at once.
- */
-long content_publish_due(struct worker *w, struct arena *a, struct err *e) MOTUS_MUSTCHECK;
-
-/*
- * Publishes (now) or unpublishes (back to draft) an item and invalidates the
- * cached content. 1 done, 0 no such slug, -1 on failure.
- */
-int content_set_published(struct worker *w, struct arena *a, const char *slug, bool published,
-			  struct err *e) MOTUS_MUSTCHECK;
+int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const struct content_position *after,
+		     int limit, const char *entitlements, const char **json, struct err *e) MOTUS_MUSTCHECK;
 
 #endif

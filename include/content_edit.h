@@ -13,13 +13,14 @@
  * (a workout's or run's duration_s is copied into its stored body, as the
  * API serves it, and left out of the document).
  *
- * Every save validates the document, writes the row and its tags and keeps
- * the document as the item's next revision, in one transaction; a change to a
- * published item bumps the "content" cache generation after the commit, so
- * the API shows it at once. Each function runs its own transaction: call it
- * outside one. Functions that change an item can hand back the item before
- * and after (struct content_edit_change, read in the same transaction) for
- * the CMS's audit log.
+ * Every change is an operation (op.h): it validates, writes the row (and
+ * its tags and, for a save, the document as the item's next revision) and
+ * its audit entry (target "content", the item before and after as
+ * content_edit_get describes it) in one transaction; a change readers may
+ * see bumps the "content" cache generation after the commit, so the API
+ * shows it at once. The CMS, motusctl and the scheduled-publish job call the
+ * same operations, so a change leaves the same rows whichever face made it;
+ * the revision's saved_by and the audit entry name op->actor.
  */
 #ifndef MOTUS_CONTENT_EDIT_H
 #define MOTUS_CONTENT_EDIT_H
@@ -28,6 +29,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct json;
@@ -37,21 +39,6 @@ struct worker;
 /* The queue and job kind of scheduled publishing (motus-worker --queues scheduled). */
 #define CONTENT_EDIT_QUEUE    "scheduled"
 #define CONTENT_EDIT_JOB_KIND "content_publish"
-
-struct audit_actor;
-
-/*
- * An item as content_edit_get() describes it, before and after a change
- * (JSON, memory in the arena); before is NULL for a creation. The caller
- * zero-initialises it and may set who and action (e.g. "content.update") to
- * have the change recorded in the audit log (target "content", the item's
- * id) in the change's own transaction; who NULL: no entry.
- */
-struct content_edit_change {
-	const char *before, *after;
-	const struct audit_actor *who;
-	const char *action;
-};
 
 /* The choices the rules accept, NULL-terminated: body.meal, body.level, an ingredient's unit, body.nutrition's keys. */
 extern const char *const content_edit_meals[];
@@ -77,15 +64,13 @@ bool content_edit_validate(const struct json *doc, struct validate *v);
 int content_edit_get(struct worker *w, struct arena *a, int64_t id, const char **json, struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * Creates (id 0: a draft) or updates item id from doc and keeps doc as its
- * next revision, saved_by (e.g. "staff:ana@example.com") recorded with it.
- * Tags not yet known are created. Returns 1 saved (*new_id the item's id);
- * 0 refused with the reasons in v (broken rules, "slug" taken, "id" no such
- * item) and nothing written; -1 on failure. change may be NULL.
+ * Creates (id 0: a draft; audited "content.create") or updates item id
+ * ("content.update") from doc, keeping doc as its next revision. Tags not
+ * yet known are created; media ids are kept lowercase. *new_id: the item's
+ * id. Invalid: broken rules, "slug" taken. Not found: no such item.
  */
-int content_edit_save(struct worker *w, struct arena *a, int64_t id, const struct json *doc, const char *saved_by,
-		      int64_t *new_id, struct validate *v, struct content_edit_change *change,
-		      struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome content_edit_save(struct worker *w, struct op *op, int64_t id, const struct json *doc,
+				  int64_t *new_id) MOTUS_MUSTCHECK;
 
 /* The revisions of an item, newest first: [{number, saved_by, saved_at}]. 1, 0 no such item, -1. */
 int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const char **json,
@@ -97,28 +82,40 @@ int content_edit_revision(struct worker *w, struct arena *a, int64_t id, int num
 
 /*
  * Saves revision number's document again as the item's newest revision
- * (validated again: the rules may have changed). As content_edit_save; a
- * missing revision is "revision" in v.
+ * ("content.restore"; validated again: the rules may have changed). As
+ * content_edit_save; not found: no such item or revision.
  */
-int content_edit_restore(struct worker *w, struct arena *a, int64_t id, int number, const char *saved_by,
-			 struct validate *v, struct content_edit_change *change, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome content_edit_restore(struct worker *w, struct op *op, int64_t id, int number) MOTUS_MUSTCHECK;
 
 /*
- * Publishes item id now (keeping its first published_at) or takes it back to
- * draft, and invalidates the cached content. 1 done, 0 no such item, -1.
+ * Publishes item id now (keeping its first published_at; "content.publish")
+ * or takes it back to draft, a schedule cancelled with it
+ * ("content.unpublish"). Not found: no such item.
  */
-int content_edit_set_published(struct worker *w, struct arena *a, int64_t id, bool published,
-			       struct content_edit_change *change, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome content_edit_set_published(struct worker *w, struct op *op, int64_t id, bool published) MOTUS_MUSTCHECK;
 
 /*
  * Schedules a draft or scheduled item to go live at publish_at (Unix time,
  * in the future): status scheduled, and a CONTENT_EDIT_JOB_KIND job due then,
- * in the same transaction. A published item must be unpublished first.
- * 1 scheduled, 0 refused with the reason in v ("publish_at", "status", "id"),
- * -1 on failure.
+ * in the same transaction ("content.schedule"). Invalid: "publish_at".
+ * Conflict (code "published"): a published item must be unpublished first.
+ * Not found: no such item.
  */
-int content_edit_schedule(struct worker *w, struct arena *a, int64_t id, int64_t publish_at, const char *saved_by,
-			  struct validate *v, struct content_edit_change *change, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome content_edit_schedule(struct worker *w, struct op *op, int64_t id, int64_t publish_at) MOTUS_MUSTCHECK;
+
+/*
+ * Deletes item id ("content.delete"): it leaves the catalogue and every
+ * list, and delta sync reports it as deleted; its revisions stay. Not
+ * found: no such live item.
+ */
+enum op_outcome content_edit_delete(struct worker *w, struct op *op, int64_t id) MOTUS_MUSTCHECK;
+
+/*
+ * Publishes every scheduled item whose publish_at has come (published_at =
+ * publish_at), each audited as "content.publish"; *published says how many.
+ * Safe to run from many hosts at once (each item is taken by one).
+ */
+enum op_outcome content_edit_publish_due(struct worker *w, struct op *op, long *published) MOTUS_MUSTCHECK;
 
 /* The id of the live item with this slug: 1, 0 none, -1 on failure. */
 int content_edit_find_slug(struct worker *w, struct arena *a, const char *slug, int64_t *id,

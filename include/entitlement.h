@@ -6,9 +6,8 @@
  * grant has an expiry. Access tokens carry the active scopes at issuance,
  * so a change reaches the apps with the next token (access_token_ttl_s).
  *
- * Each function is one statement: inside a transaction the caller has open
- * (the CMS's, with its audit record) it is part of it, otherwise it commits
- * on its own.
+ * Grants and revocations are steps of the operations in user_admin.h,
+ * audited there.
  */
 #ifndef MOTUS_ENTITLEMENT_H
 #define MOTUS_ENTITLEMENT_H
@@ -20,7 +19,7 @@
 
 struct arena;
 struct db;
-struct validate;
+struct op;
 
 /* Longest entitlement scope: "premium:" and 1 to 56 of [a-z0-9_.-]. */
 #define ENTITLEMENT_SCOPE_MAX 64
@@ -36,18 +35,16 @@ bool entitlement_scope_valid(const char *scope);
 int entitlement_parse_until(const char *s, int64_t *out) MOTUS_MUSTCHECK;
 
 /*
- * Grants scope to the live account user_id until expires_at (Unix time),
- * recording granted_by (e.g. "staff:ana@example.com", "motusctl"). Returns 1
- * granted; 0 refused with the reasons in v (fields "scope", "expires_at"
- * (not in the future), "user_id" (no such live account), "granted_by");
- * -1 on a database failure.
+ * Inside an operation's step (user_admin_grant): grants scope to the live
+ * account user_id (canonical UUID) until expires_at (Unix time), granted by
+ * op->actor. 1 granted; 0 refused with the reasons in op->v ("scope",
+ * "expires_at" (not in the future), "user_id" (no such live account)); -1
+ * with op->err set.
  */
-int entitlement_grant(struct db *db, struct arena *a, const char *user_id, const char *scope, int64_t expires_at,
-		      const char *granted_by, struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+int entitlement_grant_tx(struct op *op, const char *user_id, const char *scope, int64_t expires_at) MOTUS_MUSTCHECK;
 
-/* Revokes an active grant: 1 revoked, 0 when there was no active grant of scope, -1 on failure. */
-int entitlement_revoke(struct db *db, struct arena *a, const char *user_id, const char *scope,
-		       struct err *e) MOTUS_MUSTCHECK;
+/* Inside an operation's step: revokes an active grant. 1 revoked, 0 no active grant of scope, -1 (op->err). */
+int entitlement_revoke_tx(struct op *op, const char *user_id, const char *scope) MOTUS_MUSTCHECK;
 
 /*
  * Every grant of the user, active ones first, as a JSON array of {scope,

@@ -30,6 +30,7 @@ struct http_principal {
 	const char *token_id;  /* jti */
 	const char *client_id; /* the client the token was issued to; "" when none */
 	int64_t issued_at, expires_at;
+	bool service; /* the operations token (ROUTE_SERVICE_TOKEN), not a user's */
 };
 
 /* The browser session a route's pipeline verified (the CMS); all NULL when the route took none. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct queue_job;
@@ -28,5 +29,16 @@ extern const size_t jobs_count;
 
 /* The row for a kind, or NULL. */
 const struct jobs_kind *jobs_find(const char *kind);
+
+/* Prepares op for a change a job makes (memory in a): actor "job:<kind>". */
+void jobs_op(struct op *op, struct worker *w, struct arena *a, const struct queue_job *job);
+
+/*
+ * The one place a job maps an operation's outcome: 0 for done; -1 with e
+ * set otherwise: JOBS_ERR_RETRY when the same call may work later
+ * (unavailable, failed, conflict: a concurrent change), JOBS_ERR_PERMANENT
+ * when it never will (invalid, not found, forbidden).
+ */
+int jobs_outcome(const struct op *op, enum op_outcome o, struct err *e);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct conf;
@@ -57,7 +58,7 @@ const struct media_type *media_sniff(const void *data, size_t len, const char *d
 /* The cap in bytes for a kind ("image", "video", "audio"); 0 for another. */
 long media_max_bytes(const char *kind);
 
-/* True when s is a UUID in canonical lowercase form (what media ids are). */
+/* True when s is a UUID in canonical lowercase form (what media ids are, and what a signed URL names). */
 bool media_id_valid(const char *s);
 
 /*
@@ -93,25 +94,21 @@ struct media {
 };
 
 /*
- * Stores data[0..len) as a new media file. Refuses, as validation errors in
- * v (field "file", 1 returned): an empty file, bytes that are not an allowed
- * type or do not match declared_type (NULL or "": trust the bytes), a file
- * over its kind's cap. original_name is kept for display only (path
- * components stripped, cut to 255 bytes); created_by names who stored it
- * (a staff account id, "motusctl", ...).
+ * The upload operation (the CMS's form, motusctl media add): stores
+ * data[0..len) as a new media file, audited as "media.upload" by op->actor
+ * (also its created_by). Invalid ("file"): an empty file, bytes that are not
+ * an allowed type or do not match declared_type (NULL or "": trust the
+ * bytes), a file over its kind's cap. original_name is kept for display only
+ * (path components stripped, cut to 255 bytes).
  *
- * Writes media_dir/<storage_name> atomically (temporary file, fsync, mode
- * 0640, rename, fsync of the directory), then inserts the row in its own
- * statement; when the insert fails the file is removed, so there is never a
- * row without a file. Do not call inside a transaction: a rollback of the
- * caller's would leave the file without its row.
- * Returns 0 with out filled, 1 (v has the reasons), or -1 (err set:
- * DB_ERR_UNAVAILABLE when Postgres is unreachable, otherwise an I/O or
- * database failure).
+ * The file is written first, outside the transaction, atomically (temporary
+ * file, fsync, mode 0640, rename, fsync of the directory); then the row and
+ * its audit entry commit together. When they do not, the file is removed:
+ * there is never a row without a file, nor a file the library does not list.
+ * out is filled on OP_DONE.
  */
-int media_store(struct worker *w, struct arena *a, const void *data, size_t len, const char *original_name,
-		const char *declared_type, const char *created_by, struct media *out, struct validate *v,
-		struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome media_store(struct worker *w, struct op *op, const void *data, size_t len, const char *original_name,
+			    const char *declared_type, struct media *out) MOTUS_MUSTCHECK;
 
 /* One media row by id: 1 and out filled, 0 when there is none (or id is not a UUID), -1 on failure. */
 int media_get(struct worker *w, struct arena *a, const char *id, struct media *out, struct err *e) MOTUS_MUSTCHECK;

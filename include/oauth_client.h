@@ -11,18 +11,25 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct db;
+struct worker;
 
 struct oauth_client {
 	const char *client_id, *name;
 	const char **redirect_uris; /* NULL-terminated */
 };
 
-/* Registers or replaces a client. redirect_uris: n absolute URIs without fragments. */
-int oauth_client_save(struct db *db, struct arena *a, const char *client_id, const char *name,
-		      const char *const *redirect_uris, size_t n, struct err *e) MOTUS_MUSTCHECK;
+/*
+ * The operation of motusctl client add: registers or replaces a client
+ * ("client.save", audited with the client before and after). Invalid:
+ * "client_id", "name", "redirect_uri" (n absolute URIs without fragments,
+ * at least one).
+ */
+enum op_outcome oauth_client_save(struct worker *w, struct op *op, const char *client_id, const char *name,
+				  const char *const *redirect_uris, size_t n) MOTUS_MUSTCHECK;
 
 /* 1 and *out filled, 0 when there is no such client, -1 on a database error. */
 int oauth_client_find(struct db *db, struct arena *a, const char *client_id, struct oauth_client *out,

@@ -6,6 +6,7 @@
 #ifndef MOTUS_ROUTES_H
 #define MOTUS_ROUTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http_router.h"
@@ -28,9 +29,10 @@ enum route_flags {
 	/* CMS session cookie; fills req->session; scope names the least role ("editor", "admin"). An unsafe
 	 * method must also carry the session's CSRF token (ROUTE_FORM_BODY: checked by the pipeline). */
 	ROUTE_STAFF = 1 << 7,
-	ROUTE_CSRF_IN_HANDLER = 1 << 8, /* with ROUTE_STAFF: a body the pipeline cannot read (multipart);
-					   the handler calls cms_csrf_check before changing anything */
-	ROUTE_UPLOAD = 1 << 9,          /* the body may be up to max_upload_bytes instead of max_body_bytes */
+	ROUTE_CSRF_IN_HANDLER = 1 << 8,   /* with ROUTE_STAFF: a body the pipeline cannot read (multipart);
+					     the handler calls cms_csrf_check before changing anything */
+	ROUTE_UPLOAD = 1 << 9,            /* the body may be up to max_upload_bytes instead of max_body_bytes */
+	ROUTE_CACHE_IN_HANDLER = 1 << 10, /* the handler sets Cache-Control itself (a lifetime only it knows) */
 };
 
 struct route {
@@ -40,6 +42,15 @@ struct route {
 	const char *const *query; /* accepted query parameters, NULL-terminated; NULL: none */
 	const char *scope;        /* ROUTE_BEARER: a scope the token must carry (403 otherwise); NULL: any.
 				     ROUTE_STAFF: the least role ("editor" or "admin"; required) */
+	/*
+	 * The Cache-Control of a 200 (every other status is no-store): one of
+	 * the policies of http_response.h or a model's header. A public policy
+	 * becomes HTTP_CACHE_PRIVATE when the request carried a token: an
+	 * answer to a token is never for a shared cache. HTTP_CACHE_PRIVATE
+	 * answers get an ETag from their body when the handler set none. NULL
+	 * only with ROUTE_CACHE_IN_HANDLER.
+	 */
+	const char *cache;
 };
 
 extern const struct route routes[];
@@ -51,6 +62,13 @@ extern const size_t routes_count;
  * The pipeline routes first and reads the body with this cap after.
  */
 size_t routes_body_limit(const struct route *rt, const struct conf *c);
+
+/*
+ * The Cache-Control for an answer of rt (NULL: no route) with this status to
+ * a request that did (signed_in) or did not carry a verified token, by the
+ * rules above; NULL with ROUTE_CACHE_IN_HANDLER (the handler's stands).
+ */
+const char *routes_cache_policy(const struct route *rt, int status, bool signed_in);
 
 /* Prometheus label sets, one per row, e.g. method="GET",route="/healthz". */
 const char *const *routes_metric_labels(void);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct cache_repr;
@@ -52,14 +53,15 @@ const struct jwt_key *signing_key_active(struct worker *w, struct err *e);
 int signing_key_jwks(struct worker *w, struct cache_repr *out, struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * motusctl: creates and activates a key unless one is active. Returns 1
- * when it made one, 0 when one was already active; *kid is the active key.
+ * Operations (motusctl keys): creates and activates a key unless one is
+ * active ("keys.generate"; *made false and nothing written when one was
+ * already active; *kid is the active key), or a new active key with the old
+ * one (*old_kid, NULL if none) retired but still published until its tokens
+ * have expired ("keys.rotate"). Audited with the kids, never the keys.
  */
-int signing_key_generate(struct worker *w, struct arena *a, const char **kid, struct err *e) MOTUS_MUSTCHECK;
-
-/* motusctl: a new active key; the old one (*old_kid, NULL if none) retired but still published. */
-int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, const char **old_kid,
-		       struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome signing_key_generate(struct worker *w, struct op *op, const char **kid, bool *made) MOTUS_MUSTCHECK;
+enum op_outcome signing_key_rotate(struct worker *w, struct op *op, const char **new_kid,
+				   const char **old_kid) MOTUS_MUSTCHECK;
 
 struct signing_key_info {
 	const char *kid, *state; /* state: active, retired (still published), expired, pending */

@@ -1,7 +1,7 @@
 /*
  * staff: the accounts of the CMS (editors and admins), separate from the
  * app's users. Emails are normalised like users' (user_email_normalize) and
- * unique; passwords are argon2id hashes (lib/passwd). Roles are ordered:
+ * unique; passwords are argon2id hashes (credential.h). Roles are ordered:
  * an admin has every right an editor has. Disabling an account or changing
  * its password ends its sessions in the same transaction.
  */
@@ -12,9 +12,12 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct db;
+struct op;
+struct worker;
 
 struct staff {
 	const char *id, *email, *password_hash, *display_name, *role;
@@ -33,10 +36,6 @@ bool staff_role_valid(const char *role);
 /* True when role grants at least what min grants (admin >= editor). False for unknown roles. */
 bool staff_role_at_least(const char *role, const char *min);
 
-/* Creates an account; *id set. err.code DB_ERR_CONFLICT when the email is taken. In the caller's transaction. */
-int staff_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
-		    const char *display_name, const char *role, const char **id, struct err *e) MOTUS_MUSTCHECK;
-
 /* 1 and *s filled, 0 when there is no such account (disabled ones are found: check s->disabled), -1 on error. */
 int staff_find_by_email(struct db *db, struct arena *a, const char *email, struct staff *s,
 			struct err *e) MOTUS_MUSTCHECK;
@@ -48,15 +47,33 @@ int staff_list(struct db *db, struct arena *a, struct staff **out, size_t *n, st
 /* The account as the audit log records it: {id, email, display_name, role, disabled}. NULL on error or none. */
 const char *staff_json(struct db *db, struct arena *a, const char *id, struct err *e);
 
+/* What a new account is made of. */
+struct staff_new {
+	const char *email;        /* as typed: the operation normalises it */
+	const char *display_name; /* NULL or "": none */
+	const char *role;         /* "editor" or "admin" */
+	const char *password;     /* NULL or "": one is generated (STAFF_PASSWORD_LEN characters) */
+};
+
 /*
- * Changes, each in the caller's transaction (open one to audit the change
- * with it); 1 done, 0 no such account, -1 on error. Disabling and a new
- * password end every session of the account.
+ * The operations on staff accounts (op.h), each audited in its transaction
+ * as staff.create, staff.set_role, staff.disable, staff.enable or
+ * staff.password, with the account before and after (staff_json; a new
+ * password is audited without either). Invalid: "email" (invalid, taken),
+ * "display_name", "role", "password" (too weak). Not found: no such
+ * account. Forbidden: a staff member changing their own role or disabling
+ * their own account (op->actor.staff_id).
  */
-int staff_set_role_tx(struct db *db, struct arena *a, const char *id, const char *role, struct err *e) MOTUS_MUSTCHECK;
-int staff_set_disabled_tx(struct db *db, struct arena *a, const char *id, bool disabled, struct err *e) MOTUS_MUSTCHECK;
-int staff_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
-			  struct err *e) MOTUS_MUSTCHECK;
+
+/* Creates an account; *id, and *generated when the password was generated (shown once, stored only hashed). */
+enum op_outcome staff_create(struct worker *w, struct op *op, const struct staff_new *in, const char **id,
+			     const char **generated) MOTUS_MUSTCHECK;
+enum op_outcome staff_set_role(struct worker *w, struct op *op, const char *id, const char *role) MOTUS_MUSTCHECK;
+/* Disabling ends every session of the account in the same transaction. */
+enum op_outcome staff_set_disabled(struct worker *w, struct op *op, const char *id, bool disabled) MOTUS_MUSTCHECK;
+/* A new password (NULL or "": generated, in *generated); every session of the account ends. */
+enum op_outcome staff_set_password(struct worker *w, struct op *op, const char *id, const char *password,
+				   const char **generated) MOTUS_MUSTCHECK;
 
 /*
  * The same password hashed with current parameters, at log-in: replaces
@@ -73,8 +90,5 @@ int staff_rehash_password(struct db *db, struct arena *a, const char *id, const 
  * no randomness.
  */
 const char *staff_password_generate(struct arena *a);
-
-/* Records a successful log-in (last_login_at). */
-int staff_touch_login(struct db *db, struct arena *a, const char *id, struct err *e) MOTUS_MUSTCHECK;
 
 #endif

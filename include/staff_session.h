@@ -11,17 +11,32 @@
 #define MOTUS_STAFF_SESSION_H
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct db;
 struct http_session;
 
 /*
- * Starts a session for staff_id, ending in max_s: *id is the cookie value
- * (shown once), *csrf its token. A new id every time: no session fixation.
+ * The log-in of op->actor (a staff account whose credentials were checked,
+ * op->actor.staff_id): ends the session the browser presented (old_hash, the
+ * digest of its cookie; NULL: none), starts a new one ending in max_s (*id
+ * the cookie value, shown once; *csrf its token; a new id every time: no
+ * session fixation), records last_login_at and audits "login", in one
+ * transaction.
  */
-int staff_session_start(struct db *db, struct arena *a, const char *staff_id, long max_s, const char **id,
-			const char **csrf, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome staff_session_login(struct op *op, const char *old_hash, long max_s, const char **id,
+				    const char **csrf) MOTUS_MUSTCHECK;
+
+/* Log-out: ends the session with this stored digest and audits "logout" by op->actor. */
+enum op_outcome staff_session_logout(struct op *op, const char *id_hash) MOTUS_MUSTCHECK;
+
+/*
+ * Audits a refused log-in ("login_failed" with {reason}: unknown_account,
+ * wrong_password, disabled) by op->actor (the address as typed; staff_id
+ * when it names an account).
+ */
+enum op_outcome staff_session_login_failed(struct op *op, const char *reason) MOTUS_MUSTCHECK;
 
 /*
  * The live session of the cookie value id: 1 and *out filled (and its
@@ -31,9 +46,6 @@ int staff_session_start(struct db *db, struct arena *a, const char *staff_id, lo
  */
 int staff_session_find(struct db *db, struct arena *a, const char *id, long idle_s, struct http_session *out,
 		       struct err *e) MOTUS_MUSTCHECK;
-
-/* Ends the session with this stored digest (log-out). 0 or -1. */
-int staff_session_end(struct db *db, struct arena *a, const char *id_hash, struct err *e) MOTUS_MUSTCHECK;
 
 /* Ends every session of an account, in the caller's transaction. 0 or -1. */
 int staff_session_end_all_tx(struct db *db, struct arena *a, const char *staff_id, struct err *e) MOTUS_MUSTCHECK;

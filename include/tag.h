@@ -2,7 +2,7 @@
  * tag: the tags editors put on content (slug + display name). Items refer to
  * tags by slug; a tag's name is what the apps show (GET /v1/tags), so a
  * change to one bumps the "content" cache generation after its commit. Each
- * change runs its own transaction and writes its audit entry in it.
+ * change is an operation (op.h) with its audit entry.
  */
 #ifndef MOTUS_TAG_H
 #define MOTUS_TAG_H
@@ -10,9 +10,9 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
-struct audit_actor;
 struct validate;
 struct worker;
 
@@ -33,18 +33,16 @@ const char *tag_list_counts(struct worker *w, struct arena *a, struct err *e);
 bool tag_validate(const char *slug, const char *name, struct validate *v);
 
 /*
- * Creates tag slug with name, audited as "tag.create" by who. 1 created, 0
- * refused with the reasons in v (rules, "slug" taken), -1 on failure.
+ * Creates tag slug with name, audited as "tag.create". Invalid: the rules,
+ * "slug" taken.
  */
-int tag_create(struct worker *w, struct arena *a, const char *slug, const char *name, const struct audit_actor *who,
-	       struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome tag_create(struct worker *w, struct op *op, const char *slug, const char *name) MOTUS_MUSTCHECK;
 
 /*
  * Gives tag slug a new name (its slug, which items refer to, stays), audited
- * as "tag.rename" with the tag before and after. 1 renamed, 0 refused (v:
- * "name" rules, "slug" no such tag), -1 on failure.
+ * as "tag.rename" with the tag before and after. Invalid: "name". Not found:
+ * no such tag.
  */
-int tag_rename(struct worker *w, struct arena *a, const char *slug, const char *name, const struct audit_actor *who,
-	       struct validate *v, struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome tag_rename(struct worker *w, struct op *op, const char *slug, const char *name) MOTUS_MUSTCHECK;
 
 #endif

@@ -13,6 +13,7 @@
 
 struct arena;
 struct db;
+struct op;
 
 struct user {
 	const char *id, *email, *password_hash, *display_name;
@@ -44,12 +45,13 @@ int user_set_display_name(struct db *db, struct arena *a, const char *id, const 
 			  struct err *e) MOTUS_MUSTCHECK;
 
 /*
- * Disables (log-in, code exchange and refresh refused; every refresh token
- * revoked in the same transaction) or re-enables a live account. Idempotent:
- * 1 when the account is now in that state, 0 when there is no live account
- * id, -1 on error. Runs inside the caller's transaction when one is open.
+ * Inside an operation's step (user_admin_set_disabled): disables (log-in,
+ * code exchange and refresh refused; every refresh token revoked) or
+ * re-enables the live account id (canonical UUID). Idempotent: 1 when the
+ * account is now in that state, 0 when there is no live account id, -1
+ * with op->err set.
  */
-int user_set_disabled(struct db *db, struct arena *a, const char *id, bool disabled, struct err *e) MOTUS_MUSTCHECK;
+int user_set_disabled_tx(struct op *op, const char *id, bool disabled) MOTUS_MUSTCHECK;
 
 /* The account as the API shows it: {id, email, display_name, email_verified, created_at}. NULL on error. */
 const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e);

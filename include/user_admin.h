@@ -1,16 +1,24 @@
 /*
  * user_admin: the app's accounts as the CMS's admins see them: a search by
  * email or display name, one account with its state, and the record the
- * audit log keeps of it. Read-only; changes go through user.h and
- * entitlement.h.
+ * audit log keeps of it, and the operations admins (in the CMS) and
+ * operators (motusctl) run on accounts: disable, enable, grant and revoke
+ * an entitlement. Each is audited in its transaction as user.disable,
+ * user.enable, user.grant or user.revoke with the account before and after
+ * (user_admin_audit_json).
  */
 #ifndef MOTUS_USER_ADMIN_H
 #define MOTUS_USER_ADMIN_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct db;
+struct worker;
 
 #define USER_ADMIN_PAGE_SIZE 25
 #define USER_ADMIN_QUERY_MAX 200
@@ -39,5 +47,15 @@ int user_admin_find(struct db *db, struct arena *a, const char *id, const char *
  * failure (e set) or when there is no such live account (e untouched).
  */
 const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id, struct err *e);
+
+/* Not found: no such live account. Disabling revokes every refresh token of the account. */
+enum op_outcome user_admin_set_disabled(struct worker *w, struct op *op, const char *id, bool disabled) MOTUS_MUSTCHECK;
+
+/* Invalid: "scope", "expires_at" (not in the future). Not found: no such live account. */
+enum op_outcome user_admin_grant(struct worker *w, struct op *op, const char *id, const char *scope,
+				 int64_t expires_at) MOTUS_MUSTCHECK;
+
+/* Invalid: "scope" not an entitlement scope. Conflict (code not_active): no active grant of scope. */
+enum op_outcome user_admin_revoke(struct worker *w, struct op *op, const char *id, const char *scope) MOTUS_MUSTCHECK;
 
 #endif

@@ -6,9 +6,9 @@
  */
 #include "content.h"
 #include "api.h"
+#include "api_reply.h"
+#include "arena.h"
 #include "cache.h"
-#include "db.h"
-#include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "log.h"
@@ -16,17 +16,10 @@
 #include "validate.h"
 #include "worker.h"
 
-#include <string.h>
+#define MOTUS_XSTR(x) #x
+#define MOTUS_STR(x)  MOTUS_XSTR(x)
 
-static void db_problem(struct http_response *resp, const struct err *e)
-{
-	if (e->code == DB_ERR_UNAVAILABLE)
-		http_problem(resp, 503, "database_unavailable", "the database is unreachable; try again shortly");
-	else {
-		log_error("content statement failed: %s", e->msg);
-		http_problem(resp, 500, "internal_error", NULL);
-	}
-}
+#include <string.h>
 
 /* The reader's entitlement set: "" for anonymous readers and tokens without premium scopes. */
 static const char *entitlements(const struct http_request *req)
@@ -34,12 +27,27 @@ static const char *entitlements(const struct http_request *req)
 	return content_entitlements(req->arena, req->principal.scope);
 }
 
-static void reply(const struct http_request *req, struct http_response *resp, const struct cache_repr *repr)
+/* A read of the catalogue: 200 with the representation, or the read's failure. */
+static void reply(struct http_response *resp, int rc, const struct cache_repr *repr, const struct err *e)
 {
-	http_response_body(resp, 200, "application/json", repr->body, repr->len);
-	resp->etag = repr->etag;
-	/* An answer to a token may hold unlocked premium bodies: never for a shared cache. */
-	resp->cache_control = req->principal.subject ? HTTP_CACHE_PRIVATE : CONTENT_CACHE_PUBLIC;
+	if (rc < 0)
+		api_reply_read_error(resp, "content", e);
+	else
+		api_reply_repr(resp, repr);
+}
+
+/* A cursor parameter (NULL: none): true and *pos set, or false with resp holding the 400. */
+static bool position(struct http_response *resp, struct arena *a, const char *name, const char *cursor,
+		     enum content_sort sort, struct content_position *pos, bool *have)
+{
+	*have = cursor != NULL;
+	if (!cursor || content_cursor_decode(a, cursor, sort, &pos->key, &pos->id) == 0)
+		return true;
+	api_reply_invalid_field(resp, name, "invalid",
+				sort == CONTENT_SORT_UPDATED
+					? "is not a next_cursor of this feed; sync again without one"
+					: "is not a cursor of this list; start again without one");
+	return false;
 }
 
 API_HANDLER(api_content_list)
@@ -51,14 +59,14 @@ API_HANDLER(api_content_list)
 
 	validate_init(&v, req->arena);
 	if (!content_query_parse(&cq, &req->query, &v)) {
-		http_problem_fields(resp, 400, "validation_failed", "the query has invalid parameters", v.errors, v.n);
+		api_reply_invalid(resp, &v, "the query has invalid parameters");
 		return;
 	}
 	if (content_list(w, req->arena, &cq, entitlements(req), &repr, &e) < 0) {
-		db_problem(resp, &e);
+		api_reply_read_error(resp, "content list", &e);
 		return;
 	}
-	reply(req, resp, &repr);
+	api_reply_repr(resp, &repr);
 	/*
 	 * nginx keys its micro-cache on the raw query string and cannot sort it:
 	 * only the canonical spelling may fill it, so every spelling of one list
@@ -74,16 +82,9 @@ API_HANDLER(api_content_get)
 	struct cache_repr repr;
 	struct err e = {0};
 
-	switch (content_find(w, req->arena, http_request_param(req, "slug"), entitlements(req), &repr, &e)) {
-	case 1:
-		reply(req, resp, &repr);
-		return;
-	case 0:
-		http_problem(resp, 404, "content_not_found", "no published content has this slug");
-		return;
-	default:
-		db_problem(resp, &e);
-	}
+	api_reply_found_repr(resp,
+			     content_find(w, req->arena, http_request_param(req, "slug"), entitlements(req), &repr, &e),
+			     &repr, &e, "content_not_found", "no published content has this slug");
 }
 
 API_HANDLER(api_tags_list)
@@ -91,11 +92,7 @@ API_HANDLER(api_tags_list)
 	struct cache_repr repr;
 	struct err e = {0};
 
-	if (content_tags(w, req->arena, &repr, &e) < 0) {
-		db_problem(resp, &e);
-		return;
-	}
-	reply(req, resp, &repr);
+	reply(resp, content_tags(w, req->arena, &repr, &e), &repr, &e);
 }
 
 API_HANDLER(api_content_popular)
@@ -111,52 +108,37 @@ API_HANDLER(api_content_popular)
 	if (window)
 		validate_choice(&v, "window", window, content_windows);
 	if (!validate_ok(&v)) {
-		http_problem_fields(resp, 400, "validation_failed", "the query has invalid parameters", v.errors, v.n);
+		api_reply_invalid(resp, &v, "the query has invalid parameters");
 		return;
 	}
-	if (content_popular(w, req->arena, kind, window ? window : "7d", entitlements(req), &repr, &e) < 0) {
-		db_problem(resp, &e);
-		return;
-	}
-	reply(req, resp, &repr);
+	reply(resp, content_popular(w, req->arena, kind, window ? window : "7d", entitlements(req), &repr, &e), &repr,
+	      &e);
 }
 
 #define CHANGES_PAGE 100
 
 API_HANDLER(api_content_changes)
 {
-	const char *since = http_query_get(&req->query, "since");
+	struct content_position since;
 	struct cache_repr repr;
 	struct err e = {0};
+	bool have;
 
-	if (content_changes(w, req->arena, since, CHANGES_PAGE, entitlements(req), &repr, &e) < 0) {
-		if (e.code == 400) {
-			struct http_problem_field f = {"since", "invalid",
-						       "is not a next_cursor of this feed; sync again without one"};
-
-			http_problem_fields(resp, 400, "validation_failed", "the query has invalid parameters", &f, 1);
-		} else {
-			db_problem(resp, &e);
-		}
+	if (!position(resp, req->arena, "since", http_query_get(&req->query, "since"), CONTENT_SORT_UPDATED, &since,
+		      &have))
 		return;
-	}
-	reply(req, resp, &repr);
+	reply(resp, content_changes(w, req->arena, have ? &since : NULL, CHANGES_PAGE, entitlements(req), &repr, &e),
+	      &repr, &e);
 }
 
 static void like(struct worker *w, struct http_request *req, struct http_response *resp, bool liked)
 {
-	struct err e = {0};
+	struct op op;
 
-	switch (content_like_set(w, req->arena, req->principal.subject, http_request_param(req, "slug"), liked, &e)) {
-	case 1:
-		http_response_body(resp, 204, NULL, "", 0);
-		return;
-	case 0:
-		http_problem(resp, 404, "content_not_found", "no published content has this slug");
-		return;
-	default:
-		db_problem(resp, &e);
-	}
+	api_op(&op, w, req);
+	if (api_reply_outcome(resp, &op,
+			      content_like_set(w, &op, req->principal.subject, http_request_param(req, "slug"), liked)))
+		api_reply_empty(resp);
 }
 
 API_HANDLER(api_content_like_put)
@@ -172,30 +154,24 @@ API_HANDLER(api_content_like_delete)
 API_HANDLER(api_me_likes)
 {
 	const char *limit = http_query_get(&req->query, "limit"), *json = NULL;
+	struct content_position after;
 	long n = CONTENT_LIMIT_DEFAULT;
-	struct validate v;
 	struct err e = {0};
-	int rc;
+	bool have;
 
-	validate_init(&v, req->arena);
-	if (limit && str_to_long(limit, 1, 1000000, &n) < 0)
-		validate_add(&v, "limit", "invalid", "must be a whole number from 1 (at most %d are returned)",
-			     CONTENT_LIMIT_MAX);
-	if (n > CONTENT_LIMIT_MAX)
-		n = CONTENT_LIMIT_MAX;
-	rc = validate_ok(&v)
-		     ? content_likes_of(w, req->arena, req->principal.subject, http_query_get(&req->query, "cursor"),
-					(int)n, entitlements(req), &v, &json, &e)
-		     : 1;
-	if (rc == 1) {
-		http_problem_fields(resp, 400, "validation_failed", "the query has invalid parameters", v.errors, v.n);
+	if (limit && str_to_long(limit, 1, 1000000, &n) < 0) {
+		api_reply_invalid_field(
+			resp, "limit", "invalid",
+			"must be a whole number from 1 (at most " MOTUS_STR(CONTENT_LIMIT_MAX) " are returned)");
 		return;
 	}
-	if (rc < 0) {
-		db_problem(resp, &e);
+	if (!position(resp, req->arena, "cursor", http_query_get(&req->query, "cursor"), CONTENT_SORT_NEWEST, &after,
+		      &have))
+		return;
+	if (content_likes_of(w, req->arena, req->principal.subject, have ? &after : NULL,
+			     (int)(n > CONTENT_LIMIT_MAX ? CONTENT_LIMIT_MAX : n), entitlements(req), &json, &e) < 0) {
+		api_reply_read_error(resp, "likes", &e);
 		return;
 	}
-	http_response_body(resp, 200, "application/json", json, strlen(json));
-	http_response_etag_from_body(resp);
-	resp->cache_control = HTTP_CACHE_PRIVATE;
+	api_reply_json(resp, 200, json);
 }

@@ -1,5 +1,6 @@
 /* api/health: liveness, readiness and the pool's metrics. */
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
 #include "buf.h"
 #include "cache.h"
@@ -10,22 +11,13 @@
 #include "metrics.h"
 #include "worker.h"
 
-static void json_response(struct http_response *resp, int status, struct json *doc)
-{
-	size_t len;
-	const char *body = json_serialize(doc, &len);
-
-	http_response_body(resp, status, "application/json", body, len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
-}
-
 API_HANDLER(api_health_live)
 {
 	struct json *doc = json_new_object(req->arena);
 
 	(void)w;
 	json_set_string(doc, "status", "ok");
-	json_response(resp, 200, doc);
+	api_reply_json(resp, 200, json_serialize(doc, NULL));
 }
 
 API_HANDLER(api_health_ready)
@@ -37,7 +29,7 @@ API_HANDLER(api_health_ready)
 	json_set_string(doc, "status", db_up ? "ready" : "unavailable");
 	json_set_string(doc, "db", db_up ? "up" : "down");
 	json_set_string(doc, "cache", cache_up ? "up" : "down");
-	json_response(resp, db_up ? 200 : 503, doc);
+	api_reply_json(resp, db_up ? 200 : 503, json_serialize(doc, NULL));
 }
 
 API_HANDLER(api_health_metrics)
@@ -47,5 +39,4 @@ API_HANDLER(api_health_metrics)
 	buf_init(&out, req->arena);
 	metrics_render(w->metrics, &out);
 	http_response_body(resp, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
 }

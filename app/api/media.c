@@ -7,8 +7,8 @@
  */
 #include "media.h"
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
-#include "db.h"
 #include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
@@ -20,16 +20,6 @@
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
-
-static void db_problem(struct http_response *resp, const struct err *e)
-{
-	if (e->code == DB_ERR_UNAVAILABLE)
-		http_problem(resp, 503, "database_unavailable", "the database is unreachable; try again shortly");
-	else {
-		log_error("media statement failed: %s", e->msg);
-		http_problem(resp, 500, "internal_error", NULL);
-	}
-}
 
 static const char *rfc3339(struct arena *a, int64_t t)
 {
@@ -44,17 +34,15 @@ static const char *rfc3339(struct arena *a, int64_t t)
 
 API_HANDLER(api_media_get)
 {
-	const char *id = http_request_param(req, "id"), *needed, *body;
+	/* Ids are lowercase; one written in capitals names the same file (and is checked like it). */
+	const char *id = str_uuid(req->arena, http_request_param(req, "id")), *needed;
 	struct media m;
 	struct err e = {0};
 	struct json *doc;
 	int64_t exp;
-	size_t len;
 
-	if (!media_id_valid(id)) {
-		struct http_problem_field f = {"id", "invalid", "must be a media id (a UUID in lowercase)"};
-
-		http_problem_fields(resp, 400, "validation_failed", "the media id is malformed", &f, 1);
+	if (!id) {
+		api_reply_invalid_field(resp, "id", "invalid", "must be a media id (a UUID)");
 		return;
 	}
 	switch (media_authorize(w, req->arena, id, req->principal.scope, &m, &needed, &e)) {
@@ -69,7 +57,7 @@ API_HANDLER(api_media_get)
 					  needed));
 		return;
 	default:
-		db_problem(resp, &e);
+		api_reply_read_error(resp, "media", &e);
 		return;
 	}
 	exp = (int64_t)time(NULL) + conf_int(&w->conf, CONF_MEDIA_URL_TTL_S);
@@ -78,9 +66,7 @@ API_HANDLER(api_media_get)
 	json_set_string(doc, "expires_at", rfc3339(req->arena, exp));
 	json_set_string(doc, "content_type", m.content_type);
 	json_set_int(doc, "bytes", m.bytes);
-	body = json_serialize(doc, &len);
-	http_response_body(resp, 200, "application/json", body, len);
-	resp->cache_control = MEDIA_CACHE_PRIVATE;
+	api_reply_json(resp, 200, json_serialize(doc, NULL));
 }
 
 API_HANDLER(api_media_file)
@@ -106,7 +92,7 @@ API_HANDLER(api_media_file)
 	}
 	rc = media_get(w, req->arena, id, &m, &e);
 	if (rc < 0) {
-		db_problem(resp, &e);
+		api_reply_read_error(resp, "media", &e);
 		return;
 	}
 	if (rc == 0) {

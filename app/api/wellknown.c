@@ -1,5 +1,6 @@
 /* api/wellknown: the public keys that verify access tokens (JWKS) and the OAuth server metadata (RFC 8414). */
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
 #include "cache.h"
 #include "http_problem.h"
@@ -24,7 +25,6 @@ API_HANDLER(api_wellknown_jwks)
 	}
 	http_response_body(resp, 200, "application/jwk-set+json", jwks.body, jwks.len);
 	resp->etag = arena_strdup(req->arena, jwks.etag);
-	resp->cache_control = SIGNING_KEY_JWKS_CACHE_CONTROL;
 }
 
 static void push_all(struct json *doc, const char *key, const char *const *values)
@@ -44,8 +44,6 @@ API_HANDLER(api_wellknown_oauth_metadata)
 	static const char *const signing_algs[] = {"ES256", NULL};
 	const char *iss = conf_str(&w->conf, CONF_JWT_ISSUER);
 	struct json *doc = json_new_object(req->arena);
-	size_t len;
-	const char *body;
 
 	json_set_string(doc, "issuer", iss);
 	json_set_string(doc, "authorization_endpoint", arena_printf(req->arena, "%s/oauth/authorize", iss));
@@ -61,8 +59,6 @@ API_HANDLER(api_wellknown_oauth_metadata)
 	push_all(doc, "access_token_signing_alg_values_supported", signing_algs);
 	/* RFC 9207: the authorization response carries iss, so clients can detect mix-up attacks. */
 	json_set_bool(doc, "authorization_response_iss_parameter_supported", true);
-	body = json_serialize(doc, &len);
-	http_response_body(resp, 200, "application/json", body, len);
+	api_reply_json(resp, 200, json_serialize(doc, NULL));
 	http_response_etag_from_body(resp);
-	resp->cache_control = SIGNING_KEY_JWKS_CACHE_CONTROL;
 }

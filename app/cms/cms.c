@@ -43,12 +43,42 @@ bool cms_role_at_least(const struct http_request *req, const char *min)
 	return req->session.role && staff_role_at_least(req->session.role, min);
 }
 
-struct audit_actor cms_actor(const struct http_request *req)
+void cms_op(struct op *op, struct worker *w, const struct http_request *req)
 {
-	struct audit_actor a = {req->session.subject, req->session.email ? req->session.email : "(none)",
-				req->remote_addr};
+	struct op_actor who = {
+		.name = arena_printf(req->arena, "staff:%s", req->session.email ? req->session.email : "(none)"),
+		.staff_id = req->session.subject,
+		.staff_email = req->session.email,
+		.remote_addr = req->remote_addr,
+	};
 
-	return a;
+	op_init(op, w->db, w->cache, req->arena, &who);
+}
+
+enum cms_next cms_outcome(struct worker *w, struct http_request *req, struct http_response *resp, const struct op *op,
+			  enum op_outcome o)
+{
+	switch (o) {
+	case OP_DONE:
+		return CMS_NEXT_DONE;
+	case OP_INVALID:
+		return CMS_NEXT_FORM;
+	case OP_NOT_FOUND:
+		cms_error(w, req, resp, 404, op->detail);
+		break;
+	case OP_CONFLICT:
+		cms_error(w, req, resp, 409, op->detail);
+		break;
+	case OP_FORBIDDEN:
+		cms_error(w, req, resp, 403, op->detail);
+		break;
+	case OP_UNAVAILABLE:
+		cms_error(w, req, resp, 503, NULL);
+		break;
+	default:
+		cms_error(w, req, resp, 500, NULL);
+	}
+	return CMS_NEXT_ANSWERED;
 }
 
 static bool secure(const struct http_request *req)
@@ -162,6 +192,8 @@ static const char *generic_message(int status)
 		return "There is no such page.";
 	case 405:
 		return "This page does not answer that kind of request.";
+	case 409:
+		return "This was changed meanwhile. Reload the page and try again.";
 	case 413:
 		return "What you sent is too large.";
 	case 503:

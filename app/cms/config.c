@@ -1,12 +1,11 @@
 /*
  * cms/config: the admins' screen of the remote client configuration (what
  * GET /v1/config serves): every platform's row, and an edit form per
- * platform validated and saved by the same model as the operations API
- * (client_config_save_audited), so the cached documents are invalidated at
- * once and the change is audited with the document before and after.
+ * platform validated and saved by the same operation as the operations API
+ * (client_config_save), so the cached documents are invalidated at once and
+ * the change is audited with the document before and after.
  */
 #include "arena.h"
-#include "audit.h"
 #include "client_config.h"
 #include "cms.h"
 #include "http_request.h"
@@ -120,9 +119,9 @@ CMS_HANDLER(cms_config_save)
 {
 	const char *platform = http_request_param(req, "platform"), *features = http_query_get(&req->form, "features");
 	struct json *doc = json_new_object(req->arena), *fj = NULL;
-	struct audit_actor who = cms_actor(req);
 	struct validate v, shown;
 	struct err e = {0};
+	struct op op;
 
 	if (!known_platform(platform)) {
 		cms_error(w, req, resp, 404, "There is no such platform (ios, android or web).");
@@ -141,27 +140,27 @@ CMS_HANDLER(cms_config_save)
 		edit_page(w, req, resp, 422, platform, &v);
 		return;
 	}
-	switch (client_config_save_audited(w, req->arena, platform, doc, &who, &v, &e)) {
-	case 0:
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, client_config_save(w, &op, platform, doc))) {
+	case CMS_NEXT_DONE:
 		cms_redirect(req, resp, "/admin/config",
 			     arena_printf(req->arena, "The %s configuration is saved and served now.", platform));
 		return;
-	case 1:
+	case CMS_NEXT_FORM:
 		/* Errors inside the features document are shown next to its textarea, naming the member. */
 		validate_init(&shown, req->arena);
-		for (size_t i = 0; i < v.n; i++) {
-			const char *field = v.errors[i].field;
+		for (size_t i = 0; i < op.v.n; i++) {
+			const char *field = op.v.errors[i].field;
 
 			if (str_starts_with(field, "features."))
-				validate_add(&shown, "features", v.errors[i].code, "%s: %s", field + 9,
-					     v.errors[i].detail);
+				validate_add(&shown, "features", op.v.errors[i].code, "%s: %s", field + 9,
+					     op.v.errors[i].detail);
 			else
-				validate_add(&shown, field, v.errors[i].code, "%s", v.errors[i].detail);
+				validate_add(&shown, field, op.v.errors[i].code, "%s", op.v.errors[i].detail);
 		}
 		edit_page(w, req, resp, 422, platform, &shown);
 		return;
-	default:
-		log_error("client config save: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
+		return;
 	}
 }

@@ -1,7 +1,7 @@
-/* cms/content_edit: the editor's content screens: create, edit, preview, publish, schedule, revisions. */
+/* cms/content_edit: the editor's content screens: create, edit, preview, publish, schedule, delete, revisions. */
 #include "content_edit.h"
 #include "arena.h"
-#include "audit.h"
+#include "clock.h"
 #include "cms.h"
 #include "cms_content_form.h"
 #include "content.h"
@@ -27,11 +27,6 @@ static int64_t path_id(const struct http_request *req)
 	long n;
 
 	return s && str_to_long(s, 1, LONG_MAX, &n) == 0 ? (int64_t)n : 0;
-}
-
-static const char *saved_by(const struct http_request *req)
-{
-	return arena_printf(req->arena, "staff:%s", req->session.email ? req->session.email : "(unknown)");
 }
 
 static const char *edit_url(struct arena *a, int64_t id)
@@ -134,31 +129,27 @@ CMS_HANDLER(cms_content_edit)
 static void save(struct worker *w, struct http_request *req, struct http_response *resp, const struct json *item,
 		 int64_t id, const char *kind)
 {
-	struct validate v, model;
-	struct audit_actor who = cms_actor(req);
-	struct content_edit_change ch = {.who = &who, .action = id ? "content.update" : "content.create"};
+	struct validate v;
 	struct json *doc;
-	struct err e = {0};
+	struct op op;
 	int64_t new_id = 0;
 
 	validate_init(&v, req->arena);
-	validate_init(&model, req->arena);
+	cms_op(&op, w, req);
 	doc = cms_content_form_to_doc(req->arena, &req->form, kind, &v);
 	if (!validate_ok(&v)) {
-		content_edit_validate(doc, &model); /* every other mistake too, in one round */
-		cms_content_form_errors(&v, &model);
+		content_edit_validate(doc, &op.v); /* every other mistake too, in one round */
+		cms_content_form_errors(&v, &op.v);
 	} else {
-		switch (content_edit_save(w, req->arena, id, doc, saved_by(req), &new_id, &model, &ch, &e)) {
-		case 1:
+		switch (cms_outcome(w, req, resp, &op, content_edit_save(w, &op, id, doc, &new_id))) {
+		case CMS_NEXT_DONE:
 			cms_redirect(req, resp, edit_url(req->arena, new_id),
 				     id ? "Saved as a new revision." : "Created as a draft.");
 			return;
-		case 0:
-			cms_content_form_errors(&v, &model);
+		case CMS_NEXT_FORM:
+			cms_content_form_errors(&v, &op.v);
 			break;
-		default:
-			log_error("content save: %s", e.msg);
-			cms_error(w, req, resp, 503, NULL);
+		case CMS_NEXT_ANSWERED:
 			return;
 		}
 	}
@@ -207,22 +198,16 @@ CMS_HANDLER(cms_content_preview)
 static void set_published(struct worker *w, struct http_request *req, struct http_response *resp, bool published)
 {
 	int64_t id = path_id(req);
-	struct audit_actor who = cms_actor(req);
-	struct content_edit_change ch = {.who = &who, .action = published ? "content.publish" : "content.unpublish"};
-	struct err e = {0};
+	struct op op;
 
-	switch (id ? content_edit_set_published(w, req->arena, id, published, &ch, &e) : 0) {
-	case 1:
-		cms_redirect(req, resp, edit_url(req->arena, id),
-			     published ? "Published: the apps show it now." : "Unpublished: back to draft.");
-		return;
-	case 0:
+	if (!id) {
 		cms_error(w, req, resp, 404, "There is no such content item.");
 		return;
-	default:
-		log_error("content publish: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
 	}
+	cms_op(&op, w, req);
+	if (cms_outcome(w, req, resp, &op, content_edit_set_published(w, &op, id, published)) == CMS_NEXT_DONE)
+		cms_redirect(req, resp, edit_url(req->arena, id),
+			     published ? "Published: the apps show it now." : "Unpublished: back to draft.");
 }
 
 CMS_HANDLER(cms_content_publish)
@@ -235,75 +220,51 @@ CMS_HANDLER(cms_content_unpublish)
 	set_published(w, req, resp, false);
 }
 
-/* "2026-05-01T07:00" or with seconds, in UTC (what <input type="datetime-local"> sends); -1 when it is none. */
-static int64_t parse_utc(const char *s)
-{
-	int y, mo, d, h, mi, sec = 0, used = 0;
-	struct tm tm = {0};
-	time_t t;
-
-	if (!s)
-		return -1;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) != 5)
-		return -1;
-	s += used;
-	if (*s == ':') {
-		used = 0;
-		if (sscanf(s, ":%2d%n", &sec, &used) != 1)
-			return -1;
-		s += used;
-	}
-	if (*s)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	/* timegm normalises 2026-02-30 into March: refuse what did not survive the round trip. */
-	if (tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h || tm.tm_min != mi ||
-	    tm.tm_sec != sec)
-		return -1;
-	return (int64_t)t;
-}
-
 CMS_HANDLER(cms_content_schedule)
 {
 	int64_t id = path_id(req), at;
 	struct json *item = item_or_error(w, req, resp, id);
-	struct audit_actor who = cms_actor(req);
-	struct content_edit_change ch = {.who = &who, .action = "content.schedule"};
-	struct validate v;
-	struct err e = {0};
-	int rc = 0;
+	struct op op;
+	enum op_outcome o;
 
 	if (!item)
 		return;
-	validate_init(&v, req->arena);
-	at = parse_utc(http_query_get(&req->form, "publish_at"));
-	if (at < 0)
-		validate_add(&v, "publish_at", "invalid", "must be a date and time such as 2026-05-01T07:00 (UTC)");
+	cms_op(&op, w, req);
+	/* What <input type="datetime-local"> sends, read as UTC. */
+	if (clock_parse_utc(http_query_get(&req->form, "publish_at"), &at) < 0)
+		o = op_invalid(&op, "publish_at", "invalid", "must be a date and time such as 2026-05-01T07:00 (UTC)");
 	else
-		rc = content_edit_schedule(w, req->arena, id, at, saved_by(req), &v, &ch, &e);
-	if (rc == 1) {
+		o = content_edit_schedule(w, &op, id, at);
+	/* Published already: shown next to the schedule field, like a bad time. */
+	if (o == OP_CONFLICT)
+		o = op_invalid(&op, "publish_at", "published", "%s", op.detail);
+	switch (cms_outcome(w, req, resp, &op, o)) {
+	case CMS_NEXT_DONE:
 		cms_redirect(req, resp, edit_url(req->arena, id), "Scheduled: it goes live at the time given (UTC).");
 		return;
-	}
-	if (rc < 0) {
-		log_error("content schedule: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
 		return;
+	case CMS_NEXT_FORM:
+		break;
 	}
-	/* "status" (published already) is shown next to the schedule field too. */
-	for (size_t i = 0; i < v.n; i++)
-		if (!str_eq(v.errors[i].field, "publish_at"))
-			v.errors[i].field = "publish_at";
 	struct json *f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
 
 	json_set_string(f, "publish_at", http_query_get(&req->form, "publish_at"));
-	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &v);
+	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &op.v);
+}
+
+CMS_HANDLER(cms_content_delete)
+{
+	int64_t id = path_id(req);
+	struct op op;
+
+	if (!id) {
+		cms_error(w, req, resp, 404, "There is no such content item.");
+		return;
+	}
+	cms_op(&op, w, req);
+	if (cms_outcome(w, req, resp, &op, content_edit_delete(w, &op, id)) == CMS_NEXT_DONE)
+		cms_redirect(req, resp, CMS_HOME, "Deleted: the apps no longer show it.");
 }
 
 /* --- revisions ---------------------------------------------------------------------------------------------- */
@@ -379,34 +340,22 @@ CMS_HANDLER(cms_content_restore)
 {
 	int64_t id = path_id(req);
 	int n = revision_number(req);
-	struct audit_actor who = cms_actor(req);
-	struct content_edit_change ch = {.who = &who, .action = "content.restore"};
-	struct validate v;
-	struct err e = {0};
+	struct op op;
 
-	validate_init(&v, req->arena);
-	if (!id || !n) {
-		cms_error(w, req, resp, 404, "This item has no such revision.");
-		return;
-	}
-	switch (content_edit_restore(w, req->arena, id, n, saved_by(req), &v, &ch, &e)) {
-	case 1:
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, content_edit_restore(w, &op, id, n))) {
+	case CMS_NEXT_DONE:
 		cms_redirect(req, resp, edit_url(req->arena, id),
 			     arena_printf(req->arena, "Revision %d restored as the newest revision.", n));
 		return;
-	case 0:
-		if (v.n && (str_eq(v.errors[0].field, "revision") || str_eq(v.errors[0].field, "id"))) {
-			cms_error(w, req, resp, 404, "This item has no such revision.");
-			return;
-		}
+	case CMS_NEXT_FORM:
 		cms_error(w, req, resp, 422,
 			  arena_printf(req->arena,
 				       "Revision %d cannot be restored: %s %s (the rules have changed "
 				       "since). Edit the item instead.",
-				       n, v.n ? v.errors[0].field : "", v.n ? v.errors[0].detail : ""));
+				       n, op.v.n ? op.v.errors[0].field : "", op.v.n ? op.v.errors[0].detail : ""));
 		return;
-	default:
-		log_error("content restore: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
+		return;
 	}
 }

@@ -6,7 +6,6 @@
  * Log-ins, failed log-ins and log-outs are audited.
  */
 #include "arena.h"
-#include "audit.h"
 #include "cms.h"
 #include "conf.h"
 #include "db.h"
@@ -61,22 +60,28 @@ CMS_HANDLER(cms_login_page)
 	form(w, req, resp, 200, NULL, NULL, next);
 }
 
-static void audit_attempt(struct worker *w, struct http_request *req, const char *staff_id, const char *email,
-			  const char *action, const char *reason)
+/* The op of a log-in attempt: its actor is the account named (by id when it exists), as typed. */
+static void attempt_op(struct op *op, struct worker *w, struct http_request *req, const char *staff_id,
+		       const char *email)
 {
-	struct audit_actor who = {staff_id, email ? email : "(not an email address)", req->remote_addr};
-	const char *after = NULL;
-	struct err e = {0};
+	struct op_actor who = {
+		.name = arena_printf(req->arena, "staff:%s", email ? email : "(not an email address)"),
+		.staff_id = staff_id,
+		.staff_email = email ? email : "(not an email address)",
+		.remote_addr = req->remote_addr,
+	};
 
-	if (reason) {
-		struct json *o = json_new_object(req->arena);
-		size_t len;
+	op_init(op, w->db, w->cache, req->arena, &who);
+}
 
-		json_set_string(o, "reason", reason);
-		after = json_serialize(o, &len);
-	}
-	if (audit_record_tx(w->db, req->arena, &who, action, staff_id ? "staff" : NULL, staff_id, NULL, after, &e) < 0)
-		log_error("audit %s: %s", action, e.msg);
+static void audit_failure(struct worker *w, struct http_request *req, const char *staff_id, const char *email,
+			  const char *reason)
+{
+	struct op op;
+
+	attempt_op(&op, w, req, staff_id, email);
+	if (staff_session_login_failed(&op, reason) != OP_DONE)
+		log_error("a refused log-in was not audited: %s", op.err.msg);
 }
 
 /* True when over a limit: resp holds the form with 429 and Retry-After, or a 503. */
@@ -120,15 +125,15 @@ static int authenticate(struct worker *w, struct http_request *req, const char *
 		return -1;
 	if (found == 0) {
 		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
-		audit_attempt(w, req, NULL, email, "login_failed", "unknown_account");
+		audit_failure(w, req, NULL, email, "unknown_account");
 		return 0;
 	}
 	if (passwd_verify(s->password_hash, password) != 1) {
-		audit_attempt(w, req, s->id, s->email, "login_failed", "wrong_password");
+		audit_failure(w, req, s->id, s->email, "wrong_password");
 		return 0;
 	}
 	if (s->disabled) {
-		audit_attempt(w, req, s->id, s->email, "login_failed", "disabled");
+		audit_failure(w, req, s->id, s->email, "disabled");
 		*why = "This account is disabled.";
 		*status = 403;
 		return 0;
@@ -152,6 +157,7 @@ CMS_HANDLER(cms_login_submit)
 	const char *why, *id, *csrf;
 	struct staff s;
 	struct err e = {0};
+	struct op op;
 	int status;
 
 	/* Log-in CSRF: the form must carry the token of our SameSite cookie. */
@@ -171,18 +177,13 @@ CMS_HANDLER(cms_login_submit)
 		cms_error(w, req, resp, 503, NULL);
 		return;
 	}
-	if (old && staff_session_end(w->db, req->arena, old, &e) < 0)
-		log_error("ending the previous session: %s", e.msg);
-	if (staff_session_start(w->db, req->arena, s.id, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S), &id, &csrf, &e) <
-		    0 ||
-	    staff_touch_login(w->db, req->arena, s.id, &e) < 0) {
-		log_error("CMS log-in: %s", e.msg);
+	attempt_op(&op, w, req, s.id, s.email);
+	if (staff_session_login(&op, old, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S), &id, &csrf) != OP_DONE) {
 		cms_error(w, req, resp, 503, NULL);
 		return;
 	}
 	if (staff_session_purge(w->db, req->arena, &e) < 0)
 		log_error("purging CMS sessions: %s", e.msg);
-	audit_attempt(w, req, s.id, s.email, "login", NULL);
 	cms_redirect(req, resp, next ? next : CMS_HOME, NULL);
 	cms_cookie(req, resp, CMS_COOKIE_SESSION, id, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S));
 	cms_cookie(req, resp, CMS_COOKIE_LOGIN, "", 0);
@@ -190,16 +191,13 @@ CMS_HANDLER(cms_login_submit)
 
 CMS_HANDLER(cms_logout)
 {
-	struct audit_actor who = cms_actor(req);
-	struct err e = {0};
+	struct op op;
 
-	if (staff_session_end(w->db, req->arena, req->session.id_hash, &e) < 0) {
-		log_error("CMS log-out: %s", e.msg);
+	cms_op(&op, w, req);
+	if (staff_session_logout(&op, req->session.id_hash) != OP_DONE) {
 		cms_error(w, req, resp, 503, NULL);
 		return;
 	}
-	if (audit_record_tx(w->db, req->arena, &who, "logout", "staff", req->session.subject, NULL, NULL, &e) < 0)
-		log_error("audit logout: %s", e.msg);
 	req->session = (struct http_session){0};
 	cms_redirect(req, resp, "/admin/login", "You have logged out.");
 	cms_cookie(req, resp, CMS_COOKIE_SESSION, "", 0);

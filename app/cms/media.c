@@ -1,7 +1,6 @@
 /* cms/media: the media library: images as thumbnails, other files listed, pages, and uploads (multipart). */
 #include "media.h"
 #include "arena.h"
-#include "audit.h"
 #include "cms.h"
 #include "http_multipart.h"
 #include "http_query.h"
@@ -82,11 +81,9 @@ CMS_HANDLER(cms_media_upload)
 {
 	struct http_multipart m;
 	const struct http_part *token, *file;
-	struct validate v;
 	struct media out;
 	struct err e = {0};
-	struct audit_actor who = cms_actor(req);
-	struct json *after;
+	struct op op;
 
 	if (http_multipart_parse(&m, req->arena, http_request_env(req, "CONTENT_TYPE"), req->body, req->body_len,
 				 HTTP_MULTIPART_MAX_PARTS, HTTP_MULTIPART_MAX_HEADER, &e) < 0) {
@@ -97,38 +94,22 @@ CMS_HANDLER(cms_media_upload)
 	token = http_multipart_get(&m, CMS_CSRF_FIELD);
 	if (!cms_csrf_check(w, req, resp, token ? arena_strndup(req->arena, token->data, token->len) : NULL))
 		return;
-	validate_init(&v, req->arena);
+	cms_op(&op, w, req);
 	file = http_multipart_get(&m, "file");
-	if (!file || !file->filename || !*file->filename) {
-		validate_add(&v, "file", "required", "choose a file to upload");
-		library(w, req, resp, 422, &v);
+	switch (cms_outcome(
+		w, req, resp, &op,
+		!file || !file->filename || !*file->filename
+			? op_invalid(&op, "file", "required", "choose a file to upload")
+			: media_store(w, &op, file->data, file->len, file->filename, file->content_type, &out))) {
+	case CMS_NEXT_DONE:
+		cms_redirect(req, resp, "/admin/media",
+			     arena_printf(req->arena, "Uploaded %s (%s).",
+					  out.original_name ? out.original_name : out.id, out.url ? out.url : out.id));
+		return;
+	case CMS_NEXT_FORM:
+		library(w, req, resp, 422, &op.v);
+		return;
+	case CMS_NEXT_ANSWERED:
 		return;
 	}
-	switch (media_store(w, req->arena, file->data, file->len, file->filename, file->content_type,
-			    req->session.subject, &out, &v, &e)) {
-	case 0:
-		break;
-	case 1:
-		library(w, req, resp, 422, &v);
-		return;
-	default:
-		log_error("media upload: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
-		return;
-	}
-	/* The file and its row are stored (media_store commits on its own); the entry follows in its own statement. */
-	after = json_new_object(req->arena);
-	json_set_string(after, "id", out.id);
-	json_set_string(after, "kind", out.kind);
-	json_set_string(after, "content_type", out.content_type);
-	json_set_int(after, "bytes", out.bytes);
-	json_set_string(after, "original_name", out.original_name);
-	json_set_string(after, "sha256", out.sha256);
-	json_set_string(after, "url", out.url);
-	if (audit_record_tx(w->db, req->arena, &who, "media.upload", "media", out.id, NULL, json_serialize(after, NULL),
-			    &e) < 0)
-		log_error("media %s stored but not audited: %s", out.id, e.msg);
-	cms_redirect(req, resp, "/admin/media",
-		     arena_printf(req->arena, "Uploaded %s (%s).", out.original_name ? out.original_name : out.id,
-				  out.url ? out.url : out.id));
 }

@@ -7,20 +7,16 @@
  */
 #include "staff.h"
 #include "arena.h"
-#include "audit.h"
 #include "cms.h"
-#include "conf.h"
-#include "db.h"
 #include "http_request.h"
 #include "json.h"
 #include "log.h"
-#include "passwd.h"
+#include "op.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
 #include "worker.h"
 
-#include <stdint.h>
 #include <string.h>
 
 /* What the add form holds, to show it again under its errors. */
@@ -84,61 +80,26 @@ CMS_HANDLER(cms_staff_list)
 	list_page(w, req, resp, 200, NULL, NULL);
 }
 
-static const char *hash_password(struct worker *w, struct arena *a, const char *password, struct err *e)
-{
-	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	char *h = arena_alloc(a, PASSWD_ENCODED_MAX);
-
-	return passwd_hash(&pp, password, h, e) < 0 ? NULL : h;
-}
-
 CMS_HANDLER(cms_staff_create)
 {
-	struct add_form f = {http_query_get(&req->form, "email"), http_query_get(&req->form, "display_name"),
-			     http_query_get(&req->form, "role")};
-	const char *password = http_query_get(&req->form, "password"), *email, *hash, *id, *after;
-	struct audit_actor who = cms_actor(req);
+	struct staff_new in = {http_query_get(&req->form, "email"), http_query_get(&req->form, "display_name"),
+			       http_query_get(&req->form, "role"), http_query_get(&req->form, "password")};
+	struct add_form f = {in.email, in.display_name, in.role};
+	const char *id, *generated, *email;
 	struct json *d;
-	struct validate v;
-	struct err e = {0};
-	bool generated = !password || !*password;
+	struct op op;
 
-	validate_init(&v, req->arena);
-	email = user_email_normalize(req->arena, f.email);
-	if (!email)
-		validate_add(&v, "email", "invalid", "Enter an email address such as ana@example.com.");
-	if (f.display_name &&
-	    (strlen(f.display_name) > STAFF_NAME_MAX || !str_valid_utf8(f.display_name, strlen(f.display_name))))
-		validate_add(&v, "display_name", "invalid", "A name has at most %d characters.", STAFF_NAME_MAX);
-	if (!staff_role_valid(f.role))
-		validate_add(&v, "role", "invalid", "Choose editor or admin.");
-	if (!generated && passwd_check_strength(password, email ? email : "", &e) < 0)
-		validate_add(&v, "password", "invalid", "%s", e.msg);
-	if (!validate_ok(&v)) {
-		list_page(w, req, resp, 422, &f, &v);
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, staff_create(w, &op, &in, &id, &generated))) {
+	case CMS_NEXT_FORM:
+		list_page(w, req, resp, 422, &f, &op.v);
 		return;
-	}
-	if (generated && !(password = staff_password_generate(req->arena))) {
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
 		return;
+	case CMS_NEXT_DONE:
+		break;
 	}
-	memset(&e, 0, sizeof(e));
-	if (!(hash = hash_password(w, req->arena, password, &e)) || db_begin(w->db, &e) < 0)
-		goto out_error;
-	if (staff_create_tx(w->db, req->arena, email, hash, f.display_name, f.role, &id, &e) < 0 ||
-	    !(after = staff_json(w->db, req->arena, id, &e)) ||
-	    audit_record_tx(w->db, req->arena, &who, "staff.create", "staff", id, NULL, after, &e) < 0 ||
-	    db_commit(w->db, &e) < 0) {
-		db_rollback(w->db);
-		if (e.code == DB_ERR_CONFLICT) {
-			validate_add(&v, "email", "taken", "%s already has a staff account.", email);
-			list_page(w, req, resp, 422, &f, &v);
-			return;
-		}
-		goto out_error;
-	}
+	email = user_email_normalize(req->arena, in.email);
 	if (!generated) {
 		cms_redirect(req, resp, "/admin/staff", arena_printf(req->arena, "%s can now log in.", email));
 		return;
@@ -146,25 +107,20 @@ CMS_HANDLER(cms_staff_create)
 	/* Shown here once: the password is stored only as its hash. */
 	d = json_new_object(req->arena);
 	json_set_string(d, "email", email);
-	json_set_string(d, "role", f.role);
-	json_set_string(d, "password", password);
+	json_set_string(d, "role", in.role);
+	json_set_string(d, "password", generated);
 	cms_render(w, req, resp, 201, "cms/staff_created", "Staff account added", d);
-	return;
-
-out_error:
-	log_error("staff create: %s", e.msg);
-	cms_error(w, req, resp, 503, NULL);
 }
 
 /* One audited change of the account in the path: role, disabled or enabled. */
 static void change(struct worker *w, struct http_request *req, struct http_response *resp, const char *action)
 {
 	const char *id = http_request_param(req, "id"), *role = http_query_get(&req->form, "role");
-	const char *before, *after;
-	struct audit_actor who = cms_actor(req);
 	struct staff s;
 	struct err e = {0};
-	int found, done;
+	struct op op;
+	enum op_outcome o;
+	int found;
 
 	found = staff_find(w->db, req->arena, id, &s, &e);
 	if (found <= 0) {
@@ -173,41 +129,28 @@ static void change(struct worker *w, struct http_request *req, struct http_respo
 		cms_error(w, req, resp, found < 0 ? 503 : 404, found < 0 ? NULL : "There is no such staff account.");
 		return;
 	}
-	if (str_eq(s.id, req->session.subject)) {
-		cms_error(w, req, resp, 403, "You cannot change your own role or disable your own account.");
+	cms_op(&op, w, req);
+	if (str_eq(action, "staff.set_role"))
+		o = staff_set_role(w, &op, s.id, role);
+	else
+		o = staff_set_disabled(w, &op, s.id, str_eq(action, "staff.disable"));
+	switch (cms_outcome(w, req, resp, &op, o)) {
+	case CMS_NEXT_FORM:
+		/* The list's role menus share one error: name whose it is. */
+		validate_init(&op.v, req->arena);
+		validate_add(&op.v, "role", "invalid", "Choose editor or admin for %s.", s.email);
+		list_page(w, req, resp, 422, NULL, &op.v);
 		return;
-	}
-	if (str_eq(action, "staff.set_role") && !staff_role_valid(role)) {
-		struct validate v;
-
-		validate_init(&v, req->arena);
-		validate_add(&v, "role", "invalid", "Choose editor or admin for %s.", s.email);
-		list_page(w, req, resp, 422, NULL, &v);
+	case CMS_NEXT_ANSWERED:
 		return;
+	case CMS_NEXT_DONE:
+		break;
 	}
-	if (db_begin(w->db, &e) < 0)
-		goto out_error;
-	if (!(before = staff_json(w->db, req->arena, s.id, &e)))
-		goto out_rollback;
-	done = str_eq(action, "staff.set_role")  ? staff_set_role_tx(w->db, req->arena, s.id, role, &e)
-	       : str_eq(action, "staff.disable") ? staff_set_disabled_tx(w->db, req->arena, s.id, true, &e)
-						 : staff_set_disabled_tx(w->db, req->arena, s.id, false, &e);
-	if (done != 1 || !(after = staff_json(w->db, req->arena, s.id, &e)) ||
-	    audit_record_tx(w->db, req->arena, &who, action, "staff", s.id, before, after, &e) < 0 ||
-	    db_commit(w->db, &e) < 0)
-		goto out_rollback;
 	cms_redirect(req, resp, "/admin/staff",
 		     str_eq(action, "staff.set_role") ? arena_printf(req->arena, "%s is now %s.", s.email, role)
 		     : str_eq(action, "staff.disable")
 			     ? arena_printf(req->arena, "%s is disabled and logged out.", s.email)
 			     : arena_printf(req->arena, "%s is enabled.", s.email));
-	return;
-
-out_rollback:
-	db_rollback(w->db);
-out_error:
-	log_error("%s: %s", action, e.msg);
-	cms_error(w, req, resp, 503, NULL);
 }
 
 CMS_HANDLER(cms_staff_set_role)

@@ -1,6 +1,5 @@
 /* cms/tags: the tags editors put on content: each with how many items carry it, create, rename. */
 #include "arena.h"
-#include "audit.h"
 #include "cms.h"
 #include "http_query.h"
 #include "http_request.h"
@@ -54,46 +53,36 @@ CMS_HANDLER(cms_tags_list)
 
 CMS_HANDLER(cms_tags_create)
 {
-	struct audit_actor who = cms_actor(req);
 	const char *slug = http_query_get(&req->form, "slug"), *name = http_query_get(&req->form, "name");
-	struct validate v;
-	struct err e = {0};
+	struct op op;
 
-	validate_init(&v, req->arena);
-	switch (tag_create(w, req->arena, slug, name, &who, &v, &e)) {
-	case 1:
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, tag_create(w, &op, slug, name))) {
+	case CMS_NEXT_DONE:
 		cms_redirect(req, resp, "/admin/tags", arena_printf(req->arena, "Tag %s created.", slug));
 		return;
-	case 0:
-		tags_page(w, req, resp, 422, &v, NULL);
+	case CMS_NEXT_FORM:
+		tags_page(w, req, resp, 422, &op.v, NULL);
 		return;
-	default:
-		log_error("tag create: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
+		return;
 	}
 }
 
 CMS_HANDLER(cms_tags_rename)
 {
-	struct audit_actor who = cms_actor(req);
 	const char *slug = http_request_param(req, "slug"), *name = http_query_get(&req->form, "name");
-	struct validate v;
-	struct err e = {0};
+	struct op op;
 
-	validate_init(&v, req->arena);
-	switch (tag_rename(w, req->arena, slug, name, &who, &v, &e)) {
-	case 1:
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, tag_rename(w, &op, slug, name))) {
+	case CMS_NEXT_DONE:
 		cms_redirect(req, resp, "/admin/tags", arena_printf(req->arena, "Tag %s renamed.", slug));
 		return;
-	case 0:
-		if (v.n && str_eq(v.errors[0].field, "slug")) {
-			cms_error(w, req, resp, 404, "There is no such tag.");
-			return;
-		}
-		tags_page(w, req, resp, 422, &v, slug);
+	case CMS_NEXT_FORM:
+		tags_page(w, req, resp, 422, &op.v, slug);
 		return;
-	default:
-		log_error("tag rename: %s", e.msg);
-		cms_error(w, req, resp, 503, NULL);
+	case CMS_NEXT_ANSWERED:
+		return;
 	}
 }

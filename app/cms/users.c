@@ -2,14 +2,12 @@
  * cms/users: the admins' screen of the app's accounts: search by email or
  * display name, one account (profile, state, likes, entitlements), disabling
  * and enabling it (which revokes its refresh tokens), and granting and
- * revoking premium entitlements. Every change is audited with the account
- * before and after (user_admin_audit_json) in the change's transaction.
+ * revoking premium entitlements: the operations of user_admin.h, audited
+ * there with the account before and after.
  */
 #include "arena.h"
-#include "audit.h"
 #include "buf.h"
 #include "cms.h"
-#include "db.h"
 #include "entitlement.h"
 #include "http_request.h"
 #include "json.h"
@@ -100,82 +98,63 @@ CMS_HANDLER(cms_users_view)
 
 enum change_kind { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_GRANT, CHANGE_REVOKE };
 
-static const char *const actions[] = {"user.disable", "user.enable", "user.grant", "user.revoke"};
-
-/* The change itself, in the open transaction: 1 done, 0 refused (reasons in v), -1 on failure. */
-static int apply(struct worker *w, struct http_request *req, const char *id, enum change_kind k, struct validate *v,
-		 struct err *e)
+/* The operation the form asks for. */
+static enum op_outcome apply(struct worker *w, struct http_request *req, struct op *op, const char *id,
+			     enum change_kind k)
 {
 	const char *scope = http_query_get(&req->form, "scope"), *until = http_query_get(&req->form, "until");
 	int64_t expires = 0;
-	int rc;
+	enum op_outcome o;
 
 	switch (k) {
 	case CHANGE_DISABLE:
 	case CHANGE_ENABLE:
-		return user_set_disabled(w->db, req->arena, id, k == CHANGE_DISABLE, e);
+		return user_admin_set_disabled(w, op, id, k == CHANGE_DISABLE);
 	case CHANGE_GRANT:
 		if (!until || !*until)
-			validate_add(v, "until", "required", "Enter the last day of the grant, e.g. 2030-12-31.");
+			validate_add(&op->v, "until", "required", "Enter the last day of the grant, e.g. 2030-12-31.");
 		else if (entitlement_parse_until(until, &expires) < 0)
-			validate_add(v, "until", "invalid", "Enter a real date as YYYY-MM-DD, e.g. 2030-12-31.");
-		if (!validate_ok(v)) {
+			validate_add(&op->v, "until", "invalid", "Enter a real date as YYYY-MM-DD, e.g. 2030-12-31.");
+		if (op_check(op) != OP_DONE) {
 			if (!entitlement_scope_valid(scope))
-				validate_add(v, "scope", "invalid",
+				validate_add(&op->v, "scope", "invalid",
 					     "A scope is premium: and 1 to 56 of a-z, 0-9, _ . -, e.g. premium:plus.");
-			return 0;
+			return OP_INVALID;
 		}
-		rc = entitlement_grant(w->db, req->arena, id, scope ? scope : "", expires,
-				       arena_printf(req->arena, "staff:%s", req->session.email), v, e);
+		o = user_admin_grant(w, op, id, scope ? scope : "", expires);
 		/* The model names the expiry expires_at; the form calls it until. */
-		for (size_t i = 0; i < v->n; i++)
-			if (str_eq(v->errors[i].field, "expires_at"))
-				v->errors[i].field = "until";
-		return rc;
+		for (size_t i = 0; i < op->v.n; i++)
+			if (str_eq(op->v.errors[i].field, "expires_at"))
+				op->v.errors[i].field = "until";
+		return o;
 	case CHANGE_REVOKE:
-		if (!scope || !entitlement_scope_valid(scope)) {
-			validate_add(v, "revoke", "invalid", "That is not an entitlement scope.");
-			return 0;
+		o = user_admin_revoke(w, op, id, scope ? scope : "");
+		/* Both are mistakes on the page's revoke buttons: shown with the form. */
+		if (o == OP_INVALID || o == OP_CONFLICT) {
+			validate_init(&op->v, req->arena);
+			validate_add(&op->v, "revoke", o == OP_INVALID ? "invalid" : "not_active", "%s",
+				     o == OP_INVALID ? "That is not an entitlement scope." : op->detail);
+			return OP_INVALID;
 		}
-		rc = entitlement_revoke(w->db, req->arena, id, scope, e);
-		if (rc == 0)
-			validate_add(v, "revoke", "not_active", "There is no active grant of %s to revoke.", scope);
-		return rc;
+		return o;
 	}
-	return -1;
+	return OP_FAILED;
 }
 
 static void change(struct worker *w, struct http_request *req, struct http_response *resp, enum change_kind k)
 {
-	const char *id = http_request_param(req, "id"), *before, *after, *flash;
-	struct audit_actor who = cms_actor(req);
-	struct validate v;
-	struct err e = {0};
-	int rc;
+	const char *id = http_request_param(req, "id"), *flash;
+	struct op op;
 
-	validate_init(&v, req->arena);
-	if (db_begin(w->db, &e) < 0)
-		goto out_error;
-	/* Locks the row, so before is what this change replaced. */
-	before = user_admin_audit_json(w->db, req->arena, id, &e);
-	if (!before) {
-		db_rollback(w->db);
-		if (e.msg[0])
-			goto out_error;
-		cms_error(w, req, resp, 404, "There is no such account.");
+	cms_op(&op, w, req);
+	switch (cms_outcome(w, req, resp, &op, apply(w, req, &op, id, k))) {
+	case CMS_NEXT_FORM:
+		user_page(w, req, resp, 422, &op.v);
 		return;
-	}
-	rc = apply(w, req, id, k, &v, &e);
-	if (rc == 0) {
-		db_rollback(w->db);
-		user_page(w, req, resp, 422, &v);
+	case CMS_NEXT_ANSWERED:
 		return;
-	}
-	if (rc < 0 || !(after = user_admin_audit_json(w->db, req->arena, id, &e)) ||
-	    audit_record_tx(w->db, req->arena, &who, actions[k], "user", id, before, after, &e) < 0 ||
-	    db_commit(w->db, &e) < 0) {
-		db_rollback(w->db);
-		goto out_error;
+	case CMS_NEXT_DONE:
+		break;
 	}
 	switch (k) {
 	case CHANGE_DISABLE:
@@ -190,12 +169,7 @@ static void change(struct worker *w, struct http_request *req, struct http_respo
 	default:
 		flash = arena_printf(req->arena, "%s revoked.", http_query_get(&req->form, "scope"));
 	}
-	cms_redirect(req, resp, arena_printf(req->arena, "/admin/users/%s", id), flash);
-	return;
-
-out_error:
-	log_error("%s: %s", actions[k], e.msg);
-	cms_error(w, req, resp, 503, NULL);
+	cms_redirect(req, resp, arena_printf(req->arena, "/admin/users/%s", str_uuid(req->arena, id)), flash);
 }
 
 CMS_HANDLER(cms_users_disable)

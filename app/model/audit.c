@@ -2,24 +2,25 @@
 #include "audit.h"
 #include "arena.h"
 #include "db.h"
+#include "op.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 
-int audit_record_tx(struct db *db, struct arena *a, const struct audit_actor *who, const char *action,
-		    const char *target_type, const char *target_id, const char *before, const char *after,
-		    struct err *e)
-{
-	const char *params[] = {who->staff_id, who->email, action, target_type,
-				target_id,     before,     after,  who->remote_addr};
+static const char record_sql[] =
+	"INSERT INTO audit_log (actor, staff_id, staff_email, action, target_type, target_id, before, after,"
+	" remote_addr) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)";
 
-	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
-	/* clang-format off */
-	return db_exec(db, a,
-		       "INSERT INTO audit_log (staff_id, staff_email, action, target_type, target_id, before, after,"
-		       " remote_addr) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
-		       8, params, e) < 0 ? -1 : 0;
-	/* clang-format on */
+int audit_record_tx(struct op *op, const char *action, const char *target_type, const char *target_id,
+		    const char *before, const char *after)
+{
+	const struct op_actor *who = &op->actor;
+	const char *params[] = {who->name, who->staff_id, who->staff_email, action, target_type, target_id,
+				before,    after,         who->remote_addr};
+
+	if (!op_in_step(op))
+		return err_set(&op->err, 0, "audit %s written outside its operation's transaction", action);
+	return db_exec(op->db, op->arena, record_sql, 9, params, &op->err) < 0 ? -1 : 0;
 }
 
 static const char *nonempty(const char *s)
@@ -40,14 +41,14 @@ const char *audit_page(struct db *db, struct arena *a, const struct audit_filter
 		db, a,
 		"WITH page AS (SELECT * FROM audit_log WHERE id < $1::bigint"
 		"   AND ($3::text IS NULL OR action = $3 OR (strpos($3, '.') = 0 AND left(action, length($3) + 1) = $3 || '.'))"
-		"   AND ($4::text IS NULL OR lower(staff_email) = lower($4))"
+		"   AND ($4::text IS NULL OR lower(actor) = lower($4) OR lower(staff_email) = lower($4))"
 		"   AND ($5::text IS NULL OR target_id = $5 OR target_type = $5)"
 		"   ORDER BY id DESC LIMIT $2::int + 1),"
 		" shown AS (SELECT * FROM page ORDER BY id DESC LIMIT $2::int)"
 		" SELECT json_build_object("
 		"  'items', COALESCE((SELECT json_agg(json_build_object("
 		"    'id', id, 'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'),"
-		"    'staff_email', staff_email, 'action', action, 'target_type', target_type,"
+		"    'actor', actor, 'staff_email', staff_email, 'action', action, 'target_type', target_type,"
 		"    'target_id', target_id, 'before', jsonb_pretty(before), 'after', jsonb_pretty(after),"
 		"    'changes', CASE WHEN COALESCE(jsonb_typeof(before), 'object') = 'object'"
 		"       AND COALESCE(jsonb_typeof(after), 'object') = 'object' AND (before IS NOT NULL OR after IS NOT NULL)"

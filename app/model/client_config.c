@@ -7,6 +7,7 @@
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
+#include "op.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
@@ -216,75 +217,64 @@ const char *client_config_list_json(struct db *db, struct arena *a, struct err *
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
 }
 
-static int save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-		const struct audit_actor *who, struct validate *v, struct err *e)
+struct save {
+	const char *platform, *min, *latest, *url, *features;
+};
+
+static enum op_outcome save_step(struct op *op, void *arg)
+{
+	const struct save *c = arg;
+	const char *params[] = {c->platform, c->min, c->latest, c->url};
+	const char *fparams[] = {c->platform, c->features};
+	const char *before, *after;
+
+	/* Serialises concurrent edits of one platform, so before is what this change replaced. */
+	if (db_exec(op->db, op->arena, "SELECT 1 FROM client_config WHERE platform = $1 FOR UPDATE", 1, params,
+		    &op->err) < 0)
+		return op_fail(op);
+	before = client_config_doc_json(op->db, op->arena, c->platform, &op->err);
+	if (!before && op->err.msg[0])
+		return op_fail(op);
+	if (db_exec(op->db, op->arena, upsert_sql, 4, params, &op->err) < 0 ||
+	    (c->features && (db_exec(op->db, op->arena, delete_features_sql, 1, fparams, &op->err) < 0 ||
+			     db_exec(op->db, op->arena, insert_features_sql, 2, fparams, &op->err) < 0)))
+		return op_fail(op);
+	if (!(after = client_config_doc_json(op->db, op->arena, c->platform, &op->err)) ||
+	    audit_record_tx(op, "config.update", "client_config", c->platform, before, after) < 0)
+		return op_fail(op);
+	op_bump(op, COLLECTION);
+	return OP_DONE;
+}
+
+enum op_outcome client_config_save(struct worker *w, struct op *op, const char *platform, const struct json *doc)
 {
 	static const char *const fields[] = {"min_version", "latest_version", "update_url", "features", NULL};
-	const char *min, *latest, *url = NULL, *features = NULL;
 	const struct json *url_j = json_get(doc, "update_url"), *features_j = json_get(doc, "features");
+	struct validate *v = &op->v;
+	struct save c = {.platform = platform};
 
-	if (json_kind_of(doc) != JSON_OBJECT) {
-		validate_add(v, "body", "invalid", "must be a JSON object");
-		return 1;
-	}
+	(void)w;
+	if (json_kind_of(doc) != JSON_OBJECT)
+		return op_invalid(op, "body", "invalid", "must be a JSON object");
 	validate_known_fields(v, doc, fields);
 	validate_choice(v, "platform", platform, client_config_platforms);
-	min = stored_version(v, doc, "min_version", true);
-	latest = stored_version(v, doc, "latest_version", true);
+	c.min = stored_version(v, doc, "min_version", true);
+	c.latest = stored_version(v, doc, "latest_version", true);
 	if (url_j && json_kind_of(url_j) != JSON_NULL) {
-		url = json_string(url_j);
-		if (!url ||
-		    !(str_starts_with(url, "https://") || str_starts_with(url, "itms-apps://") ||
-		      str_starts_with(url, "market://")) ||
-		    strlen(url) > 2000)
+		c.url = json_string(url_j);
+		if (!c.url ||
+		    !(str_starts_with(c.url, "https://") || str_starts_with(c.url, "itms-apps://") ||
+		      str_starts_with(c.url, "market://")) ||
+		    strlen(c.url) > 2000)
 			validate_add(v, "update_url", "invalid", "must be an https://, itms-apps:// or market:// URL");
 	}
 	if (features_j)
-		features = features_json(v, a, features_j);
-	if (min && latest && version_cmp(min, latest) > 0)
+		c.features = features_json(v, op->arena, features_j);
+	if (c.min && c.latest && version_cmp(c.min, c.latest) > 0)
 		validate_add(v, "min_version", "invalid", "must not be newer than latest_version");
-	if (!validate_ok(v))
-		return 1;
-
-	const char *params[] = {platform, min, latest, url};
-	const char *fparams[] = {platform, features};
-	const char *before = NULL, *after;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	if (who) {
-		/* Serialises concurrent edits of one platform, so before is what this change replaced. */
-		if (db_exec(w->db, a, "SELECT 1 FROM client_config WHERE platform = $1 FOR UPDATE", 1, params, e) < 0)
-			goto out_rollback;
-		before = client_config_doc_json(w->db, a, platform, e);
-		if (!before && e->msg[0])
-			goto out_rollback;
+	if (op_check(op) != OP_DONE) {
+		op_refuse(op, OP_INVALID, "validation_failed", "the configuration is invalid");
+		return OP_INVALID;
 	}
-	if (db_exec(w->db, a, upsert_sql, 4, params, e) < 0 ||
-	    (features && (db_exec(w->db, a, delete_features_sql, 1, fparams, e) < 0 ||
-			  db_exec(w->db, a, insert_features_sql, 2, fparams, e) < 0)))
-		goto out_rollback;
-	if (who && (!(after = client_config_doc_json(w->db, a, platform, e)) ||
-		    audit_record_tx(w->db, a, who, "config.update", "client_config", platform, before, after, e) < 0))
-		goto out_rollback;
-	if (db_commit(w->db, e) < 0) {
-	out_rollback:
-		db_rollback(w->db);
-		return -1;
-	}
-	if (cache_bump(w->cache, COLLECTION) < 0)
-		log_warn("client_config saved but the cache could not be invalidated; entries expire within %ld s",
-			 conf_int(&w->conf, CONF_CACHE_TTL_S));
-	return 0;
-}
-
-int client_config_save(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-		       struct validate *v, struct err *e)
-{
-	return save(w, a, platform, doc, NULL, v, e);
-}
-
-int client_config_save_audited(struct worker *w, struct arena *a, const char *platform, const struct json *doc,
-			       const struct audit_actor *who, struct validate *v, struct err *e)
-{
-	return save(w, a, platform, doc, who, v, e);
+	return op_run(op, "config.update", save_step, &c);
 }

@@ -9,6 +9,7 @@
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
+#include "op.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
@@ -30,27 +31,11 @@ static const char *const sorts[] = {"newest", "popular", NULL};
 
 #define Q_MAX 100
 
-/* Tag and diet names: lowercase slugs, as the tag table allows. */
-static bool valid_slug(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch == '-' && i > 0)))
-			return false;
-	}
-	return true;
-}
-
 static const char *slug_param(struct validate *v, const struct http_query *q, const char *name)
 {
 	const char *s = http_query_get(q, name);
 
-	if (s && !valid_slug(s, 50)) {
+	if (s && !str_is_slug(s, 50)) {
 		validate_add(v, name, "invalid", "must be a tag name such as vegan (lowercase letters, digits, -)");
 		return NULL;
 	}
@@ -331,7 +316,7 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 	struct db_result *r;
 	bool locked;
 
-	if (!valid_slug(slug, 100))
+	if (!str_is_slug(slug, 100))
 		return 0;
 	key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "item:%s|%s", slug, entitlements));
 	if (lookup(w, a, key, out, &locked))
@@ -361,27 +346,6 @@ int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, stru
 	r = db_query(w->db, a, tags_sql, 0, NULL, e);
 	done(w, a, key, r ? db_value(r, 0, 0) : NULL, out, locked);
 	return r ? 0 : -1;
-}
-
-static const char publish_sql[] =
-	"UPDATE content SET status = 'published', published_at = COALESCE(published_at, now()), publish_at = NULL,"
-	" updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
-static const char unpublish_sql[] =
-	"UPDATE content SET status = 'draft', updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
-
-int content_set_published(struct worker *w, struct arena *a, const char *slug, bool published, struct err *e)
-{
-	const char *params[] = {slug};
-	long n = db_exec(w->db, a, published ? publish_sql : unpublish_sql, 1, params, e);
-
-	if (n < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	if (cache_bump(w->cache, COLLECTION) < 0)
-		log_warn("content changed but the cache could not be invalidated; entries expire within %ld s",
-			 conf_int(&w->conf, CONF_CACHE_TTL_S));
-	return 1;
 }
 
 /* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
@@ -437,25 +401,21 @@ static const char changes_sql[] =
 	" FROM page c";
 /* clang-format on */
 
-int content_changes(struct worker *w, struct arena *a, const char *since, int limit, const char *entitlements,
-		    struct cache_repr *out, struct err *e)
+int content_changes(struct worker *w, struct arena *a, const struct content_position *since, int limit,
+		    const char *entitlements, struct cache_repr *out, struct err *e)
 {
 	const char *params[4] = {NULL, NULL, arena_printf(a, "%d", limit), entitlements};
-	const char *key, *next = since;
-	int64_t k, id;
+	const char *key, *next = NULL;
 	struct db_result *r;
 	struct json *page, *items;
 
 	if (since) {
-		if (content_cursor_decode(a, since, CONTENT_SORT_UPDATED, &k, &id) < 0) {
-			err_set(e, 400, "not a changes cursor");
-			return -1;
-		}
-		params[0] = arena_printf(a, "%" PRId64, k);
-		params[1] = arena_printf(a, "%" PRId64, id);
+		next = content_cursor_encode(a, CONTENT_SORT_UPDATED, since->key, since->id);
+		params[0] = arena_printf(a, "%" PRId64, since->key);
+		params[1] = arena_printf(a, "%" PRId64, since->id);
 	}
 	key = cache_key(w->cache, a, COLLECTION,
-			arena_printf(a, "changes:%s:%d|%s", since ? since : "", limit, entitlements));
+			arena_printf(a, "changes:%s:%d|%s", next ? next : "", limit, entitlements));
 	if (cache_get_repr(w->cache, a, key, out))
 		return 0;
 	r = db_query(w->db, a, changes_sql, 4, params, e);
@@ -484,18 +444,33 @@ static const char unlike_sql[] =
 	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
 	" SELECT count(*) FROM c";
 
-int content_like_set(struct worker *w, struct arena *a, const char *user_id, const char *slug, bool liked,
-		     struct err *e)
-{
-	const char *params[] = {user_id, slug};
-	struct db_result *r;
+struct like {
+	const char *user_id, *slug;
+	bool liked;
+};
 
-	if (!user_id_valid(user_id) || !valid_slug(slug, 100))
-		return 0;
-	r = db_query(w->db, a, liked ? like_sql : unlike_sql, 2, params, e);
+static enum op_outcome like_step(struct op *op, void *arg)
+{
+	const struct like *l = arg;
+	const char *params[] = {l->user_id, l->slug};
+	struct db_result *r = db_query(op->db, op->arena, l->liked ? like_sql : unlike_sql, 2, params, &op->err);
+
 	if (!r)
-		return -1;
-	return str_eq(db_value(r, 0, 0), "0") ? 0 : 1;
+		return op_fail(op);
+	if (str_eq(db_value(r, 0, 0), "0"))
+		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "no published content has this slug");
+	/* Counts in the cached representations follow within cache_ttl_s: a like does not invalidate them. */
+	return OP_DONE;
+}
+
+enum op_outcome content_like_set(struct worker *w, struct op *op, const char *user_id, const char *slug, bool liked)
+{
+	struct like l = {str_uuid(op->arena, user_id), slug, liked};
+
+	(void)w;
+	if (!l.user_id || !str_is_slug(slug, 100))
+		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "no published content has this slug");
+	return op_run(op, liked ? "content.like" : "content.unlike", like_step, &l);
 }
 
 /* Laid out by hand: clang-format would break the US_TO(), ITEM_JSON() and US_OF() calls apart. */
@@ -517,24 +492,19 @@ static const char likes_of_sql[] =
 	" FROM page c";
 /* clang-format on */
 
-int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const char *cursor, int limit,
-		     const char *entitlements, struct validate *v, const char **json, struct err *e)
+int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const struct content_position *after,
+		     int limit, const char *entitlements, const char **json, struct err *e)
 {
-	const char *params[5] = {user_id, NULL, NULL, arena_printf(a, "%d", limit), entitlements};
-	int64_t k, id;
+	const char *params[5] = {str_uuid(a, user_id), NULL, NULL, arena_printf(a, "%d", limit), entitlements};
 	struct db_result *r;
 	struct json *page, *items;
 
-	if (cursor) {
-		if (content_cursor_decode(a, cursor, CONTENT_SORT_NEWEST, &k, &id) < 0) {
-			validate_add(v, "cursor", "invalid", "is not a cursor of this list; start again without one");
-			return 1;
-		}
-		params[1] = arena_printf(a, "%" PRId64, k);
-		params[2] = arena_printf(a, "%" PRId64, id);
+	if (after) {
+		params[1] = arena_printf(a, "%" PRId64, after->key);
+		params[2] = arena_printf(a, "%" PRId64, after->id);
 	}
 	page = json_new_object(a);
-	if (!user_id_valid(user_id)) {
+	if (!params[0]) {
 		json_set_value(page, "items", json_new_array(a));
 		json_set_null(page, "next_cursor");
 		*json = json_serialize(page, NULL);
@@ -555,35 +525,4 @@ int content_likes_of(struct worker *w, struct arena *a, const char *user_id, con
 		json_set_null(page, "next_cursor");
 	*json = json_serialize(page, NULL);
 	return 0;
-}
-
-static const char delete_sql[] =
-	"UPDATE content SET deleted_at = now(), updated_at = now() WHERE slug = $1 AND deleted_at IS NULL";
-
-int content_delete(struct worker *w, struct arena *a, const char *slug, struct err *e)
-{
-	const char *params[] = {slug};
-	long n = db_exec(w->db, a, delete_sql, 1, params, e);
-
-	if (n <= 0)
-		return (int)n;
-	if (cache_bump(w->cache, COLLECTION) < 0)
-		log_warn("content deleted but the cache could not be invalidated; entries expire within %ld s",
-			 conf_int(&w->conf, CONF_CACHE_TTL_S));
-	return 1;
-}
-
-static const char publish_due_sql[] =
-	"UPDATE content SET status = 'published', published_at = publish_at, publish_at = NULL, updated_at = now()"
-	" WHERE status = 'scheduled' AND publish_at <= now() AND deleted_at IS NULL";
-
-long content_publish_due(struct worker *w, struct arena *a, struct err *e)
-{
-	long n = db_exec(w->db, a, publish_due_sql, 0, NULL, e);
-
-	if (n > 0 && cache_bump(w->cache, COLLECTION) < 0)
-		log_warn(
-			"scheduled content published but the cache could not be invalidated; entries expire within %ld s",
-			conf_int(&w->conf, CONF_CACHE_TTL_S));
-	return n;
 }

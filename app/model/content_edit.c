@@ -1,11 +1,10 @@
-/* content_edit: saving, revisions and publishing of content items by id, for the CMS and motusctl. */
+/* content_edit: the operations on content items by id (save, restore, publish, schedule, delete), and their reads. */
 #include "content_edit.h"
 #include "arena.h"
 #include "audit.h"
-#include "cache.h"
 #include "db.h"
 #include "json.h"
-#include "log.h"
+#include "op.h"
 #include "queue.h"
 #include "str.h"
 #include "validate.h"
@@ -16,8 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#define COLLECTION   "content"
-#define SAVED_BY_MAX 200
+#define COLLECTION "content"
 /* A scheduled-publish job that runs early retries; it must not become a dead letter over clock skew. */
 #define JOB_ATTEMPTS 10
 
@@ -43,12 +41,19 @@ static const char get_sql[] =
 	" FROM content c WHERE c.id = $1::bigint AND c.deleted_at IS NULL";
 /* clang-format on */
 
-/* The stored columns of document d; the body of a workout or run carries duration_s, as the API serves it. */
-#define COLUMNS_OF_DOC                                                                              \
-	"d->>'slug', d->>'kind', d->>'title', COALESCE(d->>'summary', ''),"                         \
-	" CASE WHEN d->>'kind' IN ('workout', 'run') AND jsonb_typeof(d->'duration_s') = 'number'"  \
-	"  THEN d->'body' || jsonb_build_object('duration_s', d->'duration_s') ELSE d->'body' END," \
-	" d->>'image_url', (d->>'duration_s')::integer, COALESCE(d->>'access', 'free'),"            \
+/*
+ * The stored columns of document d. The body of a workout or run carries
+ * duration_s, as the API serves it; media ids are stored lowercase, as media
+ * rows are, so the premium check finds every item that refers to a file.
+ */
+#define BODY_OF_DOC                                                                               \
+	"CASE WHEN d->>'kind' IN ('workout', 'run') AND jsonb_typeof(d->'duration_s') = 'number'" \
+	" THEN d->'body' || jsonb_build_object('duration_s', d->'duration_s') ELSE d->'body' END"
+#define COLUMNS_OF_DOC                                                                                      \
+	"d->>'slug', d->>'kind', d->>'title', COALESCE(d->>'summary', ''),"                                 \
+	" (SELECT b || jsonb_strip_nulls(jsonb_build_object('video_media_id', lower(b->>'video_media_id')," \
+	"  'audio_media_id', lower(b->>'audio_media_id'))) FROM (SELECT " BODY_OF_DOC " AS b) body),"       \
+	" d->>'image_url', (d->>'duration_s')::integer, COALESCE(d->>'access', 'free'),"                    \
 	" CASE WHEN d->>'access' = 'premium' THEN d->>'required_scope' END"
 
 static const char insert_sql[] =
@@ -82,47 +87,49 @@ static const char *id_text(struct arena *a, int64_t id)
 	return arena_printf(a, "%" PRId64, id);
 }
 
-/* The item as content_edit_get() shows it, in the open transaction; NULL on failure. */
-static const char *item_json(struct worker *w, struct arena *a, int64_t id, struct err *e)
+/* The item as content_edit_get() shows it, in the operation's transaction; NULL with op->err set. */
+static const char *item_json(struct op *op, int64_t id)
 {
-	const char *params[] = {id_text(a, id)};
-	struct db_result *r = db_query(w->db, a, get_sql, 1, params, e);
+	const char *params[] = {id_text(op->arena, id)};
+	struct db_result *r = db_query(op->db, op->arena, get_sql, 1, params, &op->err);
 
 	if (!r)
 		return NULL;
 	if (db_rows(r) == 0) {
-		err_set(e, DB_ERR_QUERY, "content %" PRId64 " vanished in its own transaction", id);
+		err_set(&op->err, DB_ERR_QUERY, "content %" PRId64 " vanished in its own transaction", id);
 		return NULL;
 	}
-	return arena_strdup(a, db_value(r, 0, 0));
-}
-
-/* The audit entry of a change, in the open transaction, when the caller asked for one: 0 or -1. */
-static int audit_tx(struct worker *w, struct arena *a, const struct content_edit_change *c, int64_t id, struct err *e)
-{
-	if (!c || !c->who)
-		return 0;
-	return audit_record_tx(w->db, a, c->who, c->action ? c->action : "content.change", "content", id_text(a, id),
-			       c->before, c->after, e);
-}
-
-/* After a commit that changed what readers may see: one increment invalidates every cached list and item. */
-static void invalidate(struct worker *w)
-{
-	if (cache_bump(w->cache, COLLECTION) < 0)
-		log_warn("content changed but the cache could not be invalidated; entries expire within %ld s",
-			 conf_int(&w->conf, CONF_CACHE_TTL_S));
+	return arena_strdup(op->arena, db_value(r, 0, 0));
 }
 
 /*
- * Locks item id in the open transaction: 1 and *status (in a), 0 no such
- * live item, -1 on failure.
+ * Locks item id for the rest of the operation: OP_DONE with *status and
+ * *before (the item as it is), OP_NOT_FOUND, or a failure.
  */
-static int lock_item(struct worker *w, struct arena *a, int64_t id, const char **status, struct err *e)
+static enum op_outcome lock_item(struct op *op, int64_t id, const char **status, const char **before)
 {
-	const char *params[] = {id_text(a, id)};
+	const char *params[] = {id_text(op->arena, id)};
 
-	return db_query_value(w->db, a, lock_sql, 1, params, status, e);
+	switch (db_query_value(op->db, op->arena, lock_sql, 1, params, status, &op->err)) {
+	case 1:
+		break;
+	case 0:
+		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "There is no such content item.");
+	default:
+		return op_fail(op);
+	}
+	*before = item_json(op, id);
+	return *before ? OP_DONE : op_fail(op);
+}
+
+/* The audit entry of a change to item id, with the item as it is now after before: OP_DONE or a failure. */
+static enum op_outcome audited(struct op *op, const char *action, int64_t id, const char *before)
+{
+	const char *after = item_json(op, id);
+
+	if (!after || audit_record_tx(op, action, "content", id_text(op->arena, id), before, after) < 0)
+		return op_fail(op);
+	return OP_DONE;
 }
 
 int content_edit_get(struct worker *w, struct arena *a, int64_t id, const char **json, struct err *e)
@@ -148,89 +155,110 @@ int content_edit_find_slug(struct worker *w, struct arena *a, const char *slug, 
 	return 1;
 }
 
-/* Writes the row, its tags and the next revision in the open transaction: 1, 0 slug taken (v), -1. */
-static int write_tx(struct worker *w, struct arena *a, int64_t *id, const char *doc, const char *saved_by,
-		    struct validate *v, struct err *e)
+/* Writes the row, its tags and the next revision (saved by op's actor): OP_DONE, OP_INVALID (slug taken), failure. */
+static enum op_outcome write_tx(struct op *op, int64_t *id, const char *doc)
 {
 	const char *params[2] = {doc, NULL};
 	bool ok;
 
 	if (*id == 0) {
-		struct db_result *r = db_query(w->db, a, insert_sql, 1, params, e);
+		struct db_result *r = db_query(op->db, op->arena, insert_sql, 1, params, &op->err);
 
 		ok = r != NULL;
 		if (ok)
 			*id = strtoll(db_value(r, 0, 0), NULL, 10);
 	} else {
-		params[1] = id_text(a, *id);
-		ok = db_exec(w->db, a, update_sql, 2, params, e) >= 0;
+		params[1] = id_text(op->arena, *id);
+		ok = db_exec(op->db, op->arena, update_sql, 2, params, &op->err) >= 0;
 	}
 	if (!ok) {
-		if (e->code != DB_ERR_CONFLICT)
-			return -1;
-		validate_add(v, "slug", "taken", "is used by another item (or a deleted one)");
-		return 0;
+		if (op->err.code != DB_ERR_CONFLICT)
+			return op_fail(op);
+		return op_invalid(op, "slug", "taken", "is used by another item (or a deleted one)");
 	}
-	params[1] = id_text(a, *id);
-	if (db_exec(w->db, a, tags_new_sql, 1, params, e) < 0 ||
-	    db_exec(w->db, a, tags_clear_sql, 1, params + 1, e) < 0 ||
-	    db_exec(w->db, a, tags_set_sql, 2, params, e) < 0)
-		return -1;
-	const char *rev[] = {params[1], saved_by};
-	return db_exec(w->db, a, revision_sql, 2, rev, e) == 1 ? 1 : -1;
+	params[1] = id_text(op->arena, *id);
+	if (db_exec(op->db, op->arena, tags_new_sql, 1, params, &op->err) < 0 ||
+	    db_exec(op->db, op->arena, tags_clear_sql, 1, params + 1, &op->err) < 0 ||
+	    db_exec(op->db, op->arena, tags_set_sql, 2, params, &op->err) < 0)
+		return op_fail(op);
+	const char *rev[] = {params[1], op->actor.name};
+	if (db_exec(op->db, op->arena, revision_sql, 2, rev, &op->err) != 1)
+		return op_fail(op);
+	return OP_DONE;
 }
 
-int content_edit_save(struct worker *w, struct arena *a, int64_t id, const struct json *doc, const char *saved_by,
-		      int64_t *new_id, struct validate *v, struct content_edit_change *change, struct err *e)
+struct save {
+	int64_t id;
+	const char *doc, *action;
+	int number; /* a restore: the revision to save again */
+};
+
+/* The revision's document, for a restore (in the locked item's transaction). */
+static enum op_outcome revision_doc(struct op *op, int64_t id, int number, const char **doc)
 {
-	const char *status = "draft", *text;
-	int rc;
+	const char *params[] = {id_text(op->arena, id), arena_printf(op->arena, "%d", number)};
+	struct json *d;
 
-	if (change)
-		change->before = change->after = NULL;
-	if (!saved_by || !*saved_by || strlen(saved_by) > SAVED_BY_MAX)
-		validate_add(v, "saved_by", "invalid", "must say who saves, in 1 to %d bytes", SAVED_BY_MAX);
-	if (id < 0)
-		validate_add(v, "id", "not_found", "no such content item");
-	if (!content_edit_validate(doc, v))
-		return 0;
-	text = json_serialize(doc, NULL);
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	if (id) {
-		rc = lock_item(w, a, id, &status, e);
-		if (rc < 0)
-			goto out_rollback;
-		if (rc == 0) {
-			validate_add(v, "id", "not_found", "no such content item");
-			db_rollback(w->db);
-			return 0;
-		}
-		if (change && !(change->before = item_json(w, a, id, e)))
-			goto out_rollback;
+	switch (db_query_value(op->db, op->arena,
+			       "SELECT document::text FROM content_revision WHERE content_id = $1::bigint"
+			       " AND number = $2::integer",
+			       2, params, doc, &op->err)) {
+	case 1:
+		break;
+	case 0:
+		return op_refuse(op, OP_NOT_FOUND, "revision_not_found", "This item has no such revision.");
+	default:
+		return op_fail(op);
 	}
-	rc = write_tx(w, a, &id, text, saved_by, v, e);
-	if (rc < 0)
-		goto out_rollback;
-	if (rc == 0) {
-		db_rollback(w->db);
-		return 0;
-	}
-	if (change && !(change->after = item_json(w, a, id, e)))
-		goto out_rollback;
-	if (audit_tx(w, a, change, id, e) < 0 || db_commit(w->db, e) < 0)
-		goto out_rollback;
+	/* The rules may have changed since the revision was saved. */
+	d = json_parse(op->arena, *doc, strlen(*doc), 64, &op->err);
+	if (!d)
+		return op_fail(op);
+	return content_edit_validate(d, &op->v) ? OP_DONE : OP_INVALID;
+}
+
+static enum op_outcome save_step(struct op *op, void *arg)
+{
+	struct save *c = arg;
+	const char *status = "draft", *before = NULL;
+	enum op_outcome o;
+
+	if (c->id && (o = lock_item(op, c->id, &status, &before)) != OP_DONE)
+		return o;
+	if (c->number && (o = revision_doc(op, c->id, c->number, &c->doc)) != OP_DONE)
+		return o;
+	if ((o = write_tx(op, &c->id, c->doc)) != OP_DONE || (o = audited(op, c->action, c->id, before)) != OP_DONE)
+		return o;
 	if (str_eq(status, "published"))
-		invalidate(w);
-	if (new_id)
-		*new_id = id;
-	return 1;
+		op_bump(op, COLLECTION);
+	return OP_DONE;
+}
 
-out_rollback:
-	db_rollback(w->db);
-	if (change)
-		change->before = change->after = NULL;
-	return -1;
+enum op_outcome content_edit_save(struct worker *w, struct op *op, int64_t id, const struct json *doc, int64_t *new_id)
+{
+	struct save c = {.id = id, .action = id ? "content.update" : "content.create"};
+	enum op_outcome o;
+
+	(void)w;
+	if (id < 0)
+		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "There is no such content item.");
+	if (!content_edit_validate(doc, &op->v))
+		return OP_INVALID;
+	c.doc = json_serialize(doc, NULL);
+	o = op_run(op, c.action, save_step, &c);
+	if (o == OP_DONE && new_id)
+		*new_id = c.id;
+	return o;
+}
+
+enum op_outcome content_edit_restore(struct worker *w, struct op *op, int64_t id, int number)
+{
+	struct save c = {.id = id, .action = "content.restore", .number = number};
+
+	(void)w;
+	if (id <= 0 || number <= 0)
+		return op_refuse(op, OP_NOT_FOUND, "revision_not_found", "This item has no such revision.");
+	return op_run(op, c.action, save_step, &c);
 }
 
 /* Laid out by hand: clang-format would break the TS() call apart. */
@@ -271,30 +299,6 @@ int content_edit_revision(struct worker *w, struct arena *a, int64_t id, int num
 	return db_query_value(w->db, a, revision_get_sql, 2, params, json, e);
 }
 
-int content_edit_restore(struct worker *w, struct arena *a, int64_t id, int number, const char *saved_by,
-			 struct validate *v, struct content_edit_change *change, struct err *e)
-{
-	const char *params[] = {id_text(a, id), arena_printf(a, "%d", number)};
-	struct db_result *r = db_query(
-		w->db, a,
-		"SELECT document::text FROM content_revision WHERE content_id = $1::bigint AND number = $2::integer", 2,
-		params, e);
-	struct json *doc;
-
-	if (change)
-		change->before = change->after = NULL;
-	if (!r)
-		return -1;
-	if (db_rows(r) == 0) {
-		validate_add(v, "revision", "not_found", "no such revision of this item");
-		return 0;
-	}
-	doc = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
-	if (!doc)
-		return -1;
-	return content_edit_save(w, a, id, doc, saved_by, NULL, v, change, e);
-}
-
 static const char publish_sql[] =
 	"UPDATE content SET status = 'published', published_at = COALESCE(published_at, now()), publish_at = NULL,"
 	" updated_at = now() WHERE id = $1::bigint";
@@ -302,31 +306,34 @@ static const char publish_sql[] =
 static const char unpublish_sql[] =
 	"UPDATE content SET status = 'draft', publish_at = NULL, updated_at = now() WHERE id = $1::bigint";
 
-int content_edit_set_published(struct worker *w, struct arena *a, int64_t id, bool published,
-			       struct content_edit_change *change, struct err *e)
-{
-	const char *params[] = {id_text(a, id)}, *status;
-	int rc;
+struct change {
+	int64_t id, publish_at;
+	bool published;
+};
 
-	if (change)
-		change->before = change->after = NULL;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	rc = lock_item(w, a, id, &status, e);
-	if (rc <= 0) {
-		db_rollback(w->db);
-		return rc;
-	}
-	if ((change && !(change->before = item_json(w, a, id, e))) ||
-	    db_exec(w->db, a, published ? publish_sql : unpublish_sql, 1, params, e) < 0 ||
-	    (change && !(change->after = item_json(w, a, id, e))) || audit_tx(w, a, change, id, e) < 0 ||
-	    db_commit(w->db, e) < 0) {
-		db_rollback(w->db);
-		return -1;
-	}
-	if (published || str_eq(status, "published"))
-		invalidate(w);
-	return 1;
+static enum op_outcome publish_step(struct op *op, void *arg)
+{
+	const struct change *c = arg;
+	const char *params[] = {id_text(op->arena, c->id)}, *status, *before;
+	enum op_outcome o = lock_item(op, c->id, &status, &before);
+
+	if (o != OP_DONE)
+		return o;
+	if (db_exec(op->db, op->arena, c->published ? publish_sql : unpublish_sql, 1, params, &op->err) < 0)
+		return op_fail(op);
+	if ((o = audited(op, c->published ? "content.publish" : "content.unpublish", c->id, before)) != OP_DONE)
+		return o;
+	if (c->published || str_eq(status, "published"))
+		op_bump(op, COLLECTION);
+	return OP_DONE;
+}
+
+enum op_outcome content_edit_set_published(struct worker *w, struct op *op, int64_t id, bool published)
+{
+	struct change c = {.id = id, .published = published};
+
+	(void)w;
+	return op_run(op, published ? "content.publish" : "content.unpublish", publish_step, &c);
 }
 
 static const char schedule_sql[] = "UPDATE content SET status = 'scheduled', publish_at = to_timestamp($2::bigint),"
@@ -343,59 +350,107 @@ static long ms_until(int64_t t)
 	return ms > 0 ? (long)ms : 0;
 }
 
-int content_edit_schedule(struct worker *w, struct arena *a, int64_t id, int64_t publish_at, const char *saved_by,
-			  struct validate *v, struct content_edit_change *change, struct err *e)
+static enum op_outcome schedule_step(struct op *op, void *arg)
 {
-	const char *params[] = {id_text(a, id), arena_printf(a, "%" PRId64, publish_at)}, *status;
-	struct json *payload = json_new_object(a);
+	const struct change *c = arg;
+	const char *params[] = {id_text(op->arena, c->id), arena_printf(op->arena, "%" PRId64, c->publish_at)};
+	const char *status, *before;
+	struct json *payload = json_new_object(op->arena);
+	enum op_outcome o = lock_item(op, c->id, &status, &before);
 	long job_id;
-	int rc;
 
-	if (change)
-		change->before = change->after = NULL;
-	if (publish_at <= (int64_t)time(NULL) || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
-		validate_add(v, "publish_at", "invalid", "must be a time in the future");
-	if (!saved_by || !*saved_by || strlen(saved_by) > SAVED_BY_MAX)
-		validate_add(v, "saved_by", "invalid", "must say who schedules, in 1 to %d bytes", SAVED_BY_MAX);
-	if (!validate_ok(v))
-		return 0;
-	json_set_int(payload, "content_id", id);
-	json_set_int(payload, "publish_at", publish_at);
-	json_set_string(payload, "by", saved_by);
+	if (o != OP_DONE)
+		return o;
+	if (str_eq(status, "published"))
+		return op_refuse(op, OP_CONFLICT, "published", "It is published already: unpublish it first.");
+	json_set_int(payload, "content_id", c->id);
+	json_set_int(payload, "publish_at", c->publish_at);
+	json_set_string(payload, "by", op->actor.name);
 	struct queue_new_job job = {
 		.queue = CONTENT_EDIT_QUEUE,
 		.kind = CONTENT_EDIT_JOB_KIND,
 		.payload = json_serialize(payload, NULL),
 		.max_attempts = JOB_ATTEMPTS,
-		.delay_ms = ms_until(publish_at),
+		.delay_ms = ms_until(c->publish_at),
 	};
+	if (db_exec(op->db, op->arena, schedule_sql, 2, params, &op->err) < 0 ||
+	    queue_enqueue_tx(op->db, op->arena, &job, JOB_ATTEMPTS, &job_id, &op->err) < 0)
+		return op_fail(op);
+	return audited(op, "content.schedule", c->id, before);
+}
 
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	rc = lock_item(w, a, id, &status, e);
-	if (rc < 0)
-		goto out_rollback;
-	if (rc == 0 || str_eq(status, "published")) {
-		if (rc == 0)
-			validate_add(v, "id", "not_found", "no such content item");
-		else
-			validate_add(v, "status", "published", "is published already; unpublish it first");
-		db_rollback(w->db);
-		return 0;
+enum op_outcome content_edit_schedule(struct worker *w, struct op *op, int64_t id, int64_t publish_at)
+{
+	struct change c = {.id = id, .publish_at = publish_at};
+
+	(void)w;
+	if (publish_at <= (int64_t)time(NULL) || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
+		return op_invalid(op, "publish_at", "invalid", "must be a time in the future");
+	return op_run(op, "content.schedule", schedule_step, &c);
+}
+
+static const char delete_sql[] =
+	"UPDATE content SET deleted_at = now(), publish_at = NULL, updated_at = now() WHERE id = $1::bigint";
+
+static enum op_outcome delete_step(struct op *op, void *arg)
+{
+	const struct change *c = arg;
+	const char *params[] = {id_text(op->arena, c->id)}, *status, *before;
+	enum op_outcome o = lock_item(op, c->id, &status, &before);
+
+	if (o != OP_DONE)
+		return o;
+	if (db_exec(op->db, op->arena, delete_sql, 1, params, &op->err) < 0 ||
+	    audit_record_tx(op, "content.delete", "content", params[0], before, NULL) < 0)
+		return op_fail(op);
+	/* Lists, items and delta sync: a deleted draft changes what the editors' caches hold too. */
+	op_bump(op, COLLECTION);
+	return OP_DONE;
+}
+
+enum op_outcome content_edit_delete(struct worker *w, struct op *op, int64_t id)
+{
+	struct change c = {.id = id};
+
+	(void)w;
+	return op_run(op, "content.delete", delete_step, &c);
+}
+
+/* Takes the due items one by one (SKIP LOCKED): another host publishing the same minute takes the others. */
+static const char due_sql[] = "SELECT id FROM content WHERE status = 'scheduled' AND publish_at <= now()"
+			      " AND deleted_at IS NULL ORDER BY publish_at, id FOR UPDATE SKIP LOCKED";
+static const char publish_due_sql[] =
+	"UPDATE content SET status = 'published', published_at = publish_at, publish_at = NULL, updated_at = now()"
+	" WHERE id = $1::bigint";
+
+static enum op_outcome due_step(struct op *op, void *arg)
+{
+	long *published = arg;
+	struct db_result *r = db_query(op->db, op->arena, due_sql, 0, NULL, &op->err);
+	enum op_outcome o;
+
+	if (!r)
+		return op_fail(op);
+	for (size_t i = 0; i < db_rows(r); i++) {
+		int64_t id = strtoll(db_value(r, i, 0), NULL, 10);
+		const char *params[] = {db_value(r, i, 0)}, *before = item_json(op, id);
+
+		if (!before || db_exec(op->db, op->arena, publish_due_sql, 1, params, &op->err) < 0)
+			return op_fail(op);
+		if ((o = audited(op, "content.publish", id, before)) != OP_DONE)
+			return o;
 	}
-	if ((change && !(change->before = item_json(w, a, id, e))) ||
-	    db_exec(w->db, a, schedule_sql, 2, params, e) < 0 ||
-	    queue_enqueue_tx(w->db, a, &job, JOB_ATTEMPTS, &job_id, e) < 0 ||
-	    (change && !(change->after = item_json(w, a, id, e))) || audit_tx(w, a, change, id, e) < 0 ||
-	    db_commit(w->db, e) < 0)
-		goto out_rollback;
-	return 1;
+	*published = (long)db_rows(r);
+	if (*published)
+		op_bump(op, COLLECTION);
+	return OP_DONE;
+}
 
-out_rollback:
-	db_rollback(w->db);
-	if (change)
-		change->before = change->after = NULL;
-	return -1;
+enum op_outcome content_edit_publish_due(struct worker *w, struct op *op, long *published)
+{
+	(void)w;
+	*published = 0;
+	return op_run(op, "content.publish_due", due_step, published);
 }
 
 int content_edit_still_scheduled(struct worker *w, struct arena *a, int64_t id, int64_t publish_at, struct err *e)

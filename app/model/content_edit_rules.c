@@ -94,31 +94,6 @@ static bool has_control(const char *s, bool newlines)
 	return false;
 }
 
-/* Lowercase letters, digits and inner hyphens: the tag table's slugs. */
-static bool slug_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max || s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
-			return false;
-	return true;
-}
-
-static bool uuid_ok(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 /* A path of our media library ("/media/...") or an https URL with a host. */
 static bool media_url_ok(const char *s)
 {
@@ -237,7 +212,7 @@ static void slug_list(struct validate *v, const struct json *j, const char *path
 	for (size_t i = 0; i < json_array_len(j); i++) {
 		const char *s = json_string(json_array_at(j, i));
 
-		if (!s || !slug_ok(s, 50)) {
+		if (!s || !str_is_slug(s, 50)) {
 			validate_add(v, at(v, path, i), "invalid",
 				     "must be a slug such as high-protein (a-z, 0-9 and -, at most 50)");
 			continue;
@@ -264,7 +239,7 @@ static void media_id(struct validate *v, const struct json *body, const char *ke
 	struct json *j = optional(body, key);
 	const char *s = j ? json_string(j) : NULL;
 
-	if (j && (!s || !uuid_ok(s)))
+	if (j && (!s || !str_is_uuid(s)))
 		validate_add(v, dot(v, "body", key), "invalid",
 			     "must be the id (a UUID) of an item of the media library");
 }
@@ -397,7 +372,7 @@ bool content_edit_validate(const struct json *doc, struct validate *v)
 	validate_known_fields(v, doc, fields);
 	if ((j = required(v, doc, "slug", "slug"))) {
 		s = json_string(j);
-		if (!s || !slug_ok(s, 100))
+		if (!s || !str_is_slug(s, 100))
 			validate_add(v, "slug", "invalid", "must be 1 to 100 of a-z, 0-9 and - (not first)");
 		else if (one_of(s, reserved))
 			validate_add(v, "slug", "reserved", "is reserved by the API");

@@ -2,7 +2,9 @@
 #include "entitlement.h"
 #include "arena.h"
 #include "buf.h"
+#include "clock.h"
 #include "db.h"
+#include "op.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
@@ -32,18 +34,7 @@ bool entitlement_scope_valid(const char *scope)
 
 int entitlement_parse_until(const char *s, int64_t *out)
 {
-	struct tm tm = {0};
-	int y, m, d, used = 0;
-
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || s[4] != '-' ||
-	    s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	*out = (int64_t)timegm(&tm);
-	/* timegm normalises 2026-02-30 into March: such a date does not exist. */
-	if (tm.tm_mday != d || tm.tm_mon != m - 1)
+	if (clock_parse_date(s, out) < 0)
 		return -1;
 	*out += 86400;
 	return 0;
@@ -55,42 +46,37 @@ static const char grant_sql[] =
 	" ON CONFLICT (user_id, scope) DO UPDATE SET expires_at = EXCLUDED.expires_at,"
 	" granted_by = EXCLUDED.granted_by, granted_at = now(), revoked_at = NULL";
 
-int entitlement_grant(struct db *db, struct arena *a, const char *user_id, const char *scope, int64_t expires_at,
-		      const char *granted_by, struct validate *v, struct err *e)
+int entitlement_grant_tx(struct op *op, const char *user_id, const char *scope, int64_t expires_at)
 {
 	long n;
 
 	if (!scope || !entitlement_scope_valid(scope))
-		validate_add(v, "scope", "invalid", "must be premium: followed by 1 to 56 of a-z, 0-9, _ . -");
+		validate_add(&op->v, "scope", "invalid", "must be premium: followed by 1 to 56 of a-z, 0-9, _ . -");
 	if (expires_at <= (int64_t)time(NULL))
-		validate_add(v, "expires_at", "invalid", "must be in the future");
-	if (!granted_by || !*granted_by || strlen(granted_by) > 200)
-		validate_add(v, "granted_by", "invalid", "must say who grants, in 1 to 200 bytes");
-	if (!user_id || !user_id_valid(user_id))
-		validate_add(v, "user_id", "not_found", "no such account");
-	if (!validate_ok(v))
+		validate_add(&op->v, "expires_at", "invalid", "must be in the future");
+	if (!validate_ok(&op->v))
 		return 0;
-	const char *params[] = {user_id, scope, arena_printf(a, "%" PRId64, expires_at), granted_by};
-	n = db_exec(db, a, grant_sql, 4, params, e);
+	const char *params[] = {user_id, scope, arena_printf(op->arena, "%" PRId64, expires_at), op->actor.name};
+	n = db_exec(op->db, op->arena, grant_sql, 4, params, &op->err);
 	if (n < 0)
 		return -1;
 	if (n == 0) {
-		validate_add(v, "user_id", "not_found", "no such account");
+		validate_add(&op->v, "user_id", "not_found", "no such account");
 		return 0;
 	}
 	return 1;
 }
 
-int entitlement_revoke(struct db *db, struct arena *a, const char *user_id, const char *scope, struct err *e)
+int entitlement_revoke_tx(struct op *op, const char *user_id, const char *scope)
 {
 	const char *params[] = {user_id, scope};
 
-	if (!user_id_valid(user_id) || !entitlement_scope_valid(scope))
+	if (!entitlement_scope_valid(scope))
 		return 0;
-	return (int)db_exec(db, a,
+	return (int)db_exec(op->db, op->arena,
 			    "UPDATE entitlement SET revoked_at = now() WHERE user_id = $1::uuid AND scope = $2"
 			    " AND revoked_at IS NULL AND expires_at > now()",
-			    2, params, e);
+			    2, params, &op->err);
 }
 
 /* Laid out by hand: clang-format would break the TS() calls apart. */
@@ -105,10 +91,10 @@ static const char list_sql[] =
 
 const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
 {
-	const char *params[] = {user_id};
+	const char *params[] = {str_uuid(a, user_id)};
 	struct db_result *r;
 
-	if (!user_id_valid(user_id))
+	if (!params[0])
 		return "[]";
 	r = db_query(db, a, list_sql, 1, params, e);
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
@@ -116,10 +102,10 @@ const char *entitlement_list_json(struct db *db, struct arena *a, const char *us
 
 const char *entitlement_active_scopes(struct db *db, struct arena *a, const char *user_id, struct err *e)
 {
-	const char *params[] = {user_id};
+	const char *params[] = {str_uuid(a, user_id)};
 	struct db_result *r;
 
-	if (!user_id_valid(user_id))
+	if (!params[0])
 		return "";
 	r = db_query(db, a, "SELECT " ENTITLEMENT_ACTIVE_SCOPES_SQL("$1::uuid"), 1, params, e);
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;

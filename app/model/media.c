@@ -1,10 +1,14 @@
 /* media: sniffing, signed URLs, atomic storage and the media rows. */
 #include "media.h"
 #include "arena.h"
+#include "audit.h"
 #include "base64.h"
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
+#include "json.h"
+#include "log.h"
+#include "op.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
@@ -181,14 +185,11 @@ long media_max_bytes(const char *kind)
 
 bool media_id_valid(const char *s)
 {
-	if (!s || strlen(s) != 36)
+	if (!str_is_uuid(s))
 		return false;
-	for (int i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+	for (const char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
 			return false;
-	}
 	return true;
 }
 
@@ -452,60 +453,94 @@ static const char *size_text(struct arena *a, long n)
 	return n % (1L << 20) == 0 ? arena_printf(a, "%ld MiB", n >> 20) : arena_printf(a, "%ld bytes", n);
 }
 
-int media_store(struct worker *w, struct arena *a, const void *data, size_t len, const char *original_name,
-		const char *declared_type, const char *created_by, struct media *out, struct validate *v, struct err *e)
+struct store {
+	struct worker *w;
+	const char *path; /* the file written for this row: removed when the row is not kept */
+	const char *params[8];
+	struct media *out;
+};
+
+static void remove_file(void *arg)
+{
+	const struct store *st = arg;
+
+	/* No row, no file: nothing may point at bytes the library does not list. */
+	if (unlink(st->path) < 0 && errno != ENOENT)
+		log_error("media file %s of a change that was rolled back stays: %s", st->path, strerror(errno));
+}
+
+static enum op_outcome store_step(struct op *op, void *arg)
+{
+	struct store *st = arg;
+	struct media *m = st->out;
+	struct db_result *r;
+	struct json *after;
+
+	r = db_query(op->db, op->arena,
+		     "INSERT INTO media AS m (id, kind, content_type, bytes, sha256, storage_name, original_name,"
+		     " created_by) VALUES ($1::uuid, $2, $3, $4::bigint, $5, $6, $7, $8) RETURNING " COLUMNS,
+		     8, st->params, &op->err);
+	if (!r)
+		return op_fail(op);
+	row_to_media(st->w, op->arena, r, 0, m);
+	after = json_new_object(op->arena);
+	json_set_string(after, "id", m->id);
+	json_set_string(after, "kind", m->kind);
+	json_set_string(after, "content_type", m->content_type);
+	json_set_int(after, "bytes", m->bytes);
+	json_set_string(after, "original_name", m->original_name);
+	json_set_string(after, "sha256", m->sha256);
+	json_set_string(after, "url", m->url);
+	if (audit_record_tx(op, "media.upload", "media", m->id, NULL, json_serialize(after, NULL)) < 0)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome media_store(struct worker *w, struct op *op, const void *data, size_t len, const char *original_name,
+			    const char *declared_type, struct media *out)
 {
 	const struct media_type *t;
 	char id[37], sha[65];
-	const char *storage, *dir, *media_dir = conf_str(&w->conf, CONF_MEDIA_DIR);
-	struct db_result *r;
+	const char *storage, *dir, *media_dir = conf_str(&w->conf, CONF_MEDIA_DIR), *name;
+	struct store *st;
 
-	if (len == 0) {
-		validate_add(v, "file", "empty", "the file is empty");
-		return 1;
-	}
+	if (len == 0)
+		return op_invalid(op, "file", "empty", "the file is empty");
 	t = media_sniff(data, len, declared_type);
 	if (!t) {
 		if (media_sniff(data, len, NULL))
-			validate_add(v, "file", "type_mismatch", "the file's content is not the declared type %s",
-				     declared_type);
-		else
-			validate_add(v, "file", "unsupported_type",
-				     "must be a JPEG, PNG or WebP image, an MP4 or WebM video, or M4A or MP3 audio");
-		return 1;
+			return op_invalid(op, "file", "type_mismatch", "the file's content is not the declared type %s",
+					  declared_type);
+		return op_invalid(op, "file", "unsupported_type",
+				  "must be a JPEG, PNG or WebP image, an MP4 or WebM video, or M4A or MP3 audio");
 	}
-	if ((long)len > media_max_bytes(t->kind) || len > (size_t)LONG_MAX) {
-		validate_add(v, "file", "too_large", "a%s %s may be at most %s", str_eq(t->kind, "image") ? "n" : "",
-			     t->kind, size_text(a, media_max_bytes(t->kind)));
-		return 1;
-	}
-	if (!created_by || !*created_by || strlen(created_by) > 200)
-		return err_set_field(e, DB_ERR_QUERY, "created_by", "created_by must be 1 to 200 characters");
-	if (new_id(id, e) < 0)
-		return -1;
+	if ((long)len > media_max_bytes(t->kind) || len > (size_t)LONG_MAX)
+		return op_invalid(op, "file", "too_large", "a%s %s may be at most %s",
+				  str_eq(t->kind, "image") ? "n" : "", t->kind,
+				  size_text(op->arena, media_max_bytes(t->kind)));
+	if (new_id(id, &op->err) < 0)
+		return OP_FAILED;
 	crypto_sha256_hex(sha, data, len);
-	dir = arena_printf(a, "%s/%s", media_dir, str_eq(t->kind, "image") ? "public" : "private");
-	storage = arena_printf(a, "%s/%s.%s", str_eq(t->kind, "image") ? "public" : "private", id, t->ext);
-	if (write_file(a, dir, arena_printf(a, "%s.%s", id, t->ext), data, len, e) < 0)
-		return -1;
-
-	const char *params[] = {id,
-				t->kind,
-				t->content_type,
-				arena_printf(a, "%zu", len),
-				sha,
-				storage,
-				display_name(a, original_name),
-				created_by};
-	r = db_query(w->db, a,
-		     "INSERT INTO media AS m (id, kind, content_type, bytes, sha256, storage_name, original_name,"
-		     " created_by) VALUES ($1::uuid, $2, $3, $4::bigint, $5, $6, $7, $8) RETURNING " COLUMNS,
-		     8, params, e);
-	if (!r) {
-		/* No row, no file: nothing may point at bytes the library does not list. */
-		unlink(arena_printf(a, "%s/%s", media_dir, storage));
-		return -1;
+	dir = arena_printf(op->arena, "%s/%s", media_dir, str_eq(t->kind, "image") ? "public" : "private");
+	name = arena_printf(op->arena, "%s.%s", id, t->ext);
+	storage = arena_printf(op->arena, "%s/%s", str_eq(t->kind, "image") ? "public" : "private", name);
+	/* The bytes first, outside the transaction: a row is the proof its file is complete. */
+	if (write_file(op->arena, dir, name, data, len, &op->err) < 0) {
+		log_error("media upload: %s", op->err.msg);
+		return OP_FAILED;
 	}
-	row_to_media(w, a, r, 0, out);
-	return 0;
+	st = arena_zalloc(op->arena, sizeof(*st));
+	st->w = w;
+	st->out = out;
+	st->path = arena_printf(op->arena, "%s/%s", media_dir, storage);
+	st->params[0] = arena_strdup(op->arena, id);
+	st->params[1] = t->kind;
+	st->params[2] = t->content_type;
+	st->params[3] = arena_printf(op->arena, "%zu", len);
+	st->params[4] = arena_strdup(op->arena, sha);
+	st->params[5] = storage;
+	st->params[6] = display_name(op->arena, original_name);
+	st->params[7] = op->actor.name;
+	op_on_rollback(op, remove_file, st);
+	return op_run(op, "media.upload", store_step, st);
 }

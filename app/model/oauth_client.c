@@ -1,8 +1,11 @@
 /* oauth_client: the client registry. */
 #include "oauth_client.h"
 #include "arena.h"
+#include "audit.h"
 #include "db.h"
+#include "op.h"
 #include "str.h"
+#include "validate.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -64,29 +67,72 @@ bool oauth_client_redirect_ok(const struct oauth_client *c, const char *uri)
 	return ok;
 }
 
-int oauth_client_save(struct db *db, struct arena *a, const char *client_id, const char *name,
-		      const char *const *redirect_uris, size_t n, struct err *e)
+static bool client_id_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 3 || n > 64 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
+static const char client_json_sql[] =
+	"SELECT json_build_object('client_id', client_id, 'name', name, 'redirect_uris', redirect_uris)::text"
+	" FROM oauth_client WHERE client_id = $1";
+
+static const char save_sql[] =
+	"INSERT INTO oauth_client (client_id, name, redirect_uris) VALUES ($1, $2, string_to_array($3, E'\\n'))"
+	" ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, redirect_uris = EXCLUDED.redirect_uris";
+
+struct save {
+	const char *params[3];
+};
+
+static enum op_outcome save_step(struct op *op, void *arg)
+{
+	const struct save *c = arg;
+	const char *before = NULL, *after = NULL;
+
+	if (db_exec(op->db, op->arena, "SELECT pg_advisory_xact_lock(hashtext('oauth_client:' || $1))", 1, c->params,
+		    &op->err) < 0 ||
+	    db_query_value(op->db, op->arena, client_json_sql, 1, c->params, &before, &op->err) < 0 ||
+	    db_exec(op->db, op->arena, save_sql, 3, c->params, &op->err) < 0 ||
+	    db_query_value(op->db, op->arena, client_json_sql, 1, c->params, &after, &op->err) != 1 ||
+	    audit_record_tx(op, "client.save", "oauth_client", c->params[0], before, after) < 0)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome oauth_client_save(struct worker *w, struct op *op, const char *client_id, const char *name,
+				  const char *const *redirect_uris, size_t n)
 {
 	/* Validated URIs hold no control characters, so a newline separates them safely. */
-	char *lines = arena_strdup(a, "");
+	char *lines = arena_strdup(op->arena, "");
+	struct save c;
 
+	(void)w;
+	if (!client_id_valid(client_id))
+		validate_add(&op->v, "client_id", "invalid",
+			     "a client id is 3 to 64 of a-z, 0-9, . _ - (a letter or digit first)");
+	if (!name || !*name || strlen(name) > 200 || !str_valid_utf8(name, strlen(name)))
+		validate_add(&op->v, "name", "invalid", "a name is 1 to 200 characters");
 	if (n == 0)
-		return err_set_field(e, 400, "redirect_uri", "a client needs at least one redirect URI");
+		validate_add(&op->v, "redirect_uri", "required", "a client needs at least one redirect URI");
 	for (size_t i = 0; i < n; i++) {
 		if (!oauth_client_uri_valid(redirect_uris[i]))
-			return err_set_field(e, 400, "redirect_uri", "not a valid redirect URI: %s", redirect_uris[i]);
-		lines = arena_printf(a, "%s%s%s", lines, i ? "\n" : "", redirect_uris[i]);
+			validate_add(&op->v, "redirect_uri", "invalid", "not a valid redirect URI: %s",
+				     redirect_uris[i]);
+		lines = arena_printf(op->arena, "%s%s%s", lines, i ? "\n" : "", redirect_uris[i]);
 	}
-
-	const char *params[] = {client_id, name, lines};
-	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
-	/* clang-format off */
-	return db_exec(db, a,
-		       "INSERT INTO oauth_client (client_id, name, redirect_uris)"
-		       " VALUES ($1, $2, string_to_array($3, E'\\n'))"
-		       " ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, redirect_uris = EXCLUDED.redirect_uris",
-		       3, params, e) < 0 ? -1 : 0;
-	/* clang-format on */
+	if (op_check(op) != OP_DONE)
+		return OP_INVALID;
+	c.params[0] = client_id;
+	c.params[1] = name;
+	c.params[2] = lines;
+	return op_run(op, "client.save", save_step, &c);
 }
 
 /* Rows of (client_id, name, redirect_uris as lines) into clients. */

@@ -1,6 +1,7 @@
 /* signing_key: storage, rotation and each process's copy of the token signing keys. */
 #include "signing_key.h"
 #include "arena.h"
+#include "audit.h"
 #include "cache.h"
 #include "clock.h"
 #include "crypto.h"
@@ -9,6 +10,7 @@
 #include "json.h"
 #include "jwt.h"
 #include "log.h"
+#include "op.h"
 #include "str.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -199,63 +201,97 @@ static const char active_sql[] = "SELECT kid FROM signing_key WHERE activated_at
 static const char insert_sql[] = "INSERT INTO signing_key (kid, private_pem, public_pem, public_jwk, activated_at)"
 				 " VALUES ($1, $2, $3, $4::json, now())";
 
-static int insert_tx(struct worker *w, struct arena *a, const struct new_key *nk, struct err *e)
-{
-	const char *params[] = {nk->kid, nk->private_pem, nk->public_pem, nk->jwk};
-
-	return db_exec(w->db, a, insert_sql, 4, params, e) < 0 ? -1 : 0;
-}
-
-int signing_key_generate(struct worker *w, struct arena *a, const char **kid, struct err *e)
-{
-	struct new_key nk;
-	struct db_result *r;
-
-	if (make_key(a, &nk, e) < 0)
-		return -1;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	if (db_exec(w->db, a, LOCK_SQL, 0, NULL, e) < 0 || !(r = db_query(w->db, a, active_sql, 0, NULL, e)))
-		goto out_rollback;
-	if (db_rows(r) > 0) {
-		*kid = db_value(r, 0, 0);
-		db_rollback(w->db);
-		return 0;
-	}
-	if (insert_tx(w, a, &nk, e) < 0 || db_commit(w->db, e) < 0)
-		goto out_rollback;
-	*kid = nk.kid;
-	return 1;
-out_rollback:
-	db_rollback(w->db);
-	return -1;
-}
-
 static const char retire_sql[] =
 	"UPDATE signing_key SET retired_at = now(), expires_at = now() + make_interval(secs => $1::int)"
 	" WHERE activated_at IS NOT NULL AND retired_at IS NULL RETURNING kid";
 
-int signing_key_rotate(struct worker *w, struct arena *a, const char **new_kid, const char **old_kid, struct err *e)
+static int insert_tx(struct op *op, const struct new_key *nk)
 {
-	struct new_key nk;
-	struct db_result *r;
-	const char *params[] = {arena_printf(a, "%ld",
-					     conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) +
-						     conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
-						     conf_int(&w->conf, CONF_JWT_LEEWAY_S))};
+	const char *params[] = {nk->kid, nk->private_pem, nk->public_pem, nk->jwk};
 
-	if (make_key(a, &nk, e) < 0)
-		return -1;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	if (db_exec(w->db, a, LOCK_SQL, 0, NULL, e) < 0 || !(r = db_query(w->db, a, retire_sql, 1, params, e)) ||
-	    insert_tx(w, a, &nk, e) < 0 || db_commit(w->db, e) < 0) {
-		db_rollback(w->db);
-		return -1;
+	return db_exec(op->db, op->arena, insert_sql, 4, params, &op->err) < 0 ? -1 : 0;
+}
+
+/* {"kid": kid} for the audit log: a key is named, never shown. */
+static const char *kid_json(struct arena *a, const char *kid)
+{
+	struct json *o;
+
+	if (!kid)
+		return NULL;
+	o = json_new_object(a);
+	json_set_string(o, "kid", kid);
+	return json_serialize(o, NULL);
+}
+
+struct keys_change {
+	struct new_key nk;
+	const char *retire_after_s; /* rotate: how long the retired key stays published */
+	const char **kid, **old_kid;
+	bool made;
+};
+
+static enum op_outcome generate_step(struct op *op, void *arg)
+{
+	struct keys_change *c = arg;
+	struct db_result *r;
+
+	if (db_exec(op->db, op->arena, LOCK_SQL, 0, NULL, &op->err) < 0 ||
+	    !(r = db_query(op->db, op->arena, active_sql, 0, NULL, &op->err)))
+		return op_fail(op);
+	if (db_rows(r) > 0) {
+		*c->kid = arena_strdup(op->arena, db_value(r, 0, 0));
+		return OP_DONE; /* nothing to do: nothing written, nothing audited */
 	}
-	*old_kid = db_rows(r) ? db_value(r, 0, 0) : NULL;
-	*new_kid = nk.kid;
-	return 0;
+	if (insert_tx(op, &c->nk) < 0 ||
+	    audit_record_tx(op, "keys.generate", "signing_key", c->nk.kid, NULL, kid_json(op->arena, c->nk.kid)) < 0)
+		return op_fail(op);
+	*c->kid = c->nk.kid;
+	c->made = true;
+	return OP_DONE;
+}
+
+enum op_outcome signing_key_generate(struct worker *w, struct op *op, const char **kid, bool *made)
+{
+	struct keys_change c = {.kid = kid};
+	enum op_outcome o;
+
+	(void)w;
+	if (make_key(op->arena, &c.nk, &op->err) < 0)
+		return OP_FAILED;
+	o = op_run(op, "keys.generate", generate_step, &c);
+	*made = c.made;
+	return o;
+}
+
+static enum op_outcome rotate_step(struct op *op, void *arg)
+{
+	struct keys_change *c = arg;
+	const char *params[] = {c->retire_after_s};
+	struct db_result *r;
+
+	if (db_exec(op->db, op->arena, LOCK_SQL, 0, NULL, &op->err) < 0 ||
+	    !(r = db_query(op->db, op->arena, retire_sql, 1, params, &op->err)) || insert_tx(op, &c->nk) < 0)
+		return op_fail(op);
+	*c->old_kid = db_rows(r) ? arena_strdup(op->arena, db_value(r, 0, 0)) : NULL;
+	*c->kid = c->nk.kid;
+	if (audit_record_tx(op, "keys.rotate", "signing_key", c->nk.kid, kid_json(op->arena, *c->old_kid),
+			    kid_json(op->arena, c->nk.kid)) < 0)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome signing_key_rotate(struct worker *w, struct op *op, const char **new_kid, const char **old_kid)
+{
+	struct keys_change c = {.kid = new_kid, .old_kid = old_kid};
+
+	c.retire_after_s = arena_printf(op->arena, "%ld",
+					conf_int(&w->conf, CONF_SIGNING_KEYS_REFRESH_S) +
+						conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S) +
+						conf_int(&w->conf, CONF_JWT_LEEWAY_S));
+	if (make_key(op->arena, &c.nk, &op->err) < 0)
+		return OP_FAILED;
+	return op_run(op, "keys.rotate", rotate_step, &c);
 }
 
 static const char list_sql[] =

@@ -1,15 +1,13 @@
-/* tag: listing, creating and renaming content tags, each change audited in its own transaction. */
+/* tag: listing content tags, and the operations that create and rename them. */
 #include "tag.h"
 #include "arena.h"
 #include "audit.h"
-#include "cache.h"
 #include "db.h"
-#include "log.h"
+#include "op.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #define COLLECTION "content"
@@ -30,18 +28,6 @@ const char *tag_list_counts(struct worker *w, struct arena *a, struct err *e)
 	struct db_result *r = db_query(w->db, a, list_sql, 0, NULL, e);
 
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
-}
-
-static bool slug_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > TAG_SLUG_MAX || s[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
-			return false;
-	return true;
 }
 
 static void name_check(const char *name, struct validate *v)
@@ -65,83 +51,75 @@ static void name_check(const char *name, struct validate *v)
 
 bool tag_validate(const char *slug, const char *name, struct validate *v)
 {
-	if (!slug || !slug_ok(slug))
+	if (!str_is_slug(slug, TAG_SLUG_MAX))
 		validate_add(v, "slug", "invalid", "must be 1 to %d of a-z, 0-9 and - (not first), e.g. high-protein",
 			     TAG_SLUG_MAX);
 	name_check(name, v);
 	return validate_ok(v);
 }
 
-static void invalidate(struct worker *w)
-{
-	if (cache_bump(w->cache, COLLECTION) < 0)
-		log_warn("tags changed but the cache could not be invalidated; entries expire within %ld s",
-			 conf_int(&w->conf, CONF_CACHE_TTL_S));
-}
+struct tag_change {
+	const char *slug, *name;
+};
 
-int tag_create(struct worker *w, struct arena *a, const char *slug, const char *name, const struct audit_actor *who,
-	       struct validate *v, struct err *e)
+static enum op_outcome create_step(struct op *op, void *arg)
 {
-	const char *params[] = {slug, name};
+	const struct tag_change *c = arg;
+	const char *params[] = {c->slug, c->name};
 	struct db_result *r;
 
-	if (!tag_validate(slug, name, v))
-		return 0;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	r = db_query(w->db, a,
+	r = db_query(op->db, op->arena,
 		     "INSERT INTO tag (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING"
 		     " RETURNING json_build_object('slug', slug, 'name', name)::text",
-		     2, params, e);
+		     2, params, &op->err);
 	if (!r)
-		goto out_rollback;
-	if (db_rows(r) == 0) {
-		validate_add(v, "slug", "taken", "is another tag's already");
-		db_rollback(w->db);
-		return 0;
-	}
-	if (audit_record_tx(w->db, a, who, "tag.create", "tag", slug, NULL, db_value(r, 0, 0), e) < 0 ||
-	    db_commit(w->db, e) < 0)
-		goto out_rollback;
-	invalidate(w);
-	return 1;
-
-out_rollback:
-	db_rollback(w->db);
-	return -1;
+		return op_fail(op);
+	if (db_rows(r) == 0)
+		return op_invalid(op, "slug", "taken", "is another tag's already");
+	if (audit_record_tx(op, "tag.create", "tag", c->slug, NULL, db_value(r, 0, 0)) < 0)
+		return op_fail(op);
+	op_bump(op, COLLECTION);
+	return OP_DONE;
 }
 
-int tag_rename(struct worker *w, struct arena *a, const char *slug, const char *name, const struct audit_actor *who,
-	       struct validate *v, struct err *e)
+enum op_outcome tag_create(struct worker *w, struct op *op, const char *slug, const char *name)
 {
-	const char *params[] = {slug, name}, *before;
-	struct db_result *r;
+	struct tag_change c = {slug, name};
 
-	name_check(name, v);
-	if (!validate_ok(v))
-		return 0;
-	if (db_begin(w->db, e) < 0)
-		return -1;
-	r = db_query(w->db, a, row_sql, 1, params, e);
+	(void)w;
+	if (!tag_validate(slug, name, &op->v))
+		return OP_INVALID;
+	return op_run(op, "tag.create", create_step, &c);
+}
+
+static enum op_outcome rename_step(struct op *op, void *arg)
+{
+	const struct tag_change *c = arg;
+	const char *params[] = {c->slug, c->name}, *before;
+	struct db_result *r = db_query(op->db, op->arena, row_sql, 1, params, &op->err);
+
 	if (!r)
-		goto out_rollback;
-	if (db_rows(r) == 0) {
-		validate_add(v, "slug", "not_found", "no such tag");
-		db_rollback(w->db);
-		return 0;
-	}
-	before = arena_strdup(a, db_value(r, 0, 0));
+		return op_fail(op);
+	if (db_rows(r) == 0)
+		return op_refuse(op, OP_NOT_FOUND, "tag_not_found", "There is no such tag.");
+	before = arena_strdup(op->arena, db_value(r, 0, 0));
 	r = db_query(
-		w->db, a,
+		op->db, op->arena,
 		"UPDATE tag SET name = $2 WHERE slug = $1 RETURNING json_build_object('slug', slug, 'name', name)::text",
-		2, params, e);
-	if (!r || audit_record_tx(w->db, a, who, "tag.rename", "tag", slug, before, db_value(r, 0, 0), e) < 0 ||
-	    db_commit(w->db, e) < 0)
-		goto out_rollback;
-	invalidate(w);
-	return 1;
+		2, params, &op->err);
+	if (!r || audit_record_tx(op, "tag.rename", "tag", c->slug, before, db_value(r, 0, 0)) < 0)
+		return op_fail(op);
+	op_bump(op, COLLECTION);
+	return OP_DONE;
+}
 
-out_rollback:
-	db_rollback(w->db);
-	return -1;
+enum op_outcome tag_rename(struct worker *w, struct op *op, const char *slug, const char *name)
+{
+	struct tag_change c = {slug, name};
+
+	(void)w;
+	name_check(name, &op->v);
+	if (op_check(op) != OP_DONE)
+		return OP_INVALID;
+	return op_run(op, "tag.rename", rename_step, &c);
 }

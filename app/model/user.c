@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "db.h"
 #include "oauth_grant.h"
+#include "op.h"
 #include "str.h"
 
 #include <ctype.h>
@@ -83,14 +84,7 @@ int user_find_by_email(struct db *db, struct arena *a, const char *email, struct
 
 bool user_id_valid(const char *s)
 {
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
+	return str_is_uuid(s);
 }
 
 int user_find(struct db *db, struct arena *a, const char *id, struct user *u, struct err *e)
@@ -126,31 +120,19 @@ int user_set_display_name(struct db *db, struct arena *a, const char *id, const 
 	return exec1(db, a, "UPDATE app_user SET display_name = $2, updated_at = now() WHERE id = $1", id, name, e);
 }
 
-int user_set_disabled(struct db *db, struct arena *a, const char *id, bool disabled, struct err *e)
+int user_set_disabled_tx(struct op *op, const char *id, bool disabled)
 {
 	const char *params[] = {id, disabled ? "t" : "f"};
-	bool own = !db_in_tx(db);
 	long n;
 
-	if (!user_id_valid(id))
-		return 0;
-	if (own && db_begin(db, e) < 0)
-		return -1;
 	/* The disabling time is kept when disabling twice. */
-	n = db_exec(db, a,
+	n = db_exec(op->db, op->arena,
 		    "UPDATE app_user SET disabled_at = CASE WHEN $2::boolean THEN COALESCE(disabled_at, now()) END,"
 		    " updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL",
-		    2, params, e);
-	if (n < 0 || (n > 0 && disabled && oauth_refresh_revoke_user_tx(db, a, id, e) < 0))
-		goto out_rollback;
-	if (own && db_commit(db, e) < 0)
-		goto out_rollback;
+		    2, params, &op->err);
+	if (n < 0 || (n > 0 && disabled && oauth_refresh_revoke_user_tx(op->db, op->arena, id, &op->err) < 0))
+		return -1;
 	return n > 0 ? 1 : 0;
-
-out_rollback:
-	if (own)
-		db_rollback(db);
-	return -1;
 }
 
 static const char *one_json(struct db *db, struct arena *a, const char *sql, const char *id, struct err *e)

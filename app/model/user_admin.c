@@ -1,7 +1,10 @@
-/* user_admin: searching and viewing the app's accounts for the CMS. */
+/* user_admin: searching and viewing the app's accounts, and the admins' operations on them. */
 #include "user_admin.h"
 #include "arena.h"
+#include "audit.h"
 #include "db.h"
+#include "entitlement.h"
+#include "str.h"
 #include "user.h"
 
 #include <stdio.h>
@@ -39,9 +42,9 @@ const char *user_admin_search(struct db *db, struct arena *a, const char *q, lon
 
 int user_admin_find(struct db *db, struct arena *a, const char *id, const char **out, struct err *e)
 {
-	const char *params[] = {id};
+	const char *params[] = {str_uuid(a, id)};
 
-	if (!user_id_valid(id))
+	if (!params[0])
 		return 0;
 	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
 	/* clang-format off */
@@ -65,10 +68,10 @@ int user_admin_find(struct db *db, struct arena *a, const char *id, const char *
 
 const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id, struct err *e)
 {
-	const char *params[] = {id};
+	const char *params[] = {str_uuid(a, id)};
 	struct db_result *r;
 
-	if (!user_id_valid(id))
+	if (!params[0])
 		return NULL;
 	r = db_query(db, a,
 		     "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
@@ -82,4 +85,84 @@ const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id
 	if (!r || db_rows(r) == 0)
 		return NULL;
 	return arena_strdup(a, db_value(r, 0, 0));
+}
+
+/* --- operations ----------------------------------------------------------------------------------------- */
+
+enum change_kind { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_GRANT, CHANGE_REVOKE };
+
+static const char *const actions[] = {"user.disable", "user.enable", "user.grant", "user.revoke"};
+
+struct change {
+	enum change_kind kind;
+	const char *id, *scope;
+	int64_t expires_at;
+};
+
+static enum op_outcome change_step(struct op *op, void *arg)
+{
+	const struct change *c = arg;
+	const char *before, *after;
+	int rc = -1;
+
+	/* Locks the account's row: before is what this change replaces. */
+	before = user_admin_audit_json(op->db, op->arena, c->id, &op->err);
+	if (!before)
+		return op->err.msg[0] ? op_fail(op)
+				      : op_refuse(op, OP_NOT_FOUND, "account_not_found", "There is no such account.");
+	switch (c->kind) {
+	case CHANGE_DISABLE:
+	case CHANGE_ENABLE:
+		rc = user_set_disabled_tx(op, c->id, c->kind == CHANGE_DISABLE);
+		break;
+	case CHANGE_GRANT:
+		rc = entitlement_grant_tx(op, c->id, c->scope, c->expires_at);
+		if (rc == 0)
+			return OP_INVALID;
+		break;
+	case CHANGE_REVOKE:
+		rc = entitlement_revoke_tx(op, c->id, c->scope);
+		if (rc == 0)
+			return op_refuse(op, OP_CONFLICT, "not_active", "There is no active grant of %s to revoke.",
+					 c->scope);
+		break;
+	}
+	if (rc < 0 || !(after = user_admin_audit_json(op->db, op->arena, c->id, &op->err)) ||
+	    audit_record_tx(op, actions[c->kind], "user", c->id, before, after) < 0)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+static enum op_outcome change(struct op *op, struct change *c, const char *id)
+{
+	c->id = str_uuid(op->arena, id);
+	if (!c->id)
+		return op_refuse(op, OP_NOT_FOUND, "account_not_found", "There is no such account.");
+	return op_run(op, actions[c->kind], change_step, c);
+}
+
+enum op_outcome user_admin_set_disabled(struct worker *w, struct op *op, const char *id, bool disabled)
+{
+	struct change c = {.kind = disabled ? CHANGE_DISABLE : CHANGE_ENABLE};
+
+	(void)w;
+	return change(op, &c, id);
+}
+
+enum op_outcome user_admin_grant(struct worker *w, struct op *op, const char *id, const char *scope, int64_t expires_at)
+{
+	struct change c = {.kind = CHANGE_GRANT, .scope = scope, .expires_at = expires_at};
+
+	(void)w;
+	return change(op, &c, id);
+}
+
+enum op_outcome user_admin_revoke(struct worker *w, struct op *op, const char *id, const char *scope)
+{
+	struct change c = {.kind = CHANGE_REVOKE, .scope = scope};
+
+	(void)w;
+	if (!entitlement_scope_valid(scope))
+		return op_invalid(op, "scope", "invalid", "That is not an entitlement scope.");
+	return change(op, &c, id);
 }

@@ -389,7 +389,7 @@ START_TEST(an_admin_finds_a_user_grants_and_revokes_premium_and_disables_the_acc
 			 "0>premium:plus");
 	r = jar_request(j, "GET", arena_printf(a, "/admin/audit?target=%s", id), NULL);
 	ck_assert(has(r, "<td>user.grant</td>") && has(r, "<td>user.revoke</td>") && has(r, "<td>user.disable</td>"));
-	ck_assert(has(r, arena_printf(a, "<td>%s</td>", adm)));
+	ck_assert(has(r, arena_printf(a, "<td>staff:%s</td>", adm)));
 }
 END_TEST
 

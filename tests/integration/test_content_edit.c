@@ -1,14 +1,15 @@
 /*
- * Integration: the content editing model called directly against the
- * stack's real Postgres and memcached, its effects read through the web
- * server: creation, field errors that write nothing, a taken slug,
- * revisions and restore, an edit of a published item visible at once, and a
- * schedule published by the queue worker.
+ * Integration: the content editing operations called directly against the
+ * stack's real Postgres and memcached, their effects read through the web
+ * server and the audit log: creation, field errors that write nothing, a
+ * taken slug, revisions and restore, an edit of a published item visible at
+ * once, and a schedule published by the queue worker.
  */
 #include "arena.h"
 #include "content_edit.h"
 #include "harness.h"
 #include "json.h"
+#include "op.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
@@ -72,19 +73,52 @@ static long long count(const char *table)
 	return n;
 }
 
-/* Saves doc as item id (0: new); asserts it saved; the item's id. */
-static int64_t save(int64_t id, const char *doc, struct content_edit_change *chg)
+/* A fresh op acting as who (a staff label, as the CMS's would be). */
+static struct op *op_as(const char *who)
 {
-	struct validate v;
-	struct err e = {0};
-	int64_t out = 0;
-	int rc;
+	struct op *op = arena_zalloc(a, sizeof(*op));
+	struct op_actor actor = {.name = who};
 
-	validate_init(&v, a);
-	rc = content_edit_save(&w, a, id, parse(doc), "staff:test@example.com", &out, &v, chg, &e);
-	ck_assert_msg(rc == 1, "save: %d %s %s", rc, e.msg, v.n ? v.errors[0].field : "");
+	op_init(op, w.db, w.cache, a, &actor);
+	return op;
+}
+
+#define OP() op_as("staff:test@example.com")
+
+/* Saves doc as item id (0: new); asserts it saved; the item's id. */
+static int64_t save(int64_t id, const char *doc)
+{
+	struct op *op = OP();
+	int64_t out = 0;
+	enum op_outcome o = content_edit_save(&w, op, id, parse(doc), &out);
+
+	ck_assert_msg(o == OP_DONE, "save: %s %s %s", op_outcome_name(o), op->err.msg,
+		      op->v.n ? op->v.errors[0].field : "");
 	ck_assert_int_gt(out, 0);
 	return out;
+}
+
+/* The newest audit entry of action on item id: its before (or "null") and after, as JSON text. */
+static const char *audit_before(const char *action, int64_t id)
+{
+	return sql(arena_printf(a,
+				"SELECT COALESCE(before::text, 'null') FROM audit_log WHERE action = '%s'"
+				" AND target_type = 'content' AND target_id = '%" PRId64 "' ORDER BY id DESC LIMIT 1",
+				action, id));
+}
+
+static const char *audit_after(const char *action, int64_t id)
+{
+	return sql(arena_printf(a,
+				"SELECT COALESCE(after::text, 'null') FROM audit_log WHERE action = '%s'"
+				" AND target_type = 'content' AND target_id = '%" PRId64 "' ORDER BY id DESC LIMIT 1",
+				action, id));
+}
+
+/* The JSON texts x and y are the same document (as Postgres compares jsonb). */
+static bool same_json(const char *x, const char *y)
+{
+	return str_eq(sql(arena_printf(a, "SELECT $x$%s$x$::jsonb = $y$%s$y$::jsonb", x, y)), "t");
 }
 
 static struct json *get(int64_t id)
@@ -104,12 +138,12 @@ static const char *doc_text(struct json *item)
 START_TEST(a_new_item_is_a_draft_with_revision_1)
 {
 	const char *slug = fresh_slug("new");
-	struct content_edit_change chg = {0};
-	int64_t id = save(0, recipe(slug, "Rice bowl"), &chg);
+	int64_t id = save(0, recipe(slug, "Rice bowl"));
 	struct json *item = get(id), *doc = json_get(item, "document");
 
-	ck_assert_ptr_null(chg.before);
-	ck_assert_str_eq(json_serialize(parse(chg.after), NULL), json_serialize(item, NULL));
+	/* Audited in the save's transaction: nothing before, the item as saved after. */
+	ck_assert_str_eq(audit_before("content.create", id), "null");
+	ck_assert(same_json(audit_after("content.create", id), json_serialize(item, NULL)));
 	ck_assert_str_eq(json_string(json_get(item, "status")), "draft");
 	ck_assert_int_eq(json_int(json_get(item, "revision")), 1);
 	ck_assert_int_eq(json_int(json_get(item, "id")), id);
@@ -128,9 +162,9 @@ END_TEST
 START_TEST(invalid_documents_name_their_fields_and_write_nothing)
 {
 	const char *slug = fresh_slug("bad");
-	long long items = count("content"), revisions = count("content_revision"), tags = count("tag");
-	struct validate v;
-	struct err e = {0};
+	long long items = count("content"), revisions = count("content_revision"), tags = count("tag"),
+		  audits = count("audit_log");
+	struct op *op = OP();
 	int64_t id = 0;
 	const char *doc =
 		arena_printf(a,
@@ -139,46 +173,43 @@ START_TEST(invalid_documents_name_their_fields_and_write_nothing)
 			     "\"quantity\":1,\"unit\":\"bucket\"}],\"steps\":[\"y\"]}}",
 			     slug, slug);
 
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_save(&w, a, 0, parse(doc), "staff:test@example.com", &id, &v, NULL, &e), 0);
-	ck_assert_uint_eq(v.n, 2);
-	ck_assert_str_eq(v.errors[0].field, "title");
-	ck_assert_str_eq(v.errors[1].field, "body.ingredients[0].unit");
+	ck_assert_int_eq(content_edit_save(&w, op, 0, parse(doc), &id), OP_INVALID);
+	ck_assert_uint_eq(op->v.n, 2);
+	ck_assert_str_eq(op->v.errors[0].field, "title");
+	ck_assert_str_eq(op->v.errors[1].field, "body.ingredients[0].unit");
 	ck_assert_int_eq(id, 0);
 	ck_assert_int_eq(count("content"), items);
 	ck_assert_int_eq(count("content_revision"), revisions);
 	ck_assert_int_eq(count("tag"), tags);
+	ck_assert_int_eq(count("audit_log"), audits);
 
 	/* No such item to update. */
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_save(&w, a, 999999999, parse(recipe(slug, "x")), "staff:t", &id, &v, NULL, &e),
-			 0);
-	ck_assert_str_eq(v.errors[0].field, "id");
+	op = OP();
+	ck_assert_int_eq(content_edit_save(&w, op, 999999999, parse(recipe(slug, "x")), &id), OP_NOT_FOUND);
+	ck_assert_str_eq(op->code, "content_not_found");
 	ck_assert_int_eq(count("content"), items);
+	ck_assert_int_eq(count("audit_log"), audits);
 }
 END_TEST
 
 START_TEST(a_taken_slug_is_a_field_error)
 {
 	const char *slug = fresh_slug("taken");
-	int64_t first = save(0, recipe(slug, "First"), NULL), id = 0,
-		other = save(0, recipe(fresh_slug("other"), "Other"), NULL);
-	long long revisions = count("content_revision");
-	struct validate v;
-	struct err e = {0};
+	int64_t first = save(0, recipe(slug, "First")), id = 0, other = save(0, recipe(fresh_slug("other"), "Other"));
+	long long revisions = count("content_revision"), audits = count("audit_log");
+	struct op *op = OP();
 
 	/* On creation... */
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_save(&w, a, 0, parse(recipe(slug, "Second")), "staff:t", &id, &v, NULL, &e), 0);
-	ck_assert_uint_eq(v.n, 1);
-	ck_assert_str_eq(v.errors[0].field, "slug");
-	ck_assert_str_eq(v.errors[0].code, "taken");
+	ck_assert_int_eq(content_edit_save(&w, op, 0, parse(recipe(slug, "Second")), &id), OP_INVALID);
+	ck_assert_uint_eq(op->v.n, 1);
+	ck_assert_str_eq(op->v.errors[0].field, "slug");
+	ck_assert_str_eq(op->v.errors[0].code, "taken");
 	/* ...and when another item is renamed to it: nothing of the attempt is kept. */
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_save(&w, a, other, parse(recipe(slug, "Renamed")), "staff:t", &id, &v, NULL, &e),
-			 0);
-	ck_assert_str_eq(v.errors[0].code, "taken");
+	op = OP();
+	ck_assert_int_eq(content_edit_save(&w, op, other, parse(recipe(slug, "Renamed")), &id), OP_INVALID);
+	ck_assert_str_eq(op->v.errors[0].code, "taken");
 	ck_assert_int_eq(count("content_revision"), revisions);
+	ck_assert_int_eq(count("audit_log"), audits);
 	ck_assert_str_eq(json_string(json_get(json_get(get(other), "document"), "title")), "Other");
 	ck_assert_int_eq(json_int(json_get(get(first), "revision")), 1);
 }
@@ -187,15 +218,15 @@ END_TEST
 START_TEST(updates_make_revisions_and_restore_saves_an_old_one_again)
 {
 	const char *slug = fresh_slug("rev");
-	int64_t id = save(0, recipe(slug, "Version one"), NULL);
-	struct content_edit_change chg = {0};
+	int64_t id = save(0, recipe(slug, "Version one"));
 	const char *json, *rev1, *rev3;
 	struct json *list, *item;
-	struct validate v;
 	struct err e = {0};
+	struct op *op;
 
-	save(id, recipe(slug, "Version two"), &chg);
-	ck_assert(strstr(chg.before, "Version one") && strstr(chg.after, "Version two"));
+	save(id, recipe(slug, "Version two"));
+	ck_assert(strstr(audit_before("content.update", id), "Version one") &&
+		  strstr(audit_after("content.update", id), "Version two"));
 	item = get(id);
 	ck_assert_int_eq(json_int(json_get(item, "revision")), 2);
 	ck_assert_int_eq(content_edit_revisions(&w, a, id, &json, &e), 1);
@@ -204,9 +235,9 @@ START_TEST(updates_make_revisions_and_restore_saves_an_old_one_again)
 	ck_assert_int_eq(json_int(json_get(json_array_at(list, 0), "number")), 2); /* newest first */
 	ck_assert_str_eq(json_string(json_get(json_array_at(list, 0), "saved_by")), "staff:test@example.com");
 
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_restore(&w, a, id, 1, "staff:restorer@example.com", &v, &chg, &e), 1);
-	ck_assert(strstr(chg.before, "Version two") && strstr(chg.after, "Version one"));
+	ck_assert_int_eq(content_edit_restore(&w, op_as("staff:restorer@example.com"), id, 1), OP_DONE);
+	ck_assert(strstr(audit_before("content.restore", id), "Version two") &&
+		  strstr(audit_after("content.restore", id), "Version one"));
 	ck_assert_int_eq(content_edit_revision(&w, a, id, 1, &json, &e), 1);
 	rev1 = json_serialize(json_get(parse(json), "document"), NULL);
 	ck_assert_int_eq(content_edit_revision(&w, a, id, 3, &json, &e), 1);
@@ -217,9 +248,9 @@ START_TEST(updates_make_revisions_and_restore_saves_an_old_one_again)
 	ck_assert_int_eq(json_int(json_get(get(id), "revision")), 3);
 
 	/* A revision that does not exist. */
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_restore(&w, a, id, 9, "staff:t", &v, NULL, &e), 0);
-	ck_assert_str_eq(v.errors[0].field, "revision");
+	op = OP();
+	ck_assert_int_eq(content_edit_restore(&w, op, id, 9), OP_NOT_FOUND);
+	ck_assert_str_eq(op->code, "revision_not_found");
 	ck_assert_int_eq(content_edit_revision(&w, a, id, 9, &json, &e), 0);
 }
 END_TEST
@@ -245,11 +276,10 @@ START_TEST(an_edit_of_a_published_item_is_served_at_once)
 	const char *bearer = arena_printf(a, "Authorization: Bearer %s",
 					  motusctl_out("token issue 0b7c1d52-5a7e-4c39-9d5e-2f1f3a6b8c01 profile"));
 	const char *headers[] = {bearer, NULL};
-	int64_t id = save(0, recipe(slug, "Before"), NULL);
-	struct err e = {0};
+	int64_t id = save(0, recipe(slug, "Before"));
 	struct reply *r;
 
-	ck_assert_int_eq(content_edit_set_published(&w, a, id, true, NULL, &e), 1);
+	ck_assert_int_eq(content_edit_set_published(&w, OP(), id, true), OP_DONE);
 	ck_assert_str_eq(json_string(json_get(get(id), "status")), "published");
 	/* Warm memcached (the bearer answer, which no web-server cache keeps) and the micro-cache. */
 	for (int i = 0; i < 2; i++) {
@@ -259,35 +289,32 @@ START_TEST(an_edit_of_a_published_item_is_served_at_once)
 	}
 	ck_assert(wait_title(path, "Before"));
 
-	save(id, recipe(slug, "After"), NULL);
+	save(id, recipe(slug, "After"));
 	r = http_request("GET", path, headers, NULL, 0);
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_str_eq(reply_str(r, "title"), "After"); /* no wait: the generation was bumped */
 	ck_assert(wait_title(path, "After"));             /* anonymous readers once the 1 s micro-cache turns */
 
 	/* Unpublished by id: gone for the bearer at once. */
-	ck_assert_int_eq(content_edit_set_published(&w, a, id, false, NULL, &e), 1);
+	ck_assert_int_eq(content_edit_set_published(&w, OP(), id, false), OP_DONE);
 	ck_assert_int_eq(http_request("GET", path, headers, NULL, 0)->status, 404);
-	ck_assert_int_eq(content_edit_set_published(&w, a, 999999999, true, NULL, &e), 0);
+	ck_assert_int_eq(content_edit_set_published(&w, OP(), 999999999, true), OP_NOT_FOUND);
 }
 END_TEST
 
 START_TEST(a_schedule_is_published_by_the_queue_worker)
 {
 	const char *slug = fresh_slug("sched"), *path = arena_printf(a, "/v1/content/%s", slug);
-	int64_t id = save(0, recipe(slug, "Scheduled"), NULL), at = (int64_t)time(NULL) + 2;
-	struct content_edit_change chg = {0};
-	struct validate v;
-	struct err e = {0};
+	int64_t id = save(0, recipe(slug, "Scheduled")), at = (int64_t)time(NULL) + 2;
+	struct op *op = OP();
 	double deadline;
 	long status = 0;
 
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_schedule(&w, a, id, (int64_t)time(NULL) - 5, "staff:t", &v, NULL, &e), 0);
-	ck_assert_str_eq(v.errors[0].field, "publish_at");
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_schedule(&w, a, id, at, "staff:t", &v, &chg, &e), 1);
-	ck_assert(strstr(chg.before, "\"status\": \"draft\"") && strstr(chg.after, "\"status\": \"scheduled\""));
+	ck_assert_int_eq(content_edit_schedule(&w, op, id, (int64_t)time(NULL) - 5), OP_INVALID);
+	ck_assert_str_eq(op->v.errors[0].field, "publish_at");
+	ck_assert_int_eq(content_edit_schedule(&w, OP(), id, at), OP_DONE);
+	ck_assert(strstr(audit_before("content.schedule", id), "\"status\": \"draft\"") &&
+		  strstr(audit_after("content.schedule", id), "\"status\": \"scheduled\""));
 	ck_assert_str_eq(json_string(json_get(get(id), "status")), "scheduled");
 	ck_assert_str_eq(
 		sql(arena_printf(a,
@@ -308,17 +335,25 @@ START_TEST(a_schedule_is_published_by_the_queue_worker)
 				 id)),
 		arena_printf(a, "%" PRId64, at));
 
+	/* The queue worker's publishing is audited as the job's, with the item before and after. */
+	ck_assert(strstr(audit_before("content.publish", id), "\"status\": \"scheduled\"") &&
+		  strstr(audit_after("content.publish", id), "\"status\": \"published\""));
+	ck_assert_str_eq(sql(arena_printf(a,
+					  "SELECT actor FROM audit_log WHERE action = 'content.publish' AND target_id ="
+					  " '%" PRId64 "'",
+					  id)),
+			 "job:content_publish");
 	/* A published item cannot be scheduled without unpublishing it first. */
-	validate_init(&v, a);
-	ck_assert_int_eq(content_edit_schedule(&w, a, id, at + 60, "staff:t", &v, NULL, &e), 0);
-	ck_assert_str_eq(v.errors[0].field, "status");
+	op = OP();
+	ck_assert_int_eq(content_edit_schedule(&w, op, id, at + 60), OP_CONFLICT);
+	ck_assert_str_eq(op->code, "published");
 }
 END_TEST
 
 START_TEST(motusctl_schedules_by_slug)
 {
 	const char *slug = fresh_slug("ctl");
-	int64_t id = save(0, recipe(slug, "Later"), NULL);
+	int64_t id = save(0, recipe(slug, "Later"));
 
 	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s 'next tuesday'", slug)), 0);
 	ck_assert_int_ne(motusctl(arena_printf(a, "content schedule %s '2099-02-30 07:00:00Z'", slug)), 0);

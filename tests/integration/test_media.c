@@ -4,15 +4,19 @@
  * scope; a signed URL serves exactly the file's bytes, with Range, sent by
  * the web server (X-Accel-Redirect or X-Sendfile, neither header visible),
  * while the worker's own answer is empty; expired and altered URLs refused;
- * free media and public images for everyone; bad files refused without a
+ * free media and public images for everyone; an id pasted in capitals into
+ * a premium item keeps its media premium; bad files refused without a
  * trace; upload bodies allowed on /admin/media only.
  */
 #include "arena.h"
 #include "base64.h"
+#include "content_edit.h"
 #include "crypto.h"
 #include "harness.h"
 #include "json.h"
+#include "op.h"
 #include "str.h"
+#include "worker.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -309,8 +313,51 @@ START_TEST(bad_ids_are_400_and_unknown_ones_404)
 {
 	assert_problem(get("/v1/media/not-a-uuid", NULL), 400, "validation_failed");
 	ck_assert_str_eq(reply_error_field(get("/v1/media/not-a-uuid", NULL), 0, "field"), "id");
-	assert_problem(get("/v1/media/0B7C1D52-5A7E-4C39-9D5E-2F1F3A6B8C01", NULL), 400, "validation_failed");
+	/* Ids are read in either case: an unknown one is 404 however it is written. */
+	assert_problem(get("/v1/media/0B7C1D52-5A7E-4C39-9D5E-2F1F3A6B8C01", NULL), 404, "media_not_found");
 	assert_problem(get("/v1/media/00000000-0000-4000-8000-000000000000", NULL), 404, "media_not_found");
+}
+END_TEST
+
+/*
+ * An editor who pastes a media id in capitals into a premium item: the id is
+ * stored lowercase, as media ids are, so the file stays premium, whichever
+ * case a client asks for it in.
+ */
+START_TEST(an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium)
+{
+	struct stored clip = add(file_with("upper.mp4", fake_mp4(4096, "isom"), 4096), NULL);
+	const char *upper = arena_strdup(a, clip.id),
+		   *slug = arena_printf(a, "upper-%d-%ld", (int)getpid(), (long)time(NULL));
+	struct op_actor who = {.name = "staff:upper@example.com"};
+	struct worker w;
+	struct err e = {0};
+	struct op op;
+	int64_t id = 0;
+	enum op_outcome o;
+
+	for (char *p = (char *)upper; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	ck_assert_int_eq(get(arena_printf(a, "/v1/media/%s", clip.id), NULL)->status, 200); /* free until used */
+	ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s", e.msg);
+	op_init(&op, w.db, w.cache, a, &who);
+	const char *doc = arena_printf(a,
+				       "{\"slug\":\"%s\",\"kind\":\"workout\",\"title\":\"Capitals\","
+				       "\"access\":\"premium\",\"required_scope\":\"premium:plus\",\"duration_s\":600,"
+				       "\"body\":{\"level\":\"beginner\",\"video_media_id\":\"%s\"}}",
+				       slug, upper);
+	o = content_edit_save(&w, &op, 0, json_parse(a, doc, strlen(doc), 16, &e), &id);
+	ck_assert_msg(o == OP_DONE, "%s %s", op_outcome_name(o), op.v.n ? op.v.errors[0].field : op.err.msg);
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT body->>'video_media_id' FROM content WHERE id = %" PRId64, id)),
+			 clip.id);
+	worker_release(&w);
+	/* Premium now, asked for in either case; the item's scope unlocks it. */
+	assert_problem(get(arena_printf(a, "/v1/media/%s", clip.id), NULL), 403, "entitlement_required");
+	assert_problem(get(arena_printf(a, "/v1/media/%s", upper), NULL), 403, "entitlement_required");
+	assert_problem(get(arena_printf(a, "/v1/media/%s", upper), bearer("profile")), 403, "entitlement_required");
+	ck_assert_int_eq(get(arena_printf(a, "/v1/media/%s", upper), bearer("profile premium:plus"))->status, 200);
+	sql(arena_printf(a, "DELETE FROM content WHERE id = %" PRId64, id));
 }
 END_TEST
 
@@ -395,6 +442,7 @@ static Suite *media_suite(void)
 	tcase_add_test(tc, expired_and_altered_urls_are_refused);
 	tcase_add_test(tc, free_media_and_public_images_need_no_token);
 	tcase_add_test(tc, bad_ids_are_400_and_unknown_ones_404);
+	tcase_add_test(tc, an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium);
 	tcase_add_test(tc, bad_files_are_refused_and_leave_no_trace);
 	tcase_add_test(tc, upload_bodies_pass_the_web_server_on_admin_media_only);
 	suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
 #include "arena.h"
 #include "conf.h"
 #include "http_request.h"
+#include "http_response.h"
 #include "http_router.h"
 #include "metrics.h"
 #include "routes.h"
@@ -120,8 +121,8 @@ START_TEST(routes_upload_rows_take_the_upload_cap_and_the_rest_the_body_cap)
 {
 	struct conf c;
 	struct err e = {0};
-	struct route upload = {{"POST", "/admin/media"}, NULL, ROUTE_UPLOAD, NULL, NULL};
-	struct route plain = {{"POST", "/v1/auth/signup"}, NULL, ROUTE_JSON_BODY, NULL, NULL};
+	struct route upload = {{"POST", "/admin/media"}, NULL, ROUTE_UPLOAD, NULL, NULL, HTTP_CACHE_NO_STORE};
+	struct route plain = {{"POST", "/v1/auth/signup"}, NULL, ROUTE_JSON_BODY, NULL, NULL, HTTP_CACHE_NO_STORE};
 
 	setenv("MOTUS_MAX_BODY_BYTES", "1000", 1);
 	setenv("MOTUS_MAX_UPLOAD_BYTES", "5000000", 1);
@@ -138,6 +139,38 @@ START_TEST(routes_upload_rows_take_the_upload_cap_and_the_rest_the_body_cap)
 }
 END_TEST
 
+/* The route decides the cache policy, and a few rules hold whatever the row says. */
+START_TEST(routes_cache_policy_lives_on_the_row_and_never_leaks)
+{
+	for (size_t i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		const char *signed_in = routes_cache_policy(r, 200, true), *anon = routes_cache_policy(r, 200, false);
+
+		if (r->flags & ROUTE_CACHE_IN_HANDLER) {
+			ck_assert_ptr_null(anon);
+			continue;
+		}
+		ck_assert_msg(r->cache != NULL, "%s %s names no cache policy", r->key.method, r->key.pattern);
+		/* Only reads may be shared; per-user and CMS answers never are. */
+		if (strncmp(r->cache, "public", 6) == 0)
+			ck_assert_msg(strcmp(r->key.method, "GET") == 0 && !(r->flags & (ROUTE_BEARER | ROUTE_STAFF)),
+				      "%s %s: a public policy on a route that is not an open read", r->key.method,
+				      r->key.pattern);
+		if (r->flags & (ROUTE_STAFF | ROUTE_SERVICE_TOKEN | ROUTE_FORM_BODY))
+			ck_assert_msg(strcmp(r->cache, HTTP_CACHE_NO_STORE) == 0, "%s %s: must be no-store",
+				      r->key.method, r->key.pattern);
+		/* A token's answer is never for a shared cache, whatever the row says. */
+		ck_assert_msg(strncmp(signed_in, "public", 6) != 0, "%s %s", r->key.method, r->key.pattern);
+		ck_assert_str_eq(anon, r->cache);
+		/* Errors, redirects and empty answers are never cached. */
+		for (int status = 201; status < 600; status += 101)
+			ck_assert_str_eq(routes_cache_policy(r, status, false), HTTP_CACHE_NO_STORE);
+		ck_assert_str_eq(routes_cache_policy(r, 304 - 1, false), HTTP_CACHE_NO_STORE);
+	}
+	ck_assert_str_eq(routes_cache_policy(NULL, 200, false), HTTP_CACHE_NO_STORE);
+}
+END_TEST
+
 static Suite *routes_suite(void)
 {
 	Suite *s = suite_create("routes");
@@ -148,6 +181,7 @@ static Suite *routes_suite(void)
 	tcase_add_test(tc, routes_every_row_is_reachable_through_the_router);
 	tcase_add_test(tc, routes_metric_labels_name_method_and_route);
 	tcase_add_test(tc, routes_upload_rows_take_the_upload_cap_and_the_rest_the_body_cap);
+	tcase_add_test(tc, routes_cache_policy_lives_on_the_row_and_never_leaks);
 	suite_add_tcase(s, tc);
 	return s;
 }
