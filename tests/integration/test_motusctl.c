@@ -1,4 +1,5 @@
 /* Integration: motusctl against the stack's Postgres: migrations under the advisory lock, settings checks. */
+#include "arena.h"
 #include "harness.h"
 
 #include <dirent.h>
@@ -86,6 +87,39 @@ START_TEST(config_check_validates_and_finds_undocumented_settings)
 }
 END_TEST
 
+/* --version on all three programs: the same release and commit, from the build. */
+START_TEST(every_program_says_its_version)
+{
+	static const char *const programs[] = {"motusctl", "motus-fcgi", "motus-worker"};
+	const char *build = getenv("MOTUS_BUILD") ? getenv("MOTUS_BUILD") : "build";
+	const char *src = getenv("MOTUS_SRC_DIR") ? getenv("MOTUS_SRC_DIR") : ".";
+	char release[64] = "", first[256] = "";
+
+	FILE *vf = fopen(arena_printf(harness_arena(), "%s/VERSION", src), "r");
+	ck_assert_ptr_nonnull(vf);
+	ck_assert_ptr_nonnull(fgets(release, sizeof(release), vf));
+	fclose(vf);
+	release[strcspn(release, "\n")] = '\0';
+	for (size_t i = 0; i < 3; i++) {
+		char line[256] = "";
+		FILE *f =
+			popen(arena_printf(harness_arena(), "cd %s && %s/%s --version", src, build, programs[i]), "r");
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+		ck_assert_int_eq(pclose(f), 0);
+		const char *want = arena_printf(harness_arena(), "%s (Motus) %s, commit ", programs[i], release);
+
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s", line);
+		/* The same build for all three. */
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s", strstr(line, ", commit "));
+		else
+			ck_assert_str_eq(strstr(line, ", commit "), first);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("motusctl");
@@ -95,6 +129,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_hosts_migrating_at_once_apply_each_file_once);
 	tcase_add_test(tc, config_check_validates_and_finds_undocumented_settings);
+	tcase_add_test(tc, every_program_says_its_version);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "motusctl");
 }
