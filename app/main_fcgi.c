@@ -6,6 +6,7 @@
 #include "version.h"
 #include "worker.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,16 @@ int main(int argc, char **argv)
 	}
 	long max = jittered(conf_int(&w.conf, CONF_MAX_REQUESTS));
 	log_info("worker ready (recycles after %ld requests)", max);
-	served = fcgi_serve(serve_request, &w, max, &e);
+	/*
+	 * Blocks of a megabyte or more (a large upload's body) are mapped on
+	 * their own and unmapped when the request's arena is released: an idle
+	 * worker gives them back to the system at once. (Set explicitly, glibc
+	 * also stops raising the threshold after each large free.)
+	 */
+	if (mallopt(M_MMAP_THRESHOLD, 1 << 20) != 1)
+		log_warn("mallopt(M_MMAP_THRESHOLD) refused: large uploads may stay in the heap");
+	serve_finished(&w); /* nothing of the start-up stays in the request arena */
+	served = fcgi_serve(serve_request, serve_finished, &w, max, &e);
 	if (served < 0)
 		log_error("%s", e.msg);
 	else

@@ -210,7 +210,6 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	const struct route *rt;
 	bool head_ok, refused = false;
 
-	arena_reset(w->arena);
 	http_response_init(&resp, w->arena);
 	/*
 	 * Route before the body is read: the route decides the body's cap
@@ -259,4 +258,12 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	};
 	log_request(&line);
 	metrics_request(w->metrics, row, resp.status, line.micros);
+}
+
+void serve_finished(void *app)
+{
+	struct worker *w = app;
+
+	arena_reset(w->arena);
+	metrics_set_held(w->metrics, arena_held(w->arena));
 }

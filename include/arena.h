@@ -39,4 +39,7 @@ void arena_defer(struct arena *a, void (*fn)(void *), void *ptr);
 /* Bytes handed out since the last reset (for metrics and tests). */
 size_t arena_used(const struct arena *a);
 
+/* Bytes the arena holds from malloc right now: its blocks (its allocations, built with MOTUS_ARENA_MALLOC). */
+size_t arena_held(const struct arena *a);
+
 #endif

@@ -26,13 +26,15 @@ ssize_t fcgi_read(void *x, char *buf, size_t n);
 ssize_t fcgi_write(void *x, const char *p, size_t n);
 
 typedef void (*fcgi_handler)(void *app, struct fcgi_exchange *x);
+typedef void (*fcgi_finished)(void *app);
 
 /*
  * Serves requests until a stop signal arrives or, when max_requests > 0,
- * after max_requests requests (the pool then starts a fresh worker).
- * Returns the number of requests served, or -1 if the loop could not start
- * (fd 0 is not a listening socket).
+ * after max_requests requests (the pool then starts a fresh worker). After
+ * each request's response is finished (FCGX_Finish_r), finished(app) runs
+ * before the next accept (NULL: nothing). Returns the number of requests
+ * served, or -1 if the loop could not start (fd 0 is not a listening socket).
  */
-long fcgi_serve(fcgi_handler handler, void *app, long max_requests, struct err *e);
+long fcgi_serve(fcgi_handler handler, fcgi_finished finished, void *app, long max_requests, struct err *e);
 
 #endif

@@ -40,6 +40,8 @@ void metrics_detach(struct metrics *m);
 /* Records one request (route in [0, nroutes]). No-op on a NULL m. */
 void metrics_request(struct metrics *m, size_t route, int status, uint64_t micros);
 void metrics_count(struct metrics *m, enum metrics_counter c);
+/* What this worker keeps of request memory once a response is finished (its arena's retained blocks). */
+void metrics_set_held(struct metrics *m, uint64_t bytes);
 
 /* The pool-wide sums in Prometheus text format 0.0.4. */
 void metrics_render(struct metrics *m, struct buf *out);

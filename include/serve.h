@@ -11,4 +11,11 @@ struct fcgi_exchange;
 /* app is the struct worker. */
 void serve_request(void *app, struct fcgi_exchange *x);
 
+/*
+ * After the response is finished (the web server has it): releases the
+ * request's memory at once, so an idle worker holds no request, not even a
+ * large upload, and says how much it keeps (metrics_set_held).
+ */
+void serve_finished(void *app);
+
 #endif

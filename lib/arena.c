@@ -186,3 +186,15 @@ size_t arena_used(const struct arena *a)
 {
 	return a->used;
 }
+
+size_t arena_held(const struct arena *a)
+{
+	size_t n = 0;
+
+	for (const struct block *b = a->first; b; b = b->next)
+		n += sizeof(*b) + b->size;
+#ifdef MOTUS_ARENA_MALLOC
+	n += a->used; /* every allocation is live until the reset, and nothing is freed before */
+#endif
+	return n;
+}

@@ -68,7 +68,7 @@ ssize_t fcgi_write(void *ctx, const char *p, size_t n)
 	return (ssize_t)n;
 }
 
-long fcgi_serve(fcgi_handler handler, void *app, long max_requests, struct err *e)
+long fcgi_serve(fcgi_handler handler, fcgi_finished finished, void *app, long max_requests, struct err *e)
 {
 	struct fcgi_exchange x;
 	sigset_t stops;
@@ -96,6 +96,8 @@ long fcgi_serve(fcgi_handler handler, void *app, long max_requests, struct err *
 		sigprocmask(SIG_BLOCK, &stops, NULL);
 		handler(app, &x);
 		FCGX_Finish_r(&x.req);
+		if (finished)
+			finished(app);
 		served++;
 		sigprocmask(SIG_UNBLOCK, &stops, NULL); /* a pending stop is delivered here */
 	}

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC   0x6d6f7475736d3031ULL /* "motusm01" */
+#define MAGIC   0x6d6f7475736d3032ULL /* "motusm02": a new layout gets a new file */
 #define SLOTS   512
 #define CLASSES 5 /* 1xx .. 5xx */
 #define ROWS    (METRICS_MAX_ROUTES + 1)
@@ -42,6 +42,7 @@ struct slot {
 	_Atomic uint64_t requests[ROWS][CLASSES];
 	_Atomic uint64_t buckets[ROWS][BUCKETS + 1]; /* last: +Inf */
 	_Atomic uint64_t sum_us[ROWS];
+	_Atomic uint64_t held_bytes; /* request memory the worker holds between requests */
 };
 
 struct shared {
@@ -172,6 +173,12 @@ void metrics_count(struct metrics *m, enum metrics_counter c)
 		bump(&m->mine->counters[c], 1);
 }
 
+void metrics_set_held(struct metrics *m, uint64_t bytes)
+{
+	if (m)
+		atomic_store_explicit(&m->mine->held_bytes, bytes, memory_order_relaxed);
+}
+
 static uint64_t load(_Atomic uint64_t *v)
 {
 	return atomic_load_explicit(v, memory_order_relaxed);
@@ -181,7 +188,7 @@ void metrics_render(struct metrics *m, struct buf *out)
 {
 	static const char *const class_names[CLASSES] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 	uint64_t counters[METRICS_COUNTERS] = {0}, req[ROWS][CLASSES] = {{0}}, hist[ROWS][BUCKETS + 1] = {{0}},
-		 sum[ROWS] = {0};
+		 sum[ROWS] = {0}, held = 0;
 	size_t rows = m->nroutes + 1;
 	unsigned workers = 0;
 
@@ -191,7 +198,10 @@ void metrics_render(struct metrics *m, struct buf *out)
 
 		if (pid == 0)
 			continue;
-		workers += alive(pid);
+		if (alive(pid)) {
+			workers++;
+			held += load(&s->held_bytes);
+		}
 		for (size_t c = 0; c < METRICS_COUNTERS; c++)
 			counters[c] += load(&s->counters[c]);
 		for (size_t r = 0; r < rows; r++) {
@@ -251,4 +261,8 @@ void metrics_render(struct metrics *m, struct buf *out)
 		   "# HELP motus_workers Worker processes of the pool that are alive.\n"
 		   "# TYPE motus_workers gauge\nmotus_workers %u\n",
 		   workers);
+	buf_printf(out,
+		   "# HELP motus_worker_held_bytes Request memory the live workers keep between requests.\n"
+		   "# TYPE motus_worker_held_bytes gauge\nmotus_worker_held_bytes %llu\n",
+		   (unsigned long long)held);
 }

@@ -389,6 +389,18 @@ START_TEST(an_uploaded_image_is_listed_and_served_and_bad_files_are_refused)
 	ck_assert_int_eq(upload(NULL, "x", "big.bin", "image/png", big + 16, 2u << 20)->status, 413);
 	ck_assert_int_eq(upload(j, csrf(j), "big.bin", "image/png", big + 16, 2u << 20)->status, 422);
 	free(big);
+	/*
+	 * A 40 MiB body is read whole (it is judged after it is read: not an
+	 * image, 422); once the answer is sent the worker gives it back: every
+	 * idle worker keeps only its arena's first block.
+	 */
+	size_t large = 40u << 20;
+	char *body = calloc(1, large);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_int_eq(upload(j, csrf(j), "large.bin", "application/octet-stream", body, large)->status, 422);
+	free(body);
+	double workers = metric_sum("motus_workers"), held = metric_sum("motus_worker_held_bytes");
+	ck_assert_msg(workers >= 1 && held <= workers * 70 * 1024, "%.0f bytes held by %.0f workers", held, workers);
 }
 END_TEST
 

@@ -253,6 +253,21 @@ START_TEST(arena_free_accepts_null)
 }
 END_TEST
 
+/* What the arena holds from malloc: its blocks, back to the first one after a reset. */
+START_TEST(arena_held_is_back_to_the_first_block_after_a_reset)
+{
+	struct arena *a = arena_new(4096);
+	size_t idle = arena_held(a);
+
+	ck_assert_uint_ge(idle, 4096);
+	arena_alloc(a, 10u << 20);
+	ck_assert_uint_ge(arena_held(a), idle + (10u << 20));
+	arena_reset(a);
+	ck_assert_uint_eq(arena_held(a), idle);
+	arena_free(a);
+}
+END_TEST
+
 static Suite *arena_suite(void)
 {
 	Suite *s = suite_create("arena");
@@ -266,6 +281,7 @@ static Suite *arena_suite(void)
 	tcase_add_test(tc, arena_defer_runs_cleanups_in_reverse_order_on_free);
 	tcase_add_test(tc, arena_defer_after_reset_belongs_to_the_next_cycle);
 	tcase_add_test(tc, arena_reset_makes_memory_reusable);
+	tcase_add_test(tc, arena_held_is_back_to_the_first_block_after_a_reset);
 	tcase_add_test(tc, arena_zalloc_returns_zeroed_memory_after_reuse);
 	tcase_add_test(tc, arena_strdup_and_strndup_copy_and_terminate);
 	tcase_add_test(tc, arena_printf_formats_short_and_long_strings);
