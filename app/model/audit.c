@@ -47,7 +47,7 @@ const char *audit_page(struct db *db, struct arena *a, const struct audit_filter
 		" shown AS (SELECT * FROM page ORDER BY id DESC LIMIT $2::int)"
 		" SELECT json_build_object("
 		"  'items', COALESCE((SELECT json_agg(json_build_object("
-		"    'id', id, 'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'),"
+		"    'id', id, 'at', text_utc(at),"
 		"    'actor', actor, 'staff_email', staff_email, 'action', action, 'target_type', target_type,"
 		"    'target_id', target_id, 'before', jsonb_pretty(before), 'after', jsonb_pretty(after),"
 		"    'changes', CASE WHEN COALESCE(jsonb_typeof(before), 'object') = 'object'"

@@ -208,7 +208,7 @@ const char *client_config_list_json(struct db *db, struct arena *a, struct err *
 		db, a,
 		"SELECT COALESCE(json_agg(json_build_object('platform', c.platform, 'min_version', c.min_version,"
 		" 'latest_version', c.latest_version, 'update_url', c.update_url,"
-		" 'updated_at', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'),"
+		" 'updated_at', text_utc(c.updated_at),"
 		" 'features', COALESCE((SELECT json_agg(json_build_object('name', f.name, 'enabled', f.enabled,"
 		"   'min_version', f.min_version) ORDER BY f.name) FROM client_feature f WHERE f.platform = c.platform),"
 		"   '[]'::json)) ORDER BY c.platform), '[]'::json)::text FROM client_config c",

@@ -31,6 +31,120 @@ static const char *const sorts[] = {"newest", "popular", NULL};
 
 #define Q_MAX 100
 
+/* --- the statements ------------------------------------------------------------------------------------- */
+
+/*
+ * One item as the reader may see it: a premium item the entitlement set ENT
+ * (space-separated scopes; each statement defines ENT as the parameter that
+ * carries it) does not cover is a teaser, "locked" and without body. The
+ * like count is part of the cached representation (see README).
+ */
+#define ENTITLED "(c.access = 'free' OR c.required_scope = ANY (string_to_array(" ENT ", ' ')))"
+#define ITEM_JSON                                                                                     \
+	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary," \
+	" 'image_url', c.image_url, 'duration_s', c.duration_s, 'access', c.access,"                  \
+	" 'required_scope', c.required_scope, 'published_at', iso_utc(c.published_at),"               \
+	" 'tags', COALESCE((SELECT jsonb_agg(t.slug ORDER BY t.slug) FROM content_tag ct JOIN tag t"  \
+	"   ON t.id = ct.tag_id WHERE ct.content_id = c.id), '[]'::jsonb),"                           \
+	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"             \
+	" 'locked', NOT " ENTITLED ")"                                                                \
+	" || CASE WHEN " ENTITLED " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
+
+#define ENT "$10"
+static const char list_sql[] =
+	"WITH k AS ("
+	" SELECT c.*, CASE WHEN $6 = 'popular' THEN (SELECT count(*) FROM content_like l WHERE l.content_id = c.id)"
+	"   ELSE epoch_us(c.published_at) END AS sort_key"
+	" FROM content c WHERE c.status = 'published' AND c.deleted_at IS NULL"
+	" AND ($1::text IS NULL OR c.kind = $1)"
+	" AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM content_tag ct JOIN tag t ON t.id = ct.tag_id"
+	"   WHERE ct.content_id = c.id AND t.slug = $2))"
+	" AND ($3::text IS NULL OR c.body->>'meal' = $3)"
+	" AND ($4::text IS NULL OR c.body->'diet' ? $4)"
+	" AND ($5::text IS NULL OR c.search @@ websearch_to_tsquery('english', $5))"
+	"), page AS ("
+	" SELECT k.*, row_number() OVER (ORDER BY sort_key DESC, id DESC) AS n FROM k"
+	" WHERE $7::bigint IS NULL OR (sort_key, id) < ($7::bigint, $8::bigint)"
+	" ORDER BY sort_key DESC, id DESC LIMIT $9::int + 1"
+	")"
+	" SELECT COALESCE(jsonb_agg(" ITEM_JSON " ORDER BY c.n) FILTER (WHERE c.n <= $9::int), '[]')::text,"
+	" count(*) > $9::int,"
+	" (array_agg(c.sort_key ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1],"
+	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
+	" FROM page c";
+#undef ENT
+
+#define ENT "$2"
+static const char find_sql[] = "SELECT " ITEM_JSON "::text FROM content c"
+			       " WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
+#undef ENT
+
+static const char tags_sql[] =
+	"SELECT jsonb_build_object('items', COALESCE(jsonb_agg(jsonb_build_object('slug', s.slug, 'name', s.name,"
+	" 'count', s.n) ORDER BY s.slug), '[]'::jsonb))::text"
+	" FROM (SELECT t.slug, t.name, count(*) AS n FROM tag t JOIN content_tag ct ON ct.tag_id = t.id"
+	"  JOIN content c ON c.id = ct.content_id AND c.status = 'published' AND c.deleted_at IS NULL"
+	"  GROUP BY t.id) s";
+
+/* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
+#define ENT "$3"
+static const char popular_sql[] =
+	"WITH ranked AS ("
+	" SELECT l.content_id, count(*) AS n FROM content_like l"
+	" WHERE l.created_at > now() - ($1 || ' days')::interval GROUP BY l.content_id"
+	"), top AS ("
+	" SELECT c.*, r.n FROM ranked r JOIN content c ON c.id = r.content_id"
+	" WHERE c.status = 'published' AND c.deleted_at IS NULL AND ($2::text IS NULL OR c.kind = $2)"
+	" ORDER BY r.n DESC, c.id DESC LIMIT 20"
+	")"
+	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON
+	" || jsonb_build_object('window_likes', c.n)"
+	"   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
+#undef ENT
+
+#define ENT "$4"
+static const char changes_sql[] =
+	"WITH page AS ("
+	" SELECT c.* FROM content c"
+	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (from_epoch_us($1::bigint), $2::bigint)"
+	" ORDER BY c.updated_at, c.id LIMIT $3::int"
+	")"
+	" SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON
+	"   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
+	" (array_agg(epoch_us(c.updated_at) ORDER BY c.updated_at DESC, c.id DESC))[1],"
+	" (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
+	" FROM page c";
+#undef ENT
+
+static const char like_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
+	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
+	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c ON CONFLICT DO NOTHING)"
+	" SELECT count(*) FROM u, c";
+
+static const char unlike_sql[] =
+	"WITH c AS (SELECT id FROM content WHERE slug = $2),"
+	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
+	" SELECT count(*) FROM c";
+
+#define ENT "$5"
+static const char likes_of_sql[] =
+	"WITH page AS ("
+	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
+	" FROM content_like l JOIN content c ON c.id = l.content_id"
+	" WHERE l.user_id = $1::uuid AND c.status = 'published' AND c.deleted_at IS NULL"
+	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (from_epoch_us($2::bigint), $3::bigint))"
+	" ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
+	")"
+	" SELECT COALESCE(jsonb_agg(" ITEM_JSON " || jsonb_build_object('liked_at',"
+	"   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
+	"   FILTER (WHERE c.n <= $4::int), '[]')::text,"
+	" count(*) > $4::int,"
+	" (array_agg(epoch_us(c.liked_at) ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
+	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
+	" FROM page c";
+#undef ENT
+
 static const char *slug_param(struct validate *v, const struct http_query *q, const char *name)
 {
 	const char *s = http_query_get(q, name);
@@ -188,51 +302,6 @@ const char *content_entitlements(struct arena *a, const char *scopes)
 	return buf_cstr(&b);
 }
 
-/*
- * One item as the reader may see it: a premium item the entitlement set E
- * (space-separated scopes) does not cover is a teaser, "locked" and without
- * body. The like count is part of the cached representation (see README).
- */
-/* Laid out by hand: clang-format would break the ENTITLED() calls apart. */
-/* clang-format off */
-#define ENTITLED(E) "(c.access = 'free' OR c.required_scope = ANY (string_to_array(" E ", ' ')))"
-#define ITEM_JSON(E)                                                                                                     \
-	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary,"                    \
-	" 'image_url', c.image_url, 'duration_s', c.duration_s, 'access', c.access,"                                     \
-	" 'required_scope', c.required_scope,"                                                                           \
-	" 'published_at', to_char(c.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                 \
-	" 'tags', COALESCE((SELECT jsonb_agg(t.slug ORDER BY t.slug) FROM content_tag ct JOIN tag t ON t.id = ct.tag_id" \
-	"   WHERE ct.content_id = c.id), '[]'::jsonb),"                                                                  \
-	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"                                \
-	" 'locked', NOT " ENTITLED(E) ")"                                                                                \
-	" || CASE WHEN " ENTITLED(E) " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
-/* clang-format on */
-
-/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
-/* clang-format off */
-static const char list_sql[] =
-	"WITH k AS ("
-	" SELECT c.*, CASE WHEN $6 = 'popular' THEN (SELECT count(*) FROM content_like l WHERE l.content_id = c.id)"
-	"   ELSE (extract(epoch FROM c.published_at) * 1000000)::bigint END AS sort_key"
-	" FROM content c WHERE c.status = 'published' AND c.deleted_at IS NULL"
-	" AND ($1::text IS NULL OR c.kind = $1)"
-	" AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM content_tag ct JOIN tag t ON t.id = ct.tag_id"
-	"   WHERE ct.content_id = c.id AND t.slug = $2))"
-	" AND ($3::text IS NULL OR c.body->>'meal' = $3)"
-	" AND ($4::text IS NULL OR c.body->'diet' ? $4)"
-	" AND ($5::text IS NULL OR c.search @@ websearch_to_tsquery('english', $5))"
-	"), page AS ("
-	" SELECT k.*, row_number() OVER (ORDER BY sort_key DESC, id DESC) AS n FROM k"
-	" WHERE $7::bigint IS NULL OR (sort_key, id) < ($7::bigint, $8::bigint)"
-	" ORDER BY sort_key DESC, id DESC LIMIT $9::int + 1"
-	")"
-	" SELECT COALESCE(jsonb_agg(" ITEM_JSON("$10") " ORDER BY c.n) FILTER (WHERE c.n <= $9::int), '[]')::text,"
-	" count(*) > $9::int,"
-	" (array_agg(c.sort_key ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1],"
-	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
-	" FROM page c";
-/* clang-format on */
-
 /* How long a reader waits for another worker refilling the same hot key before building it too. */
 #define FILL_WAIT_MS 10
 
@@ -301,13 +370,6 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	return 0;
 }
 
-/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
-/* clang-format off */
-static const char find_sql[] =
-	"SELECT " ITEM_JSON("$2") "::text FROM content c"
-	" WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
-/* clang-format on */
-
 int content_find(struct worker *w, struct arena *a, const char *slug, const char *entitlements, struct cache_repr *out,
 		 struct err *e)
 {
@@ -328,13 +390,6 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 	return db_rows(r) ? 1 : 0;
 }
 
-static const char tags_sql[] =
-	"SELECT jsonb_build_object('items', COALESCE(jsonb_agg(jsonb_build_object('slug', s.slug, 'name', s.name,"
-	" 'count', s.n) ORDER BY s.slug), '[]'::jsonb))::text"
-	" FROM (SELECT t.slug, t.name, count(*) AS n FROM tag t JOIN content_tag ct ON ct.tag_id = t.id"
-	"  JOIN content c ON c.id = ct.content_id AND c.status = 'published' AND c.deleted_at IS NULL"
-	"  GROUP BY t.id) s";
-
 int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, struct err *e)
 {
 	const char *key = cache_key(w->cache, a, COLLECTION, "tags");
@@ -347,23 +402,6 @@ int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, stru
 	done(w, a, key, r ? db_value(r, 0, 0) : NULL, out, locked);
 	return r ? 0 : -1;
 }
-
-/* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
-/* Laid out by hand: clang-format would break the ITEM_JSON() call apart. */
-/* clang-format off */
-static const char popular_sql[] =
-	"WITH ranked AS ("
-	" SELECT l.content_id, count(*) AS n FROM content_like l"
-	" WHERE l.created_at > now() - ($1 || ' days')::interval GROUP BY l.content_id"
-	"), top AS ("
-	" SELECT c.*, r.n FROM ranked r JOIN content c ON c.id = r.content_id"
-	" WHERE c.status = 'published' AND c.deleted_at IS NULL AND ($2::text IS NULL OR c.kind = $2)"
-	" ORDER BY r.n DESC, c.id DESC LIMIT 20"
-	")"
-	" SELECT jsonb_build_object('items', COALESCE(jsonb_agg(" ITEM_JSON("$3")
-	" || jsonb_build_object('window_likes', c.n)"
-	"   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
-/* clang-format on */
 
 int content_popular(struct worker *w, struct arena *a, const char *kind, const char *window, const char *entitlements,
 		    struct cache_repr *out, struct err *e)
@@ -382,24 +420,6 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 	fill(w, a, key, db_value(r, 0, 0), out);
 	return 0;
 }
-
-#define US_OF(col)   "(extract(epoch FROM " col ") * 1000000)::bigint"
-#define US_TO(param) "(timestamptz 'epoch' + " param "::bigint * interval '1 microsecond')"
-
-/* Laid out by hand: clang-format would break the US_TO(), ITEM_JSON() and US_OF() calls apart. */
-/* clang-format off */
-static const char changes_sql[] =
-	"WITH page AS ("
-	" SELECT c.* FROM content c"
-	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (" US_TO("$1") ", $2::bigint)"
-	" ORDER BY c.updated_at, c.id LIMIT $3::int"
-	")"
-	" SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON("$4")
-	"   ELSE jsonb_build_object('slug', c.slug, 'deleted', true) END ORDER BY c.updated_at, c.id), '[]')::text,"
-	" (array_agg(" US_OF("c.updated_at") " ORDER BY c.updated_at DESC, c.id DESC))[1],"
-	" (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
-	" FROM page c";
-/* clang-format on */
 
 int content_changes(struct worker *w, struct arena *a, const struct content_position *since, int limit,
 		    const char *entitlements, struct cache_repr *out, struct err *e)
@@ -434,16 +454,6 @@ int content_changes(struct worker *w, struct arena *a, const struct content_posi
 	return 0;
 }
 
-static const char like_sql[] =
-	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
-	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
-	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c ON CONFLICT DO NOTHING)"
-	" SELECT count(*) FROM u, c";
-static const char unlike_sql[] =
-	"WITH c AS (SELECT id FROM content WHERE slug = $2),"
-	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
-	" SELECT count(*) FROM c";
-
 struct like {
 	const char *user_id, *slug;
 	bool liked;
@@ -472,25 +482,6 @@ enum op_outcome content_like_set(struct worker *w, struct op *op, const char *us
 		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "no published content has this slug");
 	return op_run(op, liked ? "content.like" : "content.unlike", like_step, &l);
 }
-
-/* Laid out by hand: clang-format would break the US_TO(), ITEM_JSON() and US_OF() calls apart. */
-/* clang-format off */
-static const char likes_of_sql[] =
-	"WITH page AS ("
-	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
-	" FROM content_like l JOIN content c ON c.id = l.content_id"
-	" WHERE l.user_id = $1::uuid AND c.status = 'published' AND c.deleted_at IS NULL"
-	" AND ($2::bigint IS NULL OR (l.created_at, c.id) < (" US_TO("$2") ", $3::bigint))"
-	" ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
-	")"
-	" SELECT COALESCE(jsonb_agg(" ITEM_JSON("$5") " || jsonb_build_object('liked_at',"
-	"   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
-	"   FILTER (WHERE c.n <= $4::int), '[]')::text,"
-	" count(*) > $4::int,"
-	" (array_agg(" US_OF("c.liked_at") " ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
-	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
-	" FROM page c";
-/* clang-format on */
 
 int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const struct content_position *after,
 		     int limit, const char *entitlements, const char **json, struct err *e)

@@ -19,8 +19,6 @@
 /* A scheduled-publish job that runs early retries; it must not become a dead letter over clock skew. */
 #define JOB_ATTEMPTS 10
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 /* The editable document of row c; a workout's or run's duration_s lives at the top only. */
 #define DOC_JSON                                                                                                         \
 	"jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary,"                     \
@@ -30,16 +28,13 @@
 	"   WHERE ct.content_id = c.id), '[]'::jsonb),"                                                                  \
 	" 'body', c.body - 'duration_s')"
 
-/* Laid out by hand: clang-format would break the TS() calls apart. */
-/* clang-format off */
 static const char get_sql[] =
-	"SELECT jsonb_build_object('id', c.id, 'status', c.status, 'publish_at', " TS("c.publish_at") ","
-	" 'published_at', " TS("c.published_at") ", 'updated_at', " TS("c.updated_at") ","
+	"SELECT jsonb_build_object('id', c.id, 'status', c.status, 'publish_at', iso_utc(c.publish_at),"
+	" 'published_at', iso_utc(c.published_at), 'updated_at', iso_utc(c.updated_at),"
 	" 'revision', COALESCE((SELECT max(r.number) FROM content_revision r"
 	"   WHERE r.content_id = c.id), 0),"
 	" 'document', " DOC_JSON ")::text"
 	" FROM content c WHERE c.id = $1::bigint AND c.deleted_at IS NULL";
-/* clang-format on */
 
 /*
  * The stored columns of document d. The body of a workout or run carries
@@ -261,14 +256,11 @@ enum op_outcome content_edit_restore(struct worker *w, struct op *op, int64_t id
 	return op_run(op, c.action, save_step, &c);
 }
 
-/* Laid out by hand: clang-format would break the TS() call apart. */
-/* clang-format off */
 static const char revisions_sql[] =
 	"SELECT (SELECT count(*) FROM content WHERE id = $1::bigint AND deleted_at IS NULL),"
 	" COALESCE(jsonb_agg(jsonb_build_object('number', r.number, 'saved_by', r.saved_by,"
-	"  'saved_at', " TS("r.saved_at") ") ORDER BY r.number DESC), '[]')::text"
+	"  'saved_at', iso_utc(r.saved_at)) ORDER BY r.number DESC), '[]')::text"
 	" FROM content_revision r WHERE r.content_id = $1::bigint";
-/* clang-format on */
 
 int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const char **json, struct err *e)
 {
@@ -283,14 +275,11 @@ int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const 
 	return 1;
 }
 
-/* Laid out by hand: clang-format would break the TS() call apart. */
-/* clang-format off */
 static const char revision_get_sql[] =
-	"SELECT jsonb_build_object('number', r.number, 'saved_by', r.saved_by, 'saved_at', " TS("r.saved_at") ","
+	"SELECT jsonb_build_object('number', r.number, 'saved_by', r.saved_by, 'saved_at', iso_utc(r.saved_at),"
 	" 'document', r.document)::text"
 	" FROM content_revision r JOIN content c ON c.id = r.content_id AND c.deleted_at IS NULL"
 	" WHERE r.content_id = $1::bigint AND r.number = $2::integer";
-/* clang-format on */
 
 int content_edit_revision(struct worker *w, struct arena *a, int64_t id, int number, const char **json, struct err *e)
 {

@@ -14,8 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PREFIX  "premium:"
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define PREFIX "premium:"
 
 bool entitlement_scope_valid(const char *scope)
 {
@@ -79,15 +78,12 @@ int entitlement_revoke_tx(struct op *op, const char *user_id, const char *scope)
 			    2, params, &op->err);
 }
 
-/* Laid out by hand: clang-format would break the TS() calls apart. */
-/* clang-format off */
 static const char list_sql[] =
 	"SELECT COALESCE(jsonb_agg(jsonb_build_object('scope', scope, 'active', active,"
-	" 'expires_at', " TS("expires_at") ", 'granted_by', granted_by, 'granted_at', " TS("granted_at") ","
-	" 'revoked_at', " TS("revoked_at") ") ORDER BY active DESC, scope), '[]')::text"
+	" 'expires_at', iso_utc(expires_at), 'granted_by', granted_by, 'granted_at', iso_utc(granted_at),"
+	" 'revoked_at', iso_utc(revoked_at)) ORDER BY active DESC, scope), '[]')::text"
 	" FROM (SELECT *, revoked_at IS NULL AND expires_at > now() AS active"
 	"  FROM entitlement WHERE user_id = $1::uuid) g";
-/* clang-format on */
 
 const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
 {

@@ -242,7 +242,7 @@ int media_settings_check(const struct conf *c, struct err *e)
 
 #define COLUMNS                                                                                           \
 	"m.id, m.kind, m.content_type, m.bytes, m.sha256, m.storage_name, m.original_name, m.created_by," \
-	" to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	" iso_utc(m.created_at)"
 #define NCOLUMNS 9
 
 static const char *public_url(struct worker *w, struct arena *a, const char *storage_name)

@@ -297,10 +297,10 @@ enum op_outcome signing_key_rotate(struct worker *w, struct op *op, const char *
 static const char list_sql[] =
 	"SELECT kid, CASE WHEN activated_at IS NULL OR activated_at > now() THEN 'pending'"
 	"  WHEN retired_at IS NULL THEN 'active' WHEN expires_at > now() THEN 'retired' ELSE 'expired' END,"
-	" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	" COALESCE(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-	" COALESCE(to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-	" COALESCE(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+	" iso_utc(created_at),"
+	" COALESCE(iso_utc(activated_at), ''),"
+	" COALESCE(iso_utc(retired_at), ''),"
+	" COALESCE(iso_utc(expires_at), '')"
 	" FROM signing_key ORDER BY created_at, kid";
 
 long signing_key_list(struct worker *w, struct arena *a, struct signing_key_info **out, struct err *e)

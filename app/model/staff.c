@@ -34,10 +34,10 @@ bool staff_role_at_least(const char *role, const char *min)
 	return have > 0 && need > 0 && have >= need;
 }
 
-#define STAFF_COLUMNS                                                                                 \
-	"id, email, password_hash, display_name, role,"                                               \
-	" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                  \
-	" COALESCE(to_char(last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')," \
+#define STAFF_COLUMNS                                   \
+	"id, email, password_hash, display_name, role," \
+	" iso_utc(created_at),"                         \
+	" COALESCE(iso_utc(last_login_at), ''),"        \
 	" disabled_at IS NOT NULL"
 
 static void fill(const struct db_result *r, size_t i, struct arena *a, struct staff *s)

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')"
-
 const char *user_admin_search(struct db *db, struct arena *a, const char *q, long page, struct err *e)
 {
 	char offset[32], size[16];
@@ -21,8 +19,6 @@ const char *user_admin_search(struct db *db, struct arena *a, const char *q, lon
 	snprintf(offset, sizeof(offset), "%ld", (page > 0 ? page - 1 : 0) * USER_ADMIN_PAGE_SIZE);
 	snprintf(size, sizeof(size), "%d", USER_ADMIN_PAGE_SIZE);
 	/* strpos, not LIKE: what the admin types is text, never a pattern. */
-	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
-	/* clang-format off */
 	r = db_query(db, a,
 		     "WITH hit AS (SELECT * FROM app_user WHERE deleted_at IS NULL AND ($1::text IS NULL"
 		     "   OR strpos(lower(email), lower($1)) > 0 OR strpos(lower(display_name), lower($1)) > 0)),"
@@ -30,13 +26,12 @@ const char *user_admin_search(struct db *db, struct arena *a, const char *q, lon
 		     " SELECT json_build_object("
 		     "  'items', COALESCE((SELECT json_agg(json_build_object('id', id, 'email', email,"
 		     "    'display_name', display_name, 'verified', email_verified_at IS NOT NULL,"
-		     "    'disabled', disabled_at IS NOT NULL, 'created_at', " UTC("created_at") ")"
+		     "    'disabled', disabled_at IS NOT NULL, 'created_at', text_utc(created_at))"
 		     "    ORDER BY created_at DESC, id) FROM shown), '[]'::json),"
 		     "  'total', (SELECT count(*) FROM hit),"
 		     "  'page', $2::bigint / $3::int + 1,"
 		     "  'pages', GREATEST(1, ((SELECT count(*) FROM hit) + $3::int - 1) / $3::int))::text",
 		     3, params, e);
-	/* clang-format on */
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
 }
 
@@ -46,24 +41,21 @@ int user_admin_find(struct db *db, struct arena *a, const char *id, const char *
 
 	if (!params[0])
 		return 0;
-	/* Laid out by hand: clang-format would break the UTC() calls in the SQL apart. */
-	/* clang-format off */
 	return db_query_value(db, a,
 			      "SELECT json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
 			      " 'verified', u.email_verified_at IS NOT NULL, 'disabled', u.disabled_at IS NOT NULL,"
-			      " 'disabled_at', " UTC("u.disabled_at") ", 'created_at', " UTC("u.created_at") ","
+			      " 'disabled_at', text_utc(u.disabled_at), 'created_at', text_utc(u.created_at),"
 			      " 'like_count', (SELECT count(*) FROM content_like l WHERE l.user_id = u.id),"
 			      " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
 			      "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
 			      "   'state', CASE WHEN g.revoked_at IS NOT NULL THEN 'revoked'"
 			      "     WHEN g.expires_at <= now() THEN 'expired' ELSE 'active' END,"
-			      "   'expires_at', " UTC("g.expires_at") ", 'granted_by', g.granted_by,"
-			      "   'granted_at', " UTC("g.granted_at") ", 'revoked_at', " UTC("g.revoked_at") ")"
+			      "   'expires_at', text_utc(g.expires_at), 'granted_by', g.granted_by,"
+			      "   'granted_at', text_utc(g.granted_at), 'revoked_at', text_utc(g.revoked_at))"
 			      "   ORDER BY g.revoked_at IS NULL AND g.expires_at > now() DESC, g.scope)"
 			      "   FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
 			      " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
 			      1, params, out, e);
-	/* clang-format on */
 }
 
 const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id, struct err *e)
@@ -78,7 +70,7 @@ const char *user_admin_audit_json(struct db *db, struct arena *a, const char *id
 		     " 'disabled', u.disabled_at IS NOT NULL,"
 		     " 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope,"
 		     "   'active', g.revoked_at IS NULL AND g.expires_at > now(),"
-		     "   'expires_at', to_char(g.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+		     "   'expires_at', iso_utc(g.expires_at))"
 		     "   ORDER BY g.scope) FROM entitlement g WHERE g.user_id = u.id), '[]'::json))::text"
 		     " FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL FOR UPDATE OF u",
 		     1, params, e);
