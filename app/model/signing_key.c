@@ -35,12 +35,8 @@ struct signing_keys {
 /* A key verifies once activated and until it expires. */
 #define PUBLISHED "activated_at IS NOT NULL AND activated_at <= now() AND (expires_at IS NULL OR expires_at > now())"
 
-/* Laid out by hand: clang-format would hang the FROM clause under the SELECT's opening quote. */
-/* clang-format off */
-static const char load_sql[] =
-	"SELECT kid, public_pem, CASE WHEN retired_at IS NULL THEN private_pem END"
-	" FROM signing_key WHERE " PUBLISHED " ORDER BY activated_at DESC, kid";
-/* clang-format on */
+static const char load_sql[] = "SELECT kid, public_pem, CASE WHEN retired_at IS NULL THEN private_pem END"
+			       " FROM signing_key WHERE " PUBLISHED " ORDER BY activated_at DESC, kid";
 
 /* Concatenated, not re-serialised: the JWKs are stored compact (json, not jsonb). */
 static const char jwks_sql[] =
