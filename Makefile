@@ -44,6 +44,10 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
+# Keep the objects make builds on the way to a test binary: deleting them as intermediates rebuilt every
+# suite on every make.
+.SECONDARY:
+
 .PHONY: FORCE all asan deps test unit integration browser run stop bench format format-check clean
 .DEFAULT_GOAL := all
 
