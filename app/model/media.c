@@ -353,7 +353,7 @@ static int new_id(char out[37], struct err *e)
 	char hex[33];
 
 	if (crypto_random(b, sizeof(b)) < 0)
-		return err_set(e, 500, "no randomness for a media id");
+		return err_set(e, 0, "no randomness for a media id");
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	str_hex(hex, b, sizeof(b));
@@ -416,26 +416,26 @@ static int write_file(struct arena *a, const char *dir, const char *name, const 
 
 	/* The directory normally exists (the installer creates it); setgid keeps the web server's group. */
 	if (mkdir(dir, 02750) < 0 && errno != EEXIST)
-		return err_set(e, 500, "cannot create %s: %s", dir, strerror(errno));
+		return err_set(e, 0, "cannot create %s: %s", dir, strerror(errno));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (fd < 0)
-		return err_set(e, 500, "cannot create %s: %s", tmp, strerror(errno));
+		return err_set(e, 0, "cannot create %s: %s", tmp, strerror(errno));
 	if (write_all(fd, data, len) < 0 || fchmod(fd, 0640) < 0 || fsync(fd) < 0) {
-		err_set(e, 500, "cannot write %s: %s", tmp, strerror(errno));
+		err_set(e, 0, "cannot write %s: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		err_set(e, 500, "cannot write %s: %s", tmp, strerror(errno));
+		err_set(e, 0, "cannot write %s: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		err_set(e, 500, "cannot rename %s: %s", tmp, strerror(errno));
+		err_set(e, 0, "cannot rename %s: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
 	if (fsync_dir(dir) < 0) {
-		err_set(e, 500, "cannot sync %s: %s", dir, strerror(errno));
+		err_set(e, 0, "cannot sync %s: %s", dir, strerror(errno));
 		unlink(path);
 		return -1;
 	}
