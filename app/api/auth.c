@@ -4,7 +4,9 @@
  * account and its verification email commit together or not at all.
  */
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
+#include "auth_limit.h"
 #include "buf.h"
 #include "db.h"
 #include "email_token.h"
@@ -16,7 +18,6 @@
 #include "log.h"
 #include "oauth_grant.h"
 #include "passwd.h"
-#include "ratelimit.h"
 #include "str.h"
 #include "tmpl_set.h"
 #include "token.h"
@@ -45,30 +46,24 @@ static void json_reply(struct http_response *resp, int status, const char *body)
 	resp->cache_control = HTTP_CACHE_NO_STORE;
 }
 
-/* True when under the limit; otherwise resp holds the 429 (or 503). */
-static bool within(struct worker *w, struct http_request *req, struct http_response *resp, const char *key,
-		   enum conf_key limit)
+/* True when the attempt is within its limits; otherwise resp holds the 429 (or the 503). */
+static bool within(struct worker *w, struct http_request *req, struct http_response *resp, enum auth_limit_kind kind,
+		   const char *account)
 {
 	struct err e = {0};
-	int retry = 0;
-	int ok = ratelimit_hit(w->db, req->arena, key, (int)conf_int(&w->conf, limit),
-			       (int)conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S), &retry, &e);
+	int retry;
 
-	if (ok == 1)
+	switch (auth_limit_hit(w, req->arena, kind, req->remote_addr, account, &retry, &e)) {
+	case AUTH_LIMIT_WITHIN:
 		return true;
-	if (ok < 0) {
-		unavailable(resp);
+	case AUTH_LIMIT_OVER:
+		api_reply_limited(resp, retry);
 		return false;
+	case AUTH_LIMIT_FAILED:
+		break;
 	}
-	http_problem(resp, 429, "rate_limited", "too many attempts; retry after the time in Retry-After");
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
+	unavailable(resp);
 	return false;
-}
-
-static const char *ip_key(struct http_request *req, const char *what)
-{
-	return arena_printf(req->arena, "%s:ip:%s", what, req->remote_addr ? req->remote_addr : "-");
 }
 
 /* Renders the text and HTML parts of email/<name> and enqueues it, in the caller's transaction. */
@@ -110,7 +105,7 @@ API_HANDLER(api_auth_signup)
 	struct err e = {0};
 	long ttl = conf_int(&w->conf, CONF_EMAIL_VERIFY_TTL_S);
 
-	if (!within(w, req, resp, ip_key(req, "signup"), CONF_SIGNUP_LIMIT_IP))
+	if (!within(w, req, resp, AUTH_LIMIT_SIGNUP, NULL))
 		return;
 	validate_init(&v, req->arena);
 	if (!email)
@@ -207,8 +202,7 @@ API_HANDLER(api_auth_password_reset)
 		http_problem_fields(resp, 400, "validation_failed", NULL, &f, 1);
 		return;
 	}
-	if (!within(w, req, resp, ip_key(req, "reset"), CONF_RESET_LIMIT_IP) ||
-	    !within(w, req, resp, arena_printf(req->arena, "reset:account:%s", email), CONF_RESET_LIMIT_ACCOUNT))
+	if (!within(w, req, resp, AUTH_LIMIT_RESET, email))
 		return;
 	found = user_find_by_email(w->db, req->arena, email, &u, &e);
 	if (found < 0) {

@@ -9,6 +9,7 @@
 #include "access_token.h"
 #include "api.h"
 #include "arena.h"
+#include "auth_limit.h"
 #include "buf.h"
 #include "crypto.h"
 #include "db.h"
@@ -22,7 +23,6 @@
 #include "oauth_client.h"
 #include "oauth_grant.h"
 #include "passwd.h"
-#include "ratelimit.h"
 #include "str.h"
 #include "tmpl_set.h"
 #include "user.h"
@@ -226,29 +226,24 @@ API_HANDLER(api_oauth_authorize_page)
 	login_page(w, req, resp, &z, 200, NULL, NULL, csrf);
 }
 
-/* Over a limit: 429 with Retry-After, on the log-in page. */
+/* Over a limit: the log-in page with 429 and Retry-After (or a 503). */
 static bool limited(struct worker *w, struct http_request *req, struct http_response *resp, const struct authz *z,
 		    const char *email, const char *csrf)
 {
-	long window = conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S);
 	struct err e = {0};
-	int retry = 0, ok;
+	int retry;
 
-	ok = ratelimit_hit(w->db, req->arena,
-			   arena_printf(req->arena, "login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
-			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), (int)window, &retry, &e);
-	if (ok == 1 && email)
-		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "login:account:%s", email),
-				   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_ACCOUNT), (int)window, &retry, &e);
-	if (ok == 1)
+	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_LOGIN, req->remote_addr, email, &retry, &e)) {
+	case AUTH_LIMIT_WITHIN:
 		return false;
-	if (ok < 0) {
-		http_problem(resp, 503, "database_unavailable", "try again shortly");
+	case AUTH_LIMIT_OVER:
+		login_page(w, req, resp, z, 429, "Too many attempts. Wait a little and try again.", email, csrf);
+		http_response_retry_after(resp, retry);
 		return true;
+	case AUTH_LIMIT_FAILED:
+		break;
 	}
-	login_page(w, req, resp, z, 429, "Too many attempts. Wait a little and try again.", email, csrf);
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
+	http_problem(resp, 503, "database_unavailable", "try again shortly");
 	return true;
 }
 

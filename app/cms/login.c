@@ -6,6 +6,7 @@
  * Log-ins, failed log-ins and log-outs are audited.
  */
 #include "arena.h"
+#include "auth_limit.h"
 #include "cms.h"
 #include "conf.h"
 #include "db.h"
@@ -15,7 +16,6 @@
 #include "json.h"
 #include "log.h"
 #include "passwd.h"
-#include "ratelimit.h"
 #include "session.h"
 #include "staff.h"
 #include "staff_session.h"
@@ -88,24 +88,20 @@ static void audit_failure(struct worker *w, struct http_request *req, const char
 static bool limited(struct worker *w, struct http_request *req, struct http_response *resp, const char *email,
 		    const char *next)
 {
-	int window = (int)conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S), retry = 0, ok;
 	struct err e = {0};
+	int retry;
 
-	ok = ratelimit_hit(w->db, req->arena,
-			   arena_printf(req->arena, "cms_login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
-			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), window, &retry, &e);
-	if (ok == 1 && email)
-		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "cms_login:account:%s", email),
-				   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_ACCOUNT), window, &retry, &e);
-	if (ok == 1)
+	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_CMS_LOGIN, req->remote_addr, email, &retry, &e)) {
+	case AUTH_LIMIT_WITHIN:
 		return false;
-	if (ok < 0) {
-		cms_error(w, req, resp, 503, NULL);
+	case AUTH_LIMIT_OVER:
+		form(w, req, resp, 429, "Too many attempts. Wait a little and try again.", email, next);
+		http_response_retry_after(resp, retry);
 		return true;
+	case AUTH_LIMIT_FAILED:
+		break;
 	}
-	form(w, req, resp, 429, "Too many attempts. Wait a little and try again.", email, next);
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
+	cms_error(w, req, resp, 503, NULL);
 	return true;
 }
 
