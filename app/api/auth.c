@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "auth_limit.h"
 #include "buf.h"
+#include "credential.h"
 #include "db.h"
 #include "email_token.h"
 #include "http_problem.h"
@@ -26,14 +27,6 @@
 #include "worker.h"
 
 #include <string.h>
-
-static struct passwd_params params_of(const struct worker *w)
-{
-	struct passwd_params p = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				  (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				  (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	return p;
-}
 
 static void unavailable(struct http_response *resp)
 {
@@ -98,9 +91,7 @@ API_HANDLER(api_auth_signup)
 	const char *email = user_email_normalize(req->arena, json_string(json_get(req->json, "email")));
 	const char *password = json_string(json_get(req->json, "password"));
 	const char *name = json_string(json_get(req->json, "display_name"));
-	struct passwd_params pp = params_of(w);
-	char hash[PASSWD_ENCODED_MAX];
-	const char *id, *token;
+	const char *id, *token, *hash;
 	struct validate v;
 	struct err e = {0};
 	long ttl = conf_int(&w->conf, CONF_EMAIL_VERIFY_TTL_S);
@@ -121,7 +112,7 @@ API_HANDLER(api_auth_signup)
 		http_problem_fields(resp, 400, "validation_failed", "the sign-up is invalid", v.errors, v.n);
 		return;
 	}
-	if (passwd_hash(&pp, password, hash, &e) < 0) {
+	if (!(hash = credential_hash(w, req->arena, password, &e))) {
 		log_error("password hash: %s", e.msg);
 		http_problem(resp, 500, "internal_error", NULL);
 		return;
@@ -231,9 +222,7 @@ API_HANDLER(api_auth_password_reset_confirm)
 {
 	const char *token = json_string(json_get(req->json, "token"));
 	const char *password = json_string(json_get(req->json, "password"));
-	struct passwd_params pp = params_of(w);
-	char hash[PASSWD_ENCODED_MAX];
-	const char *user_id;
+	const char *user_id, *hash;
 	struct user u;
 	struct validate v;
 	struct err e = {0};
@@ -270,7 +259,8 @@ API_HANDLER(api_auth_password_reset_confirm)
 		return;
 	}
 	/* New password, and every session of the account ends: stolen refresh tokens die here. */
-	if (passwd_hash(&pp, password, hash, &e) < 0 || user_set_password_tx(w->db, req->arena, u.id, hash, &e) < 0 ||
+	if (!(hash = credential_hash(w, req->arena, password, &e)) ||
+	    user_set_password_tx(w->db, req->arena, u.id, hash, &e) < 0 ||
 	    oauth_refresh_revoke_user_tx(w->db, req->arena, u.id, &e) < 0 ||
 	    user_mark_verified(w->db, req->arena, u.id, &e) < 0 || /* the link proved the address */
 	    db_commit(w->db, &e) < 0) {

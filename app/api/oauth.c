@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "auth_limit.h"
 #include "buf.h"
+#include "credential.h"
 #include "crypto.h"
 #include "db.h"
 #include "http_cookie.h"
@@ -22,7 +23,6 @@
 #include "log.h"
 #include "oauth_client.h"
 #include "oauth_grant.h"
-#include "passwd.h"
 #include "str.h"
 #include "tmpl_set.h"
 #include "user.h"
@@ -247,43 +247,27 @@ static bool limited(struct worker *w, struct http_request *req, struct http_resp
 	return true;
 }
 
-/* Checks the credentials; *u filled on success. The message to show otherwise. */
-static const char *authenticate(struct worker *w, struct http_request *req, const char *email, const char *password,
-				struct user *u, int *status)
+/* The message the log-in page shows for a refused attempt, and its status; NULL when the attempt may log in. */
+static const char *refusal(enum credential_login r, int *status)
 {
-	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	struct err e = {0};
-	int found = email ? user_find_by_email(w->db, req->arena, email, u, &e) : 0;
-
-	*status = 401;
-	if (found < 0) {
-		*status = 503;
-		return "The service is unavailable; try again shortly.";
-	}
-	if (found == 0) {
-		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
+	switch (r) {
+	case CREDENTIAL_LOGIN_OK:
+		return NULL;
+	case CREDENTIAL_LOGIN_UNKNOWN:
+	case CREDENTIAL_LOGIN_WRONG_PASSWORD:
+		*status = 401;
 		return "Wrong email or password.";
-	}
-	if (passwd_verify(u->password_hash, password) != 1)
-		return "Wrong email or password.";
-	if (u->disabled) {
+	case CREDENTIAL_LOGIN_DISABLED:
 		*status = 403;
 		return "This account is disabled.";
-	}
-	if (!u->verified) {
+	case CREDENTIAL_LOGIN_UNVERIFIED:
 		*status = 403;
 		return "Confirm your email address first: follow the link we sent you.";
+	case CREDENTIAL_LOGIN_FAILED:
+		break;
 	}
-	if (passwd_needs_rehash(u->password_hash, &pp)) {
-		char h[PASSWD_ENCODED_MAX];
-
-		if (passwd_hash(&pp, password, h, &e) == 0 &&
-		    user_set_password_tx(w->db, req->arena, u->id, h, &e) == 0)
-			log_info("re-hashed the password of %s with current parameters", u->id);
-	}
-	return NULL;
+	*status = 503;
+	return "The service is unavailable; try again shortly.";
 }
 
 API_HANDLER(api_oauth_authorize_submit)
@@ -314,7 +298,7 @@ API_HANDLER(api_oauth_authorize_submit)
 	}
 	if (limited(w, req, resp, &z, email, csrf))
 		return;
-	why = authenticate(w, req, email, password ? password : "", &u, &status);
+	why = refusal(credential_login_user(w, req->arena, email, password, &u, &e), &status);
 	if (why) {
 		/* The address as typed when it is not one: the person sees what to correct. */
 		login_page(w, req, resp, &z, status, why, email ? email : http_query_get(&req->form, "email"), csrf);

@@ -9,13 +9,13 @@
 #include "auth_limit.h"
 #include "cms.h"
 #include "conf.h"
+#include "credential.h"
 #include "db.h"
 #include "http_cookie.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
-#include "passwd.h"
 #include "session.h"
 #include "staff.h"
 #include "staff_session.h"
@@ -105,44 +105,13 @@ static bool limited(struct worker *w, struct http_request *req, struct http_resp
 	return true;
 }
 
-/* 1 and *s filled when the credentials are right and the account may log in; else 0 with *why, or -1. */
-static int authenticate(struct worker *w, struct http_request *req, const char *email, const char *password,
-			struct staff *s, const char **why, int *status)
-{
-	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	struct err e = {0};
-	int found = staff_find_by_email(w->db, req->arena, email, s, &e);
-
-	*why = "Wrong email or password.";
-	*status = 401;
-	if (found < 0)
-		return -1;
-	if (found == 0) {
-		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
-		audit_failure(w, req, NULL, email, "unknown_account");
-		return 0;
-	}
-	if (passwd_verify(s->password_hash, password) != 1) {
-		audit_failure(w, req, s->id, s->email, "wrong_password");
-		return 0;
-	}
-	if (s->disabled) {
-		audit_failure(w, req, s->id, s->email, "disabled");
-		*why = "This account is disabled.";
-		*status = 403;
-		return 0;
-	}
-	if (passwd_needs_rehash(s->password_hash, &pp)) {
-		char h[PASSWD_ENCODED_MAX];
-
-		if (passwd_hash(&pp, password, h, &e) == 0 &&
-		    staff_rehash_password(w->db, req->arena, s->id, s->password_hash, h, &e) == 1)
-			log_info("re-hashed the password of staff %s with current parameters", s->id);
-	}
-	return 1;
-}
+/* Why a refused log-in was refused, as the audit log says it. */
+static const char *const refusals[] = {
+	[CREDENTIAL_LOGIN_UNKNOWN] = "unknown_account",
+	[CREDENTIAL_LOGIN_WRONG_PASSWORD] = "wrong_password",
+	[CREDENTIAL_LOGIN_DISABLED] = "disabled",
+	[CREDENTIAL_LOGIN_UNVERIFIED] = "unverified", /* never for staff: there is no address to confirm */
+};
 
 CMS_HANDLER(cms_login_submit)
 {
@@ -150,11 +119,11 @@ CMS_HANDLER(cms_login_submit)
 	const char *password = http_query_get(&req->form, "password");
 	const char *next = cms_safe_next(http_query_get(&req->form, "next"));
 	const char *old = session_id_hash(req->arena, http_cookie_get(req, CMS_COOKIE_SESSION));
-	const char *why, *id, *csrf;
+	const char *id, *csrf;
+	enum credential_login r;
 	struct staff s;
 	struct err e = {0};
 	struct op op;
-	int status;
 
 	/* Log-in CSRF: the form must carry the token of our SameSite cookie. */
 	if (!session_csrf_ok(http_cookie_get(req, CMS_COOKIE_LOGIN), http_query_get(&req->form, CMS_CSRF_FIELD))) {
@@ -163,14 +132,18 @@ CMS_HANDLER(cms_login_submit)
 	}
 	if (limited(w, req, resp, email, next))
 		return;
-	switch (authenticate(w, req, email, password ? password : "", &s, &why, &status)) {
-	case 1:
-		break;
-	case 0:
-		form(w, req, resp, status, why, email ? email : http_query_get(&req->form, "email"), next);
-		return;
-	default:
+	r = credential_login_staff(w, req->arena, email, password, &s, &e);
+	if (r == CREDENTIAL_LOGIN_FAILED) {
 		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (r != CREDENTIAL_LOGIN_OK) {
+		bool known = r != CREDENTIAL_LOGIN_UNKNOWN;
+
+		audit_failure(w, req, known ? s.id : NULL, known ? s.email : email, refusals[r]);
+		form(w, req, resp, r == CREDENTIAL_LOGIN_DISABLED ? 403 : 401,
+		     r == CREDENTIAL_LOGIN_DISABLED ? "This account is disabled." : "Wrong email or password.",
+		     email ? email : http_query_get(&req->form, "email"), next);
 		return;
 	}
 	attempt_op(&op, w, req, s.id, s.email);
