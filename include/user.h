@@ -41,9 +41,13 @@ const char *user_email_normalize(struct arena *a, const char *s);
 /* True when name may be a display name: UTF-8 text of at most USER_NAME_MAX bytes. */
 bool user_display_name_valid(const char *name);
 
-/* Creates an account in the caller's transaction; err.code DB_ERR_CONFLICT when the email is taken. */
-int user_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
-		   const char *display_name, const char **id, struct err *e) MOTUS_MUSTCHECK;
+/*
+ * Inside an operation's step: creates an account (display_name NULL: none).
+ * 0 and *id, or -1 with op->err set (code DB_ERR_CONFLICT when the email is
+ * taken).
+ */
+int user_create_tx(struct op *op, const char *email, const char *password_hash, const char *display_name,
+		   const char **id) MOTUS_MUSTCHECK;
 
 /* 1 and *u filled, 0 when no live account matches, -1 on error (disabled accounts are found: see u->disabled). */
 int user_find_by_email(struct db *db, struct arena *a, const char *email, struct user *u,
@@ -58,10 +62,11 @@ int user_find(struct db *db, struct arena *a, const char *id, struct user *u, st
  */
 enum op_outcome user_lock_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;
 
-int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e) MOTUS_MUSTCHECK;
-/* In the caller's transaction (a reset also revokes the account's tokens). */
-int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
-			 struct err *e) MOTUS_MUSTCHECK;
+/* Inside an operation's step: the address of account id is confirmed (the first time is kept). 0 or -1 (op->err). */
+int user_mark_verified_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;
+
+/* Inside an operation's step: a new password hash for account id (its tokens are the caller's). 0 or -1 (op->err). */
+int user_set_password_tx(struct op *op, const char *id, const char *password_hash) MOTUS_MUSTCHECK;
 
 /*
  * Inside an operation's step (user_admin_set_disabled): disables (log-in,

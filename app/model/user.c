@@ -45,18 +45,15 @@ bool user_display_name_valid(const char *name)
 	return name && strlen(name) <= USER_NAME_MAX && str_valid_utf8(name, strlen(name));
 }
 
-int user_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
-		   const char *display_name, const char **id, struct err *e)
+int user_create_tx(struct op *op, const char *email, const char *password_hash, const char *display_name,
+		   const char **id)
 {
 	const char *params[] = {email, password_hash, display_name ? display_name : ""};
-	struct db_result *r = db_query(db, a,
-				       "INSERT INTO app_user (email, password_hash, display_name) VALUES ($1, $2, $3)"
-				       " RETURNING id",
-				       3, params, e);
 
-	if (!r)
+	if (db_query_value(op->db, op->arena,
+			   "INSERT INTO app_user (email, password_hash, display_name) VALUES ($1, $2, $3) RETURNING id",
+			   3, params, id, &op->err) != 1)
 		return -1;
-	*id = arena_strdup(a, db_value(r, 0, 0));
 	return 0;
 }
 
@@ -101,25 +98,26 @@ int user_find(struct db *db, struct arena *a, const char *id, struct user *u, st
 	return find(db, a, "id", id, u, e);
 }
 
-static int exec1(struct db *db, struct arena *a, const char *sql, const char *p1, const char *p2, struct err *e)
+int user_mark_verified_tx(struct op *op, const char *id)
 {
-	const char *params[] = {p1, p2};
+	const char *params[] = {id};
 
-	return db_exec(db, a, sql, p2 ? 2 : 1, params, e) < 0 ? -1 : 0;
+	if (db_exec(op->db, op->arena,
+		    "UPDATE app_user SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()"
+		    " WHERE id = $1",
+		    1, params, &op->err) < 0)
+		return -1;
+	return 0;
 }
 
-int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e)
+int user_set_password_tx(struct op *op, const char *id, const char *password_hash)
 {
-	return exec1(db, a,
-		     "UPDATE app_user SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()"
-		     " WHERE id = $1",
-		     id, NULL, e);
-}
+	const char *params[] = {id, password_hash};
 
-int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash, struct err *e)
-{
-	return exec1(db, a, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", id,
-		     password_hash, e);
+	if (db_exec(op->db, op->arena, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", 2,
+		    params, &op->err) < 0)
+		return -1;
+	return 0;
 }
 
 int user_set_disabled_tx(struct op *op, const char *id, bool disabled)
