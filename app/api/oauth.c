@@ -8,12 +8,12 @@
  */
 #include "access_token.h"
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
 #include "auth_limit.h"
 #include "buf.h"
 #include "credential.h"
 #include "crypto.h"
-#include "db.h"
 #include "http_cookie.h"
 #include "http_problem.h"
 #include "http_request.h"
@@ -57,7 +57,6 @@ static void page(struct worker *w, struct http_response *resp, int status, const
 	}
 	http_response_body(resp, status, "text/html; charset=utf-8", out.data, out.len);
 	resp->csp = HTTP_CSP_PAGE;
-	resp->cache_control = HTTP_CACHE_NO_STORE;
 }
 
 static void error_page(struct worker *w, struct http_response *resp, const char *message)
@@ -281,6 +280,7 @@ API_HANDLER(api_oauth_authorize_submit)
 	struct oauth_grant g;
 	struct user u;
 	struct err e = {0};
+	struct op op;
 	int status;
 
 	if (!authz_read(w, &req->form, resp, &z))
@@ -307,11 +307,9 @@ API_HANDLER(api_oauth_authorize_submit)
 	g.user_id = u.id;
 	g.client_id = z.client_id;
 	g.scope = z.scope;
-	if (oauth_code_issue(w->db, req->arena, &g, z.redirect_uri, z.challenge,
-			     (int)conf_int(&w->conf, CONF_AUTH_CODE_TTL_S), &code, &e) < 0) {
-		http_problem(resp, 503, "database_unavailable", "try again shortly");
+	api_op(&op, w, req);
+	if (!api_reply_outcome(resp, &op, oauth_grant_code_issue(w, &op, &g, z.redirect_uri, z.challenge, &code)))
 		return;
-	}
 	redirect(w, resp, &z, "code", code, NULL);
 	/* The CSRF cookie has done its job. */
 	struct http_cookie gone = {.name = CSRF_COOKIE,
@@ -324,21 +322,52 @@ API_HANDLER(api_oauth_authorize_submit)
 		log_error("could not clear the log-in CSRF cookie");
 }
 
-/* RFC 6749 §5.2 error: {"error", "error_description"}. */
+/* RFC 6749 §5.2 error: {"error", "error_description"}, never stored (the route's no-store, and Pragma). */
 static void oauth_error(struct http_response *resp, int status, const char *error, const char *description)
 {
 	struct json *d = json_new_object(resp->arena);
-	size_t len;
-	const char *body;
 
 	json_set_string(d, "error", error);
 	if (description)
 		json_set_string(d, "error_description", description);
-	body = json_serialize(d, &len);
-	http_response_body(resp, status, "application/json", body, len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_reply_json(resp, status, json_serialize(d, NULL));
 	if (http_response_header(resp, "Pragma", "no-cache") < 0)
 		log_error("Pragma refused");
+}
+
+/*
+ * The one place the token and revocation endpoints answer an operation's
+ * outcome, in RFC 6749 §5.2 form: true for OP_DONE (resp untouched). A
+ * refusal is 400 with op->code (invalid_grant, invalid_scope; another code
+ * is no §5.2 error and becomes server_error) and op->detail; unavailable
+ * 503 temporarily_unavailable; a failure 500 server_error.
+ */
+static bool oauth_reply_outcome(struct http_response *resp, const struct op *op, enum op_outcome o)
+{
+	static const char *const refusals[] = {"invalid_request", "invalid_grant", "invalid_scope", NULL};
+
+	switch (o) {
+	case OP_DONE:
+		return true;
+	case OP_INVALID:
+	case OP_NOT_FOUND:
+	case OP_CONFLICT:
+	case OP_FORBIDDEN:
+		for (size_t i = 0; refusals[i]; i++)
+			if (str_eq(op->code, refusals[i])) {
+				oauth_error(resp, 400, op->code, op->detail);
+				return false;
+			}
+		log_error("%s refused with %s, which is no RFC 6749 error", op->name, op->code ? op->code : "no code");
+		break;
+	case OP_UNAVAILABLE:
+		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
+		return false;
+	case OP_FAILED:
+		break;
+	}
+	oauth_error(resp, 500, "server_error", NULL);
+	return false;
 }
 
 /* Finds the (public) client named in the form; false with invalid_client written otherwise. */
@@ -361,15 +390,17 @@ static bool token_client(struct worker *w, struct http_request *req, struct http
 	return true;
 }
 
-static void token_response(struct worker *w, struct http_response *resp, const struct oauth_grant *g,
-			   const char *refresh)
+/* The token response of a grant the operation made (or the outcome's error). */
+static void token_response(struct worker *w, struct http_response *resp, const struct op *op, enum op_outcome o,
+			   const struct oauth_grant *g, const char *refresh)
 {
 	struct json *d = json_new_object(resp->arena);
-	const char *access, *body;
+	const char *access;
 	struct jwt_claims c;
-	size_t len;
 	struct err e = {0};
 
+	if (!oauth_reply_outcome(resp, op, o))
+		return;
 	access = access_token_issue(w, resp->arena, g->user_id, g->token_scope, g->client_id, 0, &c, &e);
 	if (!access) {
 		log_error("access token not issued: %s", e.msg);
@@ -381,9 +412,7 @@ static void token_response(struct worker *w, struct http_response *resp, const s
 	json_set_int(d, "expires_in", c.exp - c.iat);
 	json_set_string(d, "refresh_token", refresh);
 	json_set_string(d, "scope", g->token_scope);
-	body = json_serialize(d, &len);
-	http_response_body(resp, 200, "application/json", body, len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_reply_json(resp, 200, json_serialize(d, NULL));
 	if (http_response_header(resp, "Pragma", "no-cache") < 0)
 		log_error("Pragma refused");
 }
@@ -392,9 +421,10 @@ static void grant_code(struct worker *w, struct http_request *req, struct http_r
 		       const struct oauth_client *c)
 {
 	const char *code = http_query_get(&req->form, "code"), *uri = http_query_get(&req->form, "redirect_uri");
-	const char *verifier = http_query_get(&req->form, "code_verifier"), *refresh;
-	struct oauth_grant g;
-	struct err e = {0};
+	const char *verifier = http_query_get(&req->form, "code_verifier"), *refresh = NULL;
+	struct oauth_grant g = {0};
+	enum op_outcome o;
+	struct op op;
 
 	if (!code || !uri || !verifier) {
 		oauth_error(resp, 400, "invalid_request", "code, redirect_uri and code_verifier are required");
@@ -404,48 +434,26 @@ static void grant_code(struct worker *w, struct http_request *req, struct http_r
 		oauth_error(resp, 400, "invalid_request", "code_verifier must be 43 to 128 unreserved characters");
 		return;
 	}
-	switch (oauth_code_redeem(w->db, req->arena, code, c->client_id, uri, verifier,
-				  (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S), &g, &refresh, &e)) {
-	case 1:
-		token_response(w, resp, &g, refresh);
-		return;
-	case 0:
-		oauth_error(resp, 400, "invalid_grant", "the code is invalid, expired, used, or does not match");
-		return;
-	default:
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-	}
+	api_op(&op, w, req);
+	o = oauth_grant_code_redeem(w, &op, code, c->client_id, uri, verifier, &g, &refresh);
+	token_response(w, resp, &op, o, &g, refresh);
 }
 
 static void grant_refresh(struct worker *w, struct http_request *req, struct http_response *resp,
 			  const struct oauth_client *c)
 {
-	const char *token = http_query_get(&req->form, "refresh_token"), *scope = http_query_get(&req->form, "scope");
-	const char *refresh;
-	struct oauth_grant g;
-	struct err e = {0};
+	const char *token = http_query_get(&req->form, "refresh_token"), *refresh = NULL;
+	struct oauth_grant g = {0};
+	enum op_outcome o;
+	struct op op;
 
 	if (!token) {
 		oauth_error(resp, 400, "invalid_request", "refresh_token is required");
 		return;
 	}
-	switch (oauth_refresh_rotate(w->db, req->arena, token, c->client_id,
-				     (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S), &g, &refresh, &e)) {
-	case 1:
-		/* A narrower scope may be asked for; the only scope there is makes that "the same one". */
-		if (scope && *scope && !str_eq(scope, g.scope)) {
-			oauth_error(resp, 400, "invalid_scope", "the scope must be the one originally granted");
-			return;
-		}
-		token_response(w, resp, &g, refresh);
-		return;
-	case 0:
-		oauth_error(resp, 400, "invalid_grant",
-			    "the refresh token is invalid, expired, revoked or already used");
-		return;
-	default:
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-	}
+	api_op(&op, w, req);
+	o = oauth_grant_refresh_rotate(w, &op, token, c->client_id, http_query_get(&req->form, "scope"), &g, &refresh);
+	token_response(w, resp, &op, o, &g, refresh);
 }
 
 API_HANDLER(api_oauth_token)
@@ -473,7 +481,7 @@ API_HANDLER(api_oauth_revoke)
 {
 	const char *token = http_query_get(&req->form, "token");
 	struct oauth_client c;
-	struct err e = {0};
+	struct op op;
 
 	if (!token) {
 		oauth_error(resp, 400, "invalid_request", "token is required");
@@ -482,10 +490,7 @@ API_HANDLER(api_oauth_revoke)
 	if (!token_client(w, req, resp, &c))
 		return;
 	/* Refresh tokens are revoked with their family; access tokens simply expire. Unknown tokens are fine. */
-	if (oauth_refresh_revoke(w->db, req->arena, token, c.client_id, &e) < 0) {
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-		return;
-	}
-	http_response_body(resp, 200, "application/json", "{}", 2);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_op(&op, w, req);
+	if (oauth_reply_outcome(resp, &op, oauth_grant_revoke(w, &op, token, c.client_id)))
+		api_reply_json(resp, 200, "{}");
 }

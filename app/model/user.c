@@ -130,7 +130,7 @@ int user_set_disabled_tx(struct op *op, const char *id, bool disabled)
 		    "UPDATE app_user SET disabled_at = CASE WHEN $2::boolean THEN COALESCE(disabled_at, now()) END,"
 		    " updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL",
 		    2, params, &op->err);
-	if (n < 0 || (n > 0 && disabled && oauth_refresh_revoke_user_tx(op->db, op->arena, id, &op->err) < 0))
+	if (n < 0 || (n > 0 && disabled && oauth_grant_revoke_user_tx(op->db, op->arena, id, &op->err) < 0))
 		return -1;
 	return n > 0 ? 1 : 0;
 }

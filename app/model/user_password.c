@@ -73,7 +73,7 @@ static enum op_outcome confirm_step(struct op *op, void *arg)
 		return op_invalid(op, "password", "weak_password", "%s", e.msg);
 	if (!(hash = credential_hash(r->w, op->arena, r->password, &op->err)) ||
 	    user_set_password_tx(op, u.id, hash) < 0 ||
-	    oauth_refresh_revoke_user_tx(op->db, op->arena, u.id, &op->err) < 0 || user_mark_verified_tx(op, u.id) < 0)
+	    oauth_grant_revoke_user_tx(op->db, op->arena, u.id, &op->err) < 0 || user_mark_verified_tx(op, u.id) < 0)
 		return op_fail(op);
 	return OP_DONE;
 }

@@ -100,6 +100,42 @@ START_TEST(codes_verifiers_and_redirects_are_checked)
 }
 END_TEST
 
+START_TEST(token_answers_are_never_stored_and_another_scope_leaves_the_refresh_token_unspent)
+{
+	const char *email = unique_email("scope");
+	struct tokens t;
+	struct reply *r;
+
+	signup_verified(email);
+	t = login_tokens(email, PASSWORD);
+	r = post_form("/oauth/token",
+		      arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=%s&scope=admin", t.refresh,
+				   CLIENT),
+		      NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_scope");
+	ck_assert_str_eq(reply_header(r, "Content-Type"), "application/json");
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	/* Refused before it was spent: the token still refreshes (a spent one would revoke its family). */
+	r = refresh(t.refresh);
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	t = tokens_of(r);
+	r = refresh("not-a-token");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_grant");
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	/* Revocation answers 200 for a known client, whatever the token, and the family is gone. */
+	r = post_form("/oauth/revoke", arena_printf(a, "token=%s&client_id=%s", t.refresh, CLIENT), NULL);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_int_eq(post_form("/oauth/revoke", arena_printf(a, "token=junk&client_id=%s", CLIENT), NULL)->status,
+			 200);
+	ck_assert_int_eq(refresh(t.refresh)->status, 400);
+}
+END_TEST
+
 START_TEST(login_form_needs_its_csrf_token_and_the_right_password)
 {
 	const char *email = unique_email("csrf");
@@ -265,6 +301,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, the_whole_journey);
 	tcase_add_test(tc, codes_verifiers_and_redirects_are_checked);
+	tcase_add_test(tc, token_answers_are_never_stored_and_another_scope_leaves_the_refresh_token_unspent);
 	tcase_add_test(tc, login_form_needs_its_csrf_token_and_the_right_password);
 	tcase_add_test(tc, unverified_accounts_cannot_log_in);
 	tcase_add_test(tc, signup_validates_and_refuses_duplicates);
