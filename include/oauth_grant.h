@@ -13,6 +13,8 @@
 #ifndef MOTUS_OAUTH_GRANT_H
 #define MOTUS_OAUTH_GRANT_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "op.h"
 
@@ -30,6 +32,12 @@ struct oauth_grant {
 	const char *user_id, *client_id, *scope;
 	const char *token_scope;
 };
+
+/* RFC 7636 §4.2: an S256 code_challenge is 43 unreserved characters (the base64url of a SHA-256 digest). */
+bool oauth_grant_challenge_valid(const char *challenge);
+
+/* RFC 7636 §4.1: a code_verifier is 43 to 128 unreserved characters (A-Z a-z 0-9 - . _ ~). */
+bool oauth_grant_verifier_valid(const char *verifier);
 
 /*
  * At log-in ("oauth.code_issue"): a code for g's user, client and scope,

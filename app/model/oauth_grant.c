@@ -8,10 +8,34 @@
 #include "token.h"
 #include "worker.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define CODE_REFUSED    "the code is invalid, expired, used, or does not match"
 #define REFRESH_REFUSED "the refresh token is invalid, expired, revoked or already used"
+
+/* min to max characters of RFC 3986's unreserved set. */
+static bool unreserved(const char *s, size_t min, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < min || n > max)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-._~", *s))
+			return false;
+	return true;
+}
+
+bool oauth_grant_challenge_valid(const char *challenge)
+{
+	return unreserved(challenge, 43, 43);
+}
+
+bool oauth_grant_verifier_valid(const char *verifier)
+{
+	return unreserved(verifier, 43, 128);
+}
 
 /* A refusal of the token endpoint: RFC 6749 §5.2's invalid_grant. */
 static enum op_outcome invalid_grant(struct op *op, enum op_outcome o, const char *detail)
