@@ -15,18 +15,19 @@
 #include "err.h"
 
 struct arena;
+struct op;
 struct queue_job;
 struct worker;
 
 #define CONSENT_SYNC_QUEUE "outbound"
 
 /*
- * Enqueues {"event":"consent.changed","user_id","changes":[...]} in the
- * caller's transaction. Nothing is enqueued when changes is "[]" or
- * consent_sync_url is empty.
+ * Inside an operation's step (user_settings_save_consents): enqueues
+ * {"event":"consent.changed","user_id","changes":[...]} through op->db, in
+ * the operation's transaction. Nothing is enqueued when changes is "[]" or
+ * consent_sync_url is empty. 0, or -1 with op->err set.
  */
-int consent_sync_enqueue_tx(struct worker *w, struct arena *a, const char *user_id, const char *changes,
-			    struct err *e) MOTUS_MUSTCHECK;
+int consent_sync_enqueue_tx(struct worker *w, struct op *op, const char *user_id, const char *changes) MOTUS_MUSTCHECK;
 
 /* The job: POSTs the payload. 2xx done; 4xx other than 408/429 permanent; anything else retried. */
 int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e);

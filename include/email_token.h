@@ -1,24 +1,46 @@
-/* email_token: single-use links sent by email (verify an address, reset a password), stored as digests. */
+/*
+ * email_token: single-use links sent by email (confirm an address, reset a
+ * password), stored only as digests (token.h). Each purpose has its email
+ * (templates email/<purpose>.txt and .html), its page in the apps
+ * (app_link_base + /verify-email or /reset-password, ?token=...) and its
+ * lifetime (email_verify_ttl_s, password_reset_ttl_s). The link and its
+ * email are made inside an operation's step, so they commit with the change
+ * that causes them or not at all.
+ */
 #ifndef MOTUS_EMAIL_TOKEN_H
 #define MOTUS_EMAIL_TOKEN_H
 
 #include "err.h"
 
-struct arena;
-struct db;
+struct op;
+struct worker;
 
-#define EMAIL_TOKEN_VERIFY "verify_email"
-#define EMAIL_TOKEN_RESET  "reset_password"
+enum email_token_purpose {
+	EMAIL_TOKEN_VERIFY, /* "verify_email": confirms the address of a new account */
+	EMAIL_TOKEN_RESET,  /* "reset_password": sets a new password */
+};
 
-/* Issues a token for user and purpose valid ttl_s, in the caller's transaction; *plain goes into the email. */
-int email_token_issue_tx(struct db *db, struct arena *a, const char *user_id, const char *purpose, int ttl_s,
-			 const char **plain, struct err *e) MOTUS_MUSTCHECK;
+/* The account a link is for. */
+struct email_token_to {
+	const char *user_id, *email, *display_name; /* display_name NULL or "": the email says "Hi there" */
+};
 
 /*
- * Spends a token, in the caller's transaction: 1 and *user_id when it was
- * valid for purpose, unexpired and unused, 0 otherwise, -1 on error.
+ * Inside an operation's step: issues a token of purpose for the account and
+ * enqueues (job_email) the email that carries its link, through op->db (the
+ * worker's connection, as every face's op). The verification email is sent
+ * once per account (idempotency key verify_email:<user id>), a reset email
+ * once per link. 0, or -1 with op->err set.
  */
-int email_token_consume_tx(struct db *db, struct arena *a, const char *plain, const char *purpose, const char **user_id,
-			   struct err *e) MOTUS_MUSTCHECK;
+int email_token_send_tx(struct worker *w, struct op *op, enum email_token_purpose purpose,
+			const struct email_token_to *to) MOTUS_MUSTCHECK;
+
+/*
+ * Inside an operation's step: spends the token plain of purpose. 1 and
+ * *user_id (in op->arena) when it was unexpired and unused, 0 when it was
+ * not (unknown, expired, used, or another purpose's), -1 with op->err set.
+ */
+int email_token_consume_tx(struct op *op, const char *plain, enum email_token_purpose purpose,
+			   const char **user_id) MOTUS_MUSTCHECK;
 
 #endif

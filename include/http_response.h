@@ -58,6 +58,13 @@ void http_response_init(struct http_response *resp, struct arena *a);
  */
 int http_response_header(struct http_response *resp, const char *name, const char *value) MOTUS_MUSTCHECK;
 
+/*
+ * Retry-After: seconds (at least 1), as a 429 or 503 says when to come back.
+ * A refused header (the extra-header limit) is logged, not fatal: the
+ * answer's status still says to wait.
+ */
+void http_response_retry_after(struct http_response *resp, int seconds);
+
 /* Sets status, type and body (not copied: it must outlive the send). */
 void http_response_body(struct http_response *resp, int status, const char *type, const char *body, size_t len);
 

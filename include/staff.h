@@ -76,12 +76,14 @@ enum op_outcome staff_set_password(struct worker *w, struct op *op, const char *
 				   const char **generated) MOTUS_MUSTCHECK;
 
 /*
- * The same password hashed with current parameters, at log-in: replaces
- * old_hash only if it is still the stored one, and leaves the sessions
- * alone. 1 done, 0 not (changed meanwhile, or no such account), -1 on error.
+ * At log-in: the same password hashed with current parameters
+ * (credential_hash) replaces old_hash, only while old_hash is still the
+ * stored one; the account's sessions live on ("staff.rehash_password", not
+ * audited: no one changed the password). Not found: id no UUID. Conflict
+ * (code password_changed): the stored hash is no longer old_hash.
  */
-int staff_rehash_password(struct db *db, struct arena *a, const char *id, const char *old_hash, const char *new_hash,
-			  struct err *e) MOTUS_MUSTCHECK;
+enum op_outcome staff_rehash_password(struct worker *w, struct op *op, const char *id, const char *old_hash,
+				      const char *password) MOTUS_MUSTCHECK;
 
 #define STAFF_PASSWORD_LEN 20
 /*

@@ -1,8 +1,15 @@
 /*
  * user: accounts. Email addresses are normalised (trimmed, lowercase) and
- * unique; passwords are argon2id hashes (lib/passwd). Deleting an account
+ * unique; passwords are argon2id hashes (credential.h). Deleting an account
  * erases its personal data and keeps an anonymous row for accounting.
  * Every function that takes a user id acts on that user only.
+ *
+ * Reads answer the lookup convention: 1 found (*out set, memory in a), 0
+ * when there is no live account of that id (erased, or an id that is no
+ * UUID), -1 failed with e set. The changes an account's owner makes
+ * (user_update_profile, user_erase here; preferences and consents in
+ * user_settings.h) are operations (op.h) that lock the live account's row
+ * first: an erased account's still-valid access token writes nothing.
  */
 #ifndef MOTUS_USER_H
 #define MOTUS_USER_H
@@ -10,10 +17,12 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "op.h"
 
 struct arena;
 struct db;
-struct op;
+struct json;
+struct worker;
 
 struct user {
 	const char *id, *email, *password_hash, *display_name;
@@ -21,6 +30,7 @@ struct user {
 };
 
 #define USER_EMAIL_MAX 254
+#define USER_NAME_MAX  100 /* bytes of a display name */
 
 /* True when id has the shape of an account id (a UUID); anything else names no account. */
 bool user_id_valid(const char *id);
@@ -28,21 +38,35 @@ bool user_id_valid(const char *id);
 /* The normalised address, or NULL when s is not a plausible email address. */
 const char *user_email_normalize(struct arena *a, const char *s);
 
-/* Creates an account in the caller's transaction; err.code DB_ERR_CONFLICT when the email is taken. */
-int user_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
-		   const char *display_name, const char **id, struct err *e) MOTUS_MUSTCHECK;
+/* True when name may be a display name: UTF-8 text of at most USER_NAME_MAX bytes. */
+bool user_display_name_valid(const char *name);
 
-/* 1 and *u filled, 0 when no live account matches, -1 on error. */
+/*
+ * Inside an operation's step: creates an account (display_name NULL: none).
+ * 0 and *id, or -1 with op->err set (code DB_ERR_CONFLICT when the email is
+ * taken).
+ */
+int user_create_tx(struct op *op, const char *email, const char *password_hash, const char *display_name,
+		   const char **id) MOTUS_MUSTCHECK;
+
+/* 1 and *u filled, 0 when no live account matches, -1 on error (disabled accounts are found: see u->disabled). */
 int user_find_by_email(struct db *db, struct arena *a, const char *email, struct user *u,
 		       struct err *e) MOTUS_MUSTCHECK;
 int user_find(struct db *db, struct arena *a, const char *id, struct user *u, struct err *e) MOTUS_MUSTCHECK;
 
-int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e) MOTUS_MUSTCHECK;
-/* In the caller's transaction (a reset also revokes the account's tokens). */
-int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash,
-			 struct err *e) MOTUS_MUSTCHECK;
-int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name,
-			  struct err *e) MOTUS_MUSTCHECK;
+/*
+ * Inside an operation's step: locks the live account id (its row, FOR
+ * UPDATE, until the operation ends), so nothing erases or recreates it
+ * meanwhile. OP_DONE; OP_NOT_FOUND (code account_not_found) when there is no
+ * live account id; a failure's outcome (op->err) otherwise.
+ */
+enum op_outcome user_lock_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;
+
+/* Inside an operation's step: the address of account id is confirmed (the first time is kept). 0 or -1 (op->err). */
+int user_mark_verified_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;
+
+/* Inside an operation's step: a new password hash for account id (its tokens are the caller's). 0 or -1 (op->err). */
+int user_set_password_tx(struct op *op, const char *id, const char *password_hash) MOTUS_MUSTCHECK;
 
 /*
  * Inside an operation's step (user_admin_set_disabled): disables (log-in,
@@ -53,13 +77,32 @@ int user_set_display_name(struct db *db, struct arena *a, const char *id, const 
  */
 int user_set_disabled_tx(struct op *op, const char *id, bool disabled) MOTUS_MUSTCHECK;
 
-/* The account as the API shows it: {id, email, display_name, email_verified, created_at}. NULL on error. */
-const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e);
+/* The account as the API shows it: {id, email, display_name, email_verified, created_at}. Lookup convention. */
+int user_profile_json(struct db *db, struct arena *a, const char *id, const char **out, struct err *e) MOTUS_MUSTCHECK;
 
-/* Everything stored about the account, as one JSON document (GDPR export). NULL on error. */
-const char *user_export_json(struct db *db, struct arena *a, const char *id, struct err *e);
+/*
+ * Everything stored about the account, as one JSON document (GDPR export):
+ * {account, preferences, consents, sessions, exported_at}. Lookup convention.
+ */
+int user_export_json(struct db *db, struct arena *a, const char *id, const char **out, struct err *e) MOTUS_MUSTCHECK;
 
-/* Erases personal data (email, name, password, preferences, consents, tokens) and keeps an anonymous row. */
-int user_erase(struct db *db, struct arena *a, const char *id, struct err *e) MOTUS_MUSTCHECK;
+/*
+ * PATCH /v1/me ("user.update_profile"): applies doc, a JSON object whose
+ * only member is the optional "display_name", to the live account id;
+ * *profile is the account afterwards (user_profile_json's document).
+ * Invalid: a member it does not know (unknown_field), "display_name" not a
+ * display name. Not found (account_not_found): no live account id.
+ */
+enum op_outcome user_update_profile(struct worker *w, struct op *op, const char *id, const struct json *doc,
+				    const char **profile) MOTUS_MUSTCHECK;
+
+/*
+ * DELETE /v1/me ("user.erase"): erases the live account id in one
+ * transaction: its preferences, consents, email links, codes and refresh
+ * tokens go; its row stays with nothing that identifies a person (email
+ * erased-<id>@invalid, no name, no password, deleted_at set), so the address
+ * can sign up again. Not found (account_not_found): no live account id.
+ */
+enum op_outcome user_erase(struct worker *w, struct op *op, const char *id) MOTUS_MUSTCHECK;
 
 #endif

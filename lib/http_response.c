@@ -2,6 +2,7 @@
 #include "http_response.h"
 #include "arena.h"
 #include "http_request.h"
+#include "log.h"
 #include "str.h"
 
 #include <ctype.h>
@@ -50,6 +51,12 @@ int http_response_header(struct http_response *resp, const char *name, const cha
 	resp->values[resp->nheaders] = value;
 	resp->nheaders++;
 	return 0;
+}
+
+void http_response_retry_after(struct http_response *resp, int seconds)
+{
+	if (http_response_header(resp, "Retry-After", arena_printf(resp->arena, "%d", seconds > 0 ? seconds : 1)) < 0)
+		log_error("Retry-After refused");
 }
 
 void http_response_body(struct http_response *resp, int status, const char *type, const char *body, size_t len)

@@ -1,289 +1,95 @@
 /*
- * api/auth: sign-up, email verification and password reset. Each email is
- * enqueued in the same transaction as the change that causes it, so an
- * account and its verification email commit together or not at all.
+ * api/auth: sign-up, email verification and password reset, each an
+ * operation of user_signup.h or user_password.h (the email a change causes
+ * commits with it); sign-up and reset requests are rate-limited first.
  */
 #include "api.h"
-#include "arena.h"
-#include "buf.h"
-#include "db.h"
-#include "email_token.h"
-#include "http_problem.h"
+#include "api_reply.h"
+#include "auth_limit.h"
 #include "http_request.h"
-#include "http_response.h"
-#include "job_email.h"
 #include "json.h"
-#include "log.h"
-#include "oauth_grant.h"
-#include "passwd.h"
-#include "ratelimit.h"
-#include "str.h"
-#include "tmpl_set.h"
-#include "token.h"
 #include "user.h"
-#include "validate.h"
+#include "user_password.h"
+#include "user_signup.h"
 #include "worker.h"
 
-#include <string.h>
-
-static struct passwd_params params_of(const struct worker *w)
-{
-	struct passwd_params p = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				  (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				  (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	return p;
-}
-
-static void unavailable(struct http_response *resp)
-{
-	http_problem(resp, 503, "database_unavailable", "the service is unavailable; try again shortly");
-}
-
-static void json_reply(struct http_response *resp, int status, const char *body)
-{
-	http_response_body(resp, status, "application/json", body, strlen(body));
-	resp->cache_control = HTTP_CACHE_NO_STORE;
-}
-
-/* True when under the limit; otherwise resp holds the 429 (or 503). */
-static bool within(struct worker *w, struct http_request *req, struct http_response *resp, const char *key,
-		   enum conf_key limit)
+/* True when the attempt is within its limits; otherwise resp holds the 429 (or the 503). */
+static bool within(struct worker *w, struct http_request *req, struct http_response *resp, enum auth_limit_kind kind,
+		   const char *account)
 {
 	struct err e = {0};
-	int retry = 0;
-	int ok = ratelimit_hit(w->db, req->arena, key, (int)conf_int(&w->conf, limit),
-			       (int)conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S), &retry, &e);
+	int retry;
 
-	if (ok == 1)
+	switch (auth_limit_hit(w, req->arena, kind, req->remote_addr, account, &retry, &e)) {
+	case AUTH_LIMIT_WITHIN:
 		return true;
-	if (ok < 0) {
-		unavailable(resp);
+	case AUTH_LIMIT_OVER:
+		api_reply_limited(resp, retry);
 		return false;
+	case AUTH_LIMIT_FAILED:
+		break;
 	}
-	http_problem(resp, 429, "rate_limited", "too many attempts; retry after the time in Retry-After");
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
+	api_reply_read_error(resp, "rate limit", &e);
 	return false;
 }
 
-static const char *ip_key(struct http_request *req, const char *what)
+static const char *member(const struct http_request *req, const char *name)
 {
-	return arena_printf(req->arena, "%s:ip:%s", what, req->remote_addr ? req->remote_addr : "-");
-}
-
-/* Renders the text and HTML parts of email/<name> and enqueues it, in the caller's transaction. */
-static int send_email_tx(struct worker *w, struct arena *a, const char *name, const char *to, const char *subject,
-			 const char *link, long ttl_s, const char *display_name, const char *key, struct err *e)
-{
-	struct json *d = json_new_object(a);
-	struct buf text, html;
-	long id;
-
-	json_set_string(d, "name", display_name && *display_name ? display_name : "there");
-	json_set_string(d, "link", link);
-	json_set_int(d, "hours", ttl_s / 3600 ? ttl_s / 3600 : 1);
-	buf_init(&text, a);
-	buf_init(&html, a);
-	if (tmpl_set_render(w->templates, arena_printf(a, "email/%s.txt", name), d, &text, e) < 0 ||
-	    tmpl_set_render(w->templates, arena_printf(a, "email/%s.html", name), d, &html, e) < 0)
-		return -1;
-
-	struct job_email m = {
-		.to = to, .subject = subject, .text = buf_cstr(&text), .html = buf_cstr(&html), .idempotency_key = key};
-	return job_email_enqueue_tx(w, a, &m, &id, e);
-}
-
-static const char *link_to(struct worker *w, struct arena *a, const char *path, const char *token)
-{
-	return arena_printf(a, "%s%s?token=%s", conf_str(&w->conf, CONF_APP_LINK_BASE), path, token);
+	return json_string(json_get(req->json, name));
 }
 
 API_HANDLER(api_auth_signup)
 {
-	const char *email = user_email_normalize(req->arena, json_string(json_get(req->json, "email")));
-	const char *password = json_string(json_get(req->json, "password"));
-	const char *name = json_string(json_get(req->json, "display_name"));
-	struct passwd_params pp = params_of(w);
-	char hash[PASSWD_ENCODED_MAX];
-	const char *id, *token;
-	struct validate v;
-	struct err e = {0};
-	long ttl = conf_int(&w->conf, CONF_EMAIL_VERIFY_TTL_S);
+	const char *id, *email;
+	enum op_outcome o;
+	struct op op;
 
-	if (!within(w, req, resp, ip_key(req, "signup"), CONF_SIGNUP_LIMIT_IP))
+	if (!within(w, req, resp, AUTH_LIMIT_SIGNUP, NULL))
 		return;
-	validate_init(&v, req->arena);
-	if (!email)
-		validate_add(&v, "email", json_get(req->json, "email") ? "invalid" : "required",
-			     "a valid email address is required");
-	if (!password)
-		validate_add(&v, "password", "required", "a password is required");
-	else if (passwd_check_strength(password, email, &e) < 0)
-		validate_add(&v, "password", "weak_password", "%s", e.msg);
-	if (json_get(req->json, "display_name") && (!name || strlen(name) > 100 || !str_valid_utf8(name, strlen(name))))
-		validate_add(&v, "display_name", "invalid", "at most 100 characters of text");
-	if (!validate_ok(&v)) {
-		http_problem_fields(resp, 400, "validation_failed", "the sign-up is invalid", v.errors, v.n);
+	api_op(&op, w, req);
+	o = user_signup_create(w, &op, req->json, &id, &email);
+	if (!api_reply_outcome(resp, &op, o))
 		return;
-	}
-	if (passwd_hash(&pp, password, hash, &e) < 0) {
-		log_error("password hash: %s", e.msg);
-		http_problem(resp, 500, "internal_error", NULL);
-		return;
-	}
-	if (db_begin(w->db, &e) < 0) {
-		unavailable(resp);
-		return;
-	}
-	if (user_create_tx(w->db, req->arena, email, hash, name, &id, &e) < 0) {
-		db_rollback(w->db);
-		if (e.code == DB_ERR_CONFLICT)
-			http_problem(resp, 409, "email_taken",
-				     "an account with this email address exists; log in instead");
-		else
-			unavailable(resp);
-		return;
-	}
-	if (email_token_issue_tx(w->db, req->arena, id, EMAIL_TOKEN_VERIFY, (int)ttl, &token, &e) < 0 ||
-	    send_email_tx(w, req->arena, "verify_email", email, "Confirm your email address for Motus",
-			  link_to(w, req->arena, "/verify-email", token), ttl, name,
-			  arena_printf(req->arena, "verify_email:%s", id), &e) < 0 ||
-	    db_commit(w->db, &e) < 0) {
-		db_rollback(w->db);
-		log_error("sign-up not committed: %s", e.msg);
-		unavailable(resp);
-		return;
-	}
 
 	struct json *d = json_new_object(req->arena);
 	json_set_string(d, "id", id);
 	json_set_string(d, "email", email);
 	json_set_bool(d, "email_verified", false);
-	json_reply(resp, 201, json_serialize(d, NULL));
+	api_reply_json(resp, 201, json_serialize(d, NULL));
 }
 
 API_HANDLER(api_auth_verify_email)
 {
-	const char *token = json_string(json_get(req->json, "token")), *user_id;
-	struct err e = {0};
-	int ok;
+	struct op op;
 
-	if (!token) {
-		struct http_problem_field f = {"token", "required", "the token from the email link is required"};
-		http_problem_fields(resp, 400, "validation_failed", NULL, &f, 1);
-		return;
-	}
-	if (db_begin(w->db, &e) < 0) {
-		unavailable(resp);
-		return;
-	}
-	ok = email_token_consume_tx(w->db, req->arena, token, EMAIL_TOKEN_VERIFY, &user_id, &e);
-	if (ok == 1 && user_mark_verified(w->db, req->arena, user_id, &e) < 0)
-		ok = -1;
-	if (ok < 0 || (ok == 1 && db_commit(w->db, &e) < 0)) {
-		db_rollback(w->db);
-		unavailable(resp);
-		return;
-	}
-	if (ok == 0) {
-		db_rollback(w->db);
-		http_problem(resp, 400, "invalid_link", "the link is invalid, expired or was already used");
-		return;
-	}
-	json_reply(resp, 200, "{\"email_verified\":true}");
+	api_op(&op, w, req);
+	if (api_reply_outcome(resp, &op, user_signup_verify_email(w, &op, member(req, "token"))))
+		api_reply_json(resp, 200, "{\"email_verified\":true}");
 }
 
 API_HANDLER(api_auth_password_reset)
 {
-	const char *email = user_email_normalize(req->arena, json_string(json_get(req->json, "email")));
-	long ttl = conf_int(&w->conf, CONF_PASSWORD_RESET_TTL_S);
-	const char *token;
-	struct user u;
-	struct err e = {0};
-	int found;
+	const char *email = user_email_normalize(req->arena, member(req, "email"));
+	struct op op;
 
 	if (!email) {
-		struct http_problem_field f = {"email", "invalid", "a valid email address is required"};
-		http_problem_fields(resp, 400, "validation_failed", NULL, &f, 1);
+		api_reply_invalid_field(resp, "email", "invalid", "a valid email address is required");
 		return;
 	}
-	if (!within(w, req, resp, ip_key(req, "reset"), CONF_RESET_LIMIT_IP) ||
-	    !within(w, req, resp, arena_printf(req->arena, "reset:account:%s", email), CONF_RESET_LIMIT_ACCOUNT))
+	if (!within(w, req, resp, AUTH_LIMIT_RESET, email))
 		return;
-	found = user_find_by_email(w->db, req->arena, email, &u, &e);
-	if (found < 0) {
-		unavailable(resp);
-		return;
-	}
 	/* The same answer whether or not the account exists: no enumeration. */
-	if (found == 1 && !u.disabled) {
-		if (db_begin(w->db, &e) < 0 ||
-		    email_token_issue_tx(w->db, req->arena, u.id, EMAIL_TOKEN_RESET, (int)ttl, &token, &e) < 0 ||
-		    send_email_tx(w, req->arena, "reset_password", u.email, "Reset your Motus password",
-				  link_to(w, req->arena, "/reset-password", token), ttl, u.display_name,
-				  arena_printf(req->arena, "reset_password:%s", token_digest(req->arena, token)),
-				  &e) < 0 ||
-		    db_commit(w->db, &e) < 0) {
-			db_rollback(w->db);
-			log_error("password reset not committed: %s", e.msg);
-			unavailable(resp);
-			return;
-		}
-	}
-	json_reply(resp, 202, "{\"status\":\"accepted\"}");
+	api_op(&op, w, req);
+	if (api_reply_outcome(resp, &op, user_password_reset_request(w, &op, email)))
+		api_reply_json(resp, 202, "{\"status\":\"accepted\"}");
 }
 
 API_HANDLER(api_auth_password_reset_confirm)
 {
-	const char *token = json_string(json_get(req->json, "token"));
-	const char *password = json_string(json_get(req->json, "password"));
-	struct passwd_params pp = params_of(w);
-	char hash[PASSWD_ENCODED_MAX];
-	const char *user_id;
-	struct user u;
-	struct validate v;
-	struct err e = {0};
-	int ok;
+	struct op op;
 
-	validate_init(&v, req->arena);
-	if (!token)
-		validate_add(&v, "token", "required", "the token from the email link is required");
-	if (!password)
-		validate_add(&v, "password", "required", "a new password is required");
-	if (!validate_ok(&v)) {
-		http_problem_fields(resp, 400, "validation_failed", NULL, v.errors, v.n);
-		return;
-	}
-	if (db_begin(w->db, &e) < 0) {
-		unavailable(resp);
-		return;
-	}
-	ok = email_token_consume_tx(w->db, req->arena, token, EMAIL_TOKEN_RESET, &user_id, &e);
-	if (ok == 1)
-		ok = user_find(w->db, req->arena, user_id, &u, &e);
-	if (ok <= 0) {
-		db_rollback(w->db);
-		if (ok < 0)
-			unavailable(resp);
-		else
-			http_problem(resp, 400, "invalid_link", "the link is invalid, expired or was already used");
-		return;
-	}
-	if (passwd_check_strength(password, u.email, &e) < 0) {
-		db_rollback(w->db); /* the link stays usable for a better password */
-		validate_add(&v, "password", "weak_password", "%s", e.msg);
-		http_problem_fields(resp, 400, "validation_failed", NULL, v.errors, v.n);
-		return;
-	}
-	/* New password, and every session of the account ends: stolen refresh tokens die here. */
-	if (passwd_hash(&pp, password, hash, &e) < 0 || user_set_password_tx(w->db, req->arena, u.id, hash, &e) < 0 ||
-	    oauth_refresh_revoke_user_tx(w->db, req->arena, u.id, &e) < 0 ||
-	    user_mark_verified(w->db, req->arena, u.id, &e) < 0 || /* the link proved the address */
-	    db_commit(w->db, &e) < 0) {
-		db_rollback(w->db);
-		log_error("password reset not committed: %s", e.msg);
-		unavailable(resp);
-		return;
-	}
-	http_response_body(resp, 204, NULL, "", 0);
+	api_op(&op, w, req);
+	if (api_reply_outcome(resp, &op,
+			      user_password_reset_confirm(w, &op, member(req, "token"), member(req, "password"))))
+		api_reply_empty(resp);
 }

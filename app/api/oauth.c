@@ -1,19 +1,15 @@
 /*
- * api/oauth: the OAuth 2 authorization server for our own apps: the
- * authorization code flow with PKCE (S256 only) through our own log-in page,
- * the token endpoint (authorization_code, refresh_token) and revocation
- * (RFC 7009). No password grant. Errors of the token and revocation
- * endpoints follow RFC 6749 §5.2; the authorization endpoint redirects its
- * errors to the client, except when the client or redirect URI is unknown.
+ * api/oauth: the token endpoint (authorization_code with PKCE,
+ * refresh_token; no password grant) and revocation (RFC 7009) of our OAuth 2
+ * server, for our own public clients. Each grant is an operation of
+ * oauth_grant.h; oauth_reply_outcome is the one place its outcome becomes an
+ * RFC 6749 §5.2 error. Every answer is no-store (the routes') with Pragma:
+ * no-cache. The log-in page is api/oauth_login.c.
  */
 #include "access_token.h"
 #include "api.h"
+#include "api_reply.h"
 #include "arena.h"
-#include "buf.h"
-#include "crypto.h"
-#include "db.h"
-#include "http_cookie.h"
-#include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
@@ -21,345 +17,55 @@
 #include "log.h"
 #include "oauth_client.h"
 #include "oauth_grant.h"
-#include "passwd.h"
-#include "ratelimit.h"
 #include "str.h"
-#include "tmpl_set.h"
-#include "user.h"
 #include "worker.h"
 
-#include <ctype.h>
-#include <string.h>
-
-#define CSRF_COOKIE   "motus_login_csrf"
-#define DEFAULT_SCOPE "profile"
-
-/* The parameters of an authorization request, from the query (GET) or the form (POST). */
-struct authz {
-	const char *response_type, *client_id, *redirect_uri, *state, *challenge, *method, *scope;
-	struct oauth_client client;
-};
-
-static const char *const authz_params[] = {
-	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
-	"scope",         NULL};
-
-static void page(struct worker *w, struct http_response *resp, int status, const char *name, struct json *data)
-{
-	struct buf out;
-	struct err e = {0};
-
-	buf_init(&out, resp->arena);
-	if (tmpl_set_render(w->templates, name, data, &out, &e) < 0) {
-		log_error("template %s: %s", name, e.msg);
-		http_problem(resp, 500, "internal_error", NULL);
-		return;
-	}
-	http_response_body(resp, status, "text/html; charset=utf-8", out.data, out.len);
-	resp->csp = HTTP_CSP_PAGE;
-	resp->cache_control = HTTP_CACHE_NO_STORE;
-}
-
-static void error_page(struct worker *w, struct http_response *resp, const char *message)
-{
-	struct json *d = json_new_object(resp->arena);
-
-	json_set_string(d, "message", message);
-	page(w, resp, 400, "oauth/error", d);
-}
-
-static bool unreserved(const char *s, size_t min, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n < min || n > max)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("-._~", *s))
-			return false;
-	return true;
-}
-
-/* The requested scope, defaulted and checked against what this server grants. NULL when unsupported. */
-static const char *granted_scope(const char *requested)
-{
-	if (!requested || !*requested)
-		return DEFAULT_SCOPE;
-	return str_eq(requested, DEFAULT_SCOPE) ? DEFAULT_SCOPE : NULL;
-}
-
-/* Sends the user agent back to the client: redirect_uri?error=...&state=...&iss=... or code=... */
-static void redirect(struct worker *w, struct http_response *resp, const struct authz *z, const char *key,
-		     const char *value, const char *description)
-{
-	struct buf loc;
-
-	buf_init(&loc, resp->arena);
-	buf_puts(&loc, z->redirect_uri);
-	buf_putc(&loc, strchr(z->redirect_uri, '?') ? '&' : '?');
-	buf_printf(&loc, "%s=%s", key, str_url_encode(resp->arena, value));
-	if (description)
-		buf_printf(&loc, "&error_description=%s", str_url_encode(resp->arena, description));
-	if (z->state)
-		buf_printf(&loc, "&state=%s", str_url_encode(resp->arena, z->state));
-	/* RFC 9207: say who answers, so a client can tell mix-up attacks. */
-	buf_printf(&loc, "&iss=%s", str_url_encode(resp->arena, conf_str(&w->conf, CONF_JWT_ISSUER)));
-	http_response_body(resp, 303, NULL, "", 0);
-	if (http_response_header(resp, "Location", buf_cstr(&loc)) < 0)
-		http_problem(resp, 400, "invalid_request", "redirect URI cannot be used in a header");
-}
-
-/*
- * Reads and checks an authorization request. Returns true when the log-in may
- * go ahead; otherwise resp holds the answer: an error page when the client or
- * its redirect URI cannot be trusted, else a redirect carrying the error.
- */
-static bool authz_read(struct worker *w, const struct http_query *q, struct http_response *resp, struct authz *z)
-{
-	struct err e = {0};
-	int found;
-
-	memset(z, 0, sizeof(*z));
-	z->response_type = http_query_get(q, "response_type");
-	z->client_id = http_query_get(q, "client_id");
-	z->redirect_uri = http_query_get(q, "redirect_uri");
-	z->state = http_query_get(q, "state");
-	z->challenge = http_query_get(q, "code_challenge");
-	z->method = http_query_get(q, "code_challenge_method");
-	z->scope = http_query_get(q, "scope");
-	if (!z->client_id || !z->redirect_uri) {
-		error_page(w, resp, "The request names no client or no redirect URI.");
-		return false;
-	}
-	found = oauth_client_find(w->db, resp->arena, z->client_id, &z->client, &e);
-	if (found < 0) {
-		http_problem(resp, 503, "database_unavailable", "try again shortly");
-		return false;
-	}
-	/* Never redirect to a URI we cannot vouch for (RFC 6749 §4.1.2.1). */
-	if (found == 0 || !oauth_client_redirect_ok(&z->client, z->redirect_uri)) {
-		error_page(w, resp, "This app or its redirect URI is not registered.");
-		return false;
-	}
-	if (!str_eq(z->response_type, "code")) {
-		redirect(w, resp, z, "error", "unsupported_response_type", "only the code flow is supported");
-		return false;
-	}
-	if (!str_eq(z->method, "S256") || !z->challenge || !unreserved(z->challenge, 43, 43)) {
-		redirect(w, resp, z, "error", "invalid_request", "PKCE with code_challenge_method=S256 is required");
-		return false;
-	}
-	if (z->state && strlen(z->state) > 512) {
-		redirect(w, resp, z, "error", "invalid_request", "state is too long");
-		return false;
-	}
-	z->scope = granted_scope(z->scope);
-	if (!z->scope) {
-		redirect(w, resp, z, "error", "invalid_scope", "supported scope: " DEFAULT_SCOPE);
-		return false;
-	}
-	return true;
-}
-
-static bool secure_request(const struct http_request *req)
-{
-	return str_eq(http_request_env(req, "HTTPS"), "on");
-}
-
-/* The log-in form: the request's parameters ride along as hidden fields, with a CSRF token. */
-static void login_page(struct worker *w, struct http_request *req, struct http_response *resp, const struct authz *z,
-		       int status, const char *error, const char *email, const char *csrf)
-{
-	struct json *d = json_new_object(resp->arena), *params = json_set_array(d, "params");
-	const char *values[] = {z->response_type, z->client_id, z->redirect_uri, z->state,
-				z->challenge,     z->method,    z->scope};
-
-	json_set_string(d, "client_name", z->client.name);
-	json_set_string(d, "csrf_token", csrf);
-	json_set_string(d, "email", email ? email : "");
-	if (error)
-		json_set_string(d, "error", error);
-	for (size_t i = 0; authz_params[i]; i++) {
-		if (!values[i])
-			continue;
-		struct json *p = json_push_object(params);
-
-		json_set_string(p, "name", authz_params[i]);
-		json_set_string(p, "value", values[i]);
-	}
-	page(w, resp, status, "oauth/login", d);
-
-	struct http_cookie c = {.name = CSRF_COOKIE,
-				.value = csrf,
-				.path = "/oauth/authorize",
-				.max_age = 1800,
-				.secure = secure_request(req),
-				.samesite = "Strict"};
-	const char *set = http_cookie_format(resp->arena, &c);
-	if (!set || http_response_header(resp, "Set-Cookie", set) < 0)
-		log_error("could not set the log-in CSRF cookie");
-}
-
-static const char *new_csrf(struct arena *a)
-{
-	unsigned char raw[24];
-	char *hex = arena_alloc(a, 2 * sizeof(raw) + 1);
-
-	if (crypto_random(raw, sizeof(raw)) < 0)
-		return NULL;
-	str_hex(hex, raw, sizeof(raw));
-	return hex;
-}
-
-API_HANDLER(api_oauth_authorize_page)
-{
-	struct authz z;
-	const char *csrf;
-
-	if (!authz_read(w, &req->query, resp, &z))
-		return;
-	csrf = new_csrf(req->arena);
-	if (!csrf) {
-		http_problem(resp, 500, "internal_error", NULL);
-		return;
-	}
-	login_page(w, req, resp, &z, 200, NULL, NULL, csrf);
-}
-
-/* Over a limit: 429 with Retry-After, on the log-in page. */
-static bool limited(struct worker *w, struct http_request *req, struct http_response *resp, const struct authz *z,
-		    const char *email, const char *csrf)
-{
-	long window = conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S);
-	struct err e = {0};
-	int retry = 0, ok;
-
-	ok = ratelimit_hit(w->db, req->arena,
-			   arena_printf(req->arena, "login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
-			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), (int)window, &retry, &e);
-	if (ok == 1 && email)
-		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "login:account:%s", email),
-				   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_ACCOUNT), (int)window, &retry, &e);
-	if (ok == 1)
-		return false;
-	if (ok < 0) {
-		http_problem(resp, 503, "database_unavailable", "try again shortly");
-		return true;
-	}
-	login_page(w, req, resp, z, 429, "Too many attempts. Wait a little and try again.", email, csrf);
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
-	return true;
-}
-
-/* Checks the credentials; *u filled on success. The message to show otherwise. */
-static const char *authenticate(struct worker *w, struct http_request *req, const char *email, const char *password,
-				struct user *u, int *status)
-{
-	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	struct err e = {0};
-	int found = email ? user_find_by_email(w->db, req->arena, email, u, &e) : 0;
-
-	*status = 401;
-	if (found < 0) {
-		*status = 503;
-		return "The service is unavailable; try again shortly.";
-	}
-	if (found == 0) {
-		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
-		return "Wrong email or password.";
-	}
-	if (passwd_verify(u->password_hash, password) != 1)
-		return "Wrong email or password.";
-	if (u->disabled) {
-		*status = 403;
-		return "This account is disabled.";
-	}
-	if (!u->verified) {
-		*status = 403;
-		return "Confirm your email address first: follow the link we sent you.";
-	}
-	if (passwd_needs_rehash(u->password_hash, &pp)) {
-		char h[PASSWD_ENCODED_MAX];
-
-		if (passwd_hash(&pp, password, h, &e) == 0 &&
-		    user_set_password_tx(w->db, req->arena, u->id, h, &e) == 0)
-			log_info("re-hashed the password of %s with current parameters", u->id);
-	}
-	return NULL;
-}
-
-API_HANDLER(api_oauth_authorize_submit)
-{
-	struct authz z;
-	const char *csrf_form = http_query_get(&req->form, "csrf_token");
-	const char *csrf_cookie = http_cookie_get(req, CSRF_COOKIE);
-	const char *email = user_email_normalize(req->arena, http_query_get(&req->form, "email"));
-	const char *password = http_query_get(&req->form, "password");
-	const char *why, *code, *csrf;
-	struct oauth_grant g;
-	struct user u;
-	struct err e = {0};
-	int status;
-
-	if (!authz_read(w, &req->form, resp, &z))
-		return;
-	/* Synchronizer token: the form must carry the value of our SameSite cookie. */
-	if (!csrf_form || !csrf_cookie || !str_equal_ct(csrf_form, csrf_cookie)) {
-		http_problem(resp, 403, "csrf_failed",
-			     "the form expired or was not sent from our log-in page; reload it");
-		return;
-	}
-	csrf = new_csrf(req->arena); /* a fresh token for the page shown again on failure */
-	if (!csrf) {
-		http_problem(resp, 500, "internal_error", NULL);
-		return;
-	}
-	if (limited(w, req, resp, &z, email, csrf))
-		return;
-	why = authenticate(w, req, email, password ? password : "", &u, &status);
-	if (why) {
-		/* The address as typed when it is not one: the person sees what to correct. */
-		login_page(w, req, resp, &z, status, why, email ? email : http_query_get(&req->form, "email"), csrf);
-		return;
-	}
-	g.user_id = u.id;
-	g.client_id = z.client_id;
-	g.scope = z.scope;
-	if (oauth_code_issue(w->db, req->arena, &g, z.redirect_uri, z.challenge,
-			     (int)conf_int(&w->conf, CONF_AUTH_CODE_TTL_S), &code, &e) < 0) {
-		http_problem(resp, 503, "database_unavailable", "try again shortly");
-		return;
-	}
-	redirect(w, resp, &z, "code", code, NULL);
-	/* The CSRF cookie has done its job. */
-	struct http_cookie gone = {.name = CSRF_COOKIE,
-				   .value = "",
-				   .path = "/oauth/authorize",
-				   .max_age = 0,
-				   .secure = secure_request(req),
-				   .samesite = "Strict"};
-	if (http_response_header(resp, "Set-Cookie", http_cookie_format(req->arena, &gone)) < 0)
-		log_error("could not clear the log-in CSRF cookie");
-}
-
-/* RFC 6749 §5.2 error: {"error", "error_description"}. */
+/* RFC 6749 §5.2 error: {"error", "error_description"}, never stored (the route's no-store, and Pragma). */
 static void oauth_error(struct http_response *resp, int status, const char *error, const char *description)
 {
 	struct json *d = json_new_object(resp->arena);
-	size_t len;
-	const char *body;
 
 	json_set_string(d, "error", error);
 	if (description)
 		json_set_string(d, "error_description", description);
-	body = json_serialize(d, &len);
-	http_response_body(resp, status, "application/json", body, len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_reply_json(resp, status, json_serialize(d, NULL));
 	if (http_response_header(resp, "Pragma", "no-cache") < 0)
 		log_error("Pragma refused");
+}
+
+/*
+ * The one place the token and revocation endpoints answer an operation's
+ * outcome, in RFC 6749 §5.2 form: true for OP_DONE (resp untouched). A
+ * refusal is 400 with op->code (invalid_grant, invalid_scope; another code
+ * is no §5.2 error and becomes server_error) and op->detail; unavailable
+ * 503 temporarily_unavailable; a failure 500 server_error.
+ */
+static bool oauth_reply_outcome(struct http_response *resp, const struct op *op, enum op_outcome o)
+{
+	static const char *const refusals[] = {"invalid_request", "invalid_grant", "invalid_scope", NULL};
+
+	switch (o) {
+	case OP_DONE:
+		return true;
+	case OP_INVALID:
+	case OP_NOT_FOUND:
+	case OP_CONFLICT:
+	case OP_FORBIDDEN:
+		for (size_t i = 0; refusals[i]; i++)
+			if (str_eq(op->code, refusals[i])) {
+				oauth_error(resp, 400, op->code, op->detail);
+				return false;
+			}
+		log_error("%s refused with %s, which is no RFC 6749 error", op->name, op->code ? op->code : "no code");
+		break;
+	case OP_UNAVAILABLE:
+		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
+		return false;
+	case OP_FAILED:
+		break;
+	}
+	oauth_error(resp, 500, "server_error", NULL);
+	return false;
 }
 
 /* Finds the (public) client named in the form; false with invalid_client written otherwise. */
@@ -382,15 +88,17 @@ static bool token_client(struct worker *w, struct http_request *req, struct http
 	return true;
 }
 
-static void token_response(struct worker *w, struct http_response *resp, const struct oauth_grant *g,
-			   const char *refresh)
+/* The token response of a grant the operation made (or the outcome's error). */
+static void token_response(struct worker *w, struct http_response *resp, const struct op *op, enum op_outcome o,
+			   const struct oauth_grant *g, const char *refresh)
 {
 	struct json *d = json_new_object(resp->arena);
-	const char *access, *body;
+	const char *access;
 	struct jwt_claims c;
-	size_t len;
 	struct err e = {0};
 
+	if (!oauth_reply_outcome(resp, op, o))
+		return;
 	access = access_token_issue(w, resp->arena, g->user_id, g->token_scope, g->client_id, 0, &c, &e);
 	if (!access) {
 		log_error("access token not issued: %s", e.msg);
@@ -402,9 +110,7 @@ static void token_response(struct worker *w, struct http_response *resp, const s
 	json_set_int(d, "expires_in", c.exp - c.iat);
 	json_set_string(d, "refresh_token", refresh);
 	json_set_string(d, "scope", g->token_scope);
-	body = json_serialize(d, &len);
-	http_response_body(resp, 200, "application/json", body, len);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_reply_json(resp, 200, json_serialize(d, NULL));
 	if (http_response_header(resp, "Pragma", "no-cache") < 0)
 		log_error("Pragma refused");
 }
@@ -413,60 +119,39 @@ static void grant_code(struct worker *w, struct http_request *req, struct http_r
 		       const struct oauth_client *c)
 {
 	const char *code = http_query_get(&req->form, "code"), *uri = http_query_get(&req->form, "redirect_uri");
-	const char *verifier = http_query_get(&req->form, "code_verifier"), *refresh;
-	struct oauth_grant g;
-	struct err e = {0};
+	const char *verifier = http_query_get(&req->form, "code_verifier"), *refresh = NULL;
+	struct oauth_grant g = {0};
+	enum op_outcome o;
+	struct op op;
 
 	if (!code || !uri || !verifier) {
 		oauth_error(resp, 400, "invalid_request", "code, redirect_uri and code_verifier are required");
 		return;
 	}
-	if (!unreserved(verifier, 43, 128)) {
+	if (!oauth_grant_verifier_valid(verifier)) {
 		oauth_error(resp, 400, "invalid_request", "code_verifier must be 43 to 128 unreserved characters");
 		return;
 	}
-	switch (oauth_code_redeem(w->db, req->arena, code, c->client_id, uri, verifier,
-				  (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S), &g, &refresh, &e)) {
-	case 1:
-		token_response(w, resp, &g, refresh);
-		return;
-	case 0:
-		oauth_error(resp, 400, "invalid_grant", "the code is invalid, expired, used, or does not match");
-		return;
-	default:
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-	}
+	api_op(&op, w, req);
+	o = oauth_grant_code_redeem(w, &op, code, c->client_id, uri, verifier, &g, &refresh);
+	token_response(w, resp, &op, o, &g, refresh);
 }
 
 static void grant_refresh(struct worker *w, struct http_request *req, struct http_response *resp,
 			  const struct oauth_client *c)
 {
-	const char *token = http_query_get(&req->form, "refresh_token"), *scope = http_query_get(&req->form, "scope");
-	const char *refresh;
-	struct oauth_grant g;
-	struct err e = {0};
+	const char *token = http_query_get(&req->form, "refresh_token"), *refresh = NULL;
+	struct oauth_grant g = {0};
+	enum op_outcome o;
+	struct op op;
 
 	if (!token) {
 		oauth_error(resp, 400, "invalid_request", "refresh_token is required");
 		return;
 	}
-	switch (oauth_refresh_rotate(w->db, req->arena, token, c->client_id,
-				     (int)conf_int(&w->conf, CONF_REFRESH_TOKEN_TTL_S), &g, &refresh, &e)) {
-	case 1:
-		/* A narrower scope may be asked for; the only scope there is makes that "the same one". */
-		if (scope && *scope && !str_eq(scope, g.scope)) {
-			oauth_error(resp, 400, "invalid_scope", "the scope must be the one originally granted");
-			return;
-		}
-		token_response(w, resp, &g, refresh);
-		return;
-	case 0:
-		oauth_error(resp, 400, "invalid_grant",
-			    "the refresh token is invalid, expired, revoked or already used");
-		return;
-	default:
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-	}
+	api_op(&op, w, req);
+	o = oauth_grant_refresh_rotate(w, &op, token, c->client_id, http_query_get(&req->form, "scope"), &g, &refresh);
+	token_response(w, resp, &op, o, &g, refresh);
 }
 
 API_HANDLER(api_oauth_token)
@@ -494,7 +179,7 @@ API_HANDLER(api_oauth_revoke)
 {
 	const char *token = http_query_get(&req->form, "token");
 	struct oauth_client c;
-	struct err e = {0};
+	struct op op;
 
 	if (!token) {
 		oauth_error(resp, 400, "invalid_request", "token is required");
@@ -503,10 +188,7 @@ API_HANDLER(api_oauth_revoke)
 	if (!token_client(w, req, resp, &c))
 		return;
 	/* Refresh tokens are revoked with their family; access tokens simply expire. Unknown tokens are fine. */
-	if (oauth_refresh_revoke(w->db, req->arena, token, c.client_id, &e) < 0) {
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
-		return;
-	}
-	http_response_body(resp, 200, "application/json", "{}", 2);
-	resp->cache_control = HTTP_CACHE_NO_STORE;
+	api_op(&op, w, req);
+	if (oauth_reply_outcome(resp, &op, oauth_grant_revoke(w, &op, token, c.client_id)))
+		api_reply_json(resp, 200, "{}");
 }

@@ -47,8 +47,8 @@ bool api_reply_outcome(struct http_response *resp, const struct op *op, enum op_
 	else
 		http_problem_fields(resp, defaults[o].status, op->code ? op->code : defaults[o].code,
 				    op->detail ? op->detail : defaults[o].detail, op->v.errors, op->v.n);
-	if (o == OP_UNAVAILABLE && http_response_header(resp, "Retry-After", "1") < 0)
-		log_error("Retry-After refused");
+	if (o == OP_UNAVAILABLE)
+		http_response_retry_after(resp, 1);
 	return false;
 }
 
@@ -72,8 +72,7 @@ void api_reply_read_error(struct http_response *resp, const char *what, const st
 {
 	if (e->code == DB_ERR_UNAVAILABLE) {
 		http_problem(resp, 503, "database_unavailable", "the database is unreachable; try again shortly");
-		if (http_response_header(resp, "Retry-After", "1") < 0)
-			log_error("Retry-After refused");
+		http_response_retry_after(resp, 1);
 		return;
 	}
 	log_error("%s: %s", what, e->msg);
@@ -119,6 +118,5 @@ void api_reply_invalid_field(struct http_response *resp, const char *field, cons
 void api_reply_limited(struct http_response *resp, int retry_after_s)
 {
 	http_problem(resp, 429, "rate_limited", "too many attempts; retry after the time in Retry-After");
-	if (http_response_header(resp, "Retry-After", arena_printf(resp->arena, "%d", retry_after_s)) < 0)
-		log_error("Retry-After refused");
+	http_response_retry_after(resp, retry_after_s);
 }

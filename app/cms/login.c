@@ -6,16 +6,16 @@
  * Log-ins, failed log-ins and log-outs are audited.
  */
 #include "arena.h"
+#include "auth_limit.h"
 #include "cms.h"
 #include "conf.h"
+#include "credential.h"
 #include "db.h"
 #include "http_cookie.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
-#include "passwd.h"
-#include "ratelimit.h"
 #include "session.h"
 #include "staff.h"
 #include "staff_session.h"
@@ -88,65 +88,30 @@ static void audit_failure(struct worker *w, struct http_request *req, const char
 static bool limited(struct worker *w, struct http_request *req, struct http_response *resp, const char *email,
 		    const char *next)
 {
-	int window = (int)conf_int(&w->conf, CONF_AUTH_LIMIT_WINDOW_S), retry = 0, ok;
 	struct err e = {0};
+	int retry;
 
-	ok = ratelimit_hit(w->db, req->arena,
-			   arena_printf(req->arena, "cms_login:ip:%s", req->remote_addr ? req->remote_addr : "-"),
-			   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_IP), window, &retry, &e);
-	if (ok == 1 && email)
-		ok = ratelimit_hit(w->db, req->arena, arena_printf(req->arena, "cms_login:account:%s", email),
-				   (int)conf_int(&w->conf, CONF_LOGIN_LIMIT_ACCOUNT), window, &retry, &e);
-	if (ok == 1)
+	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_CMS_LOGIN, req->remote_addr, email, &retry, &e)) {
+	case AUTH_LIMIT_WITHIN:
 		return false;
-	if (ok < 0) {
-		cms_error(w, req, resp, 503, NULL);
+	case AUTH_LIMIT_OVER:
+		form(w, req, resp, 429, "Too many attempts. Wait a little and try again.", email, next);
+		http_response_retry_after(resp, retry);
 		return true;
+	case AUTH_LIMIT_FAILED:
+		break;
 	}
-	form(w, req, resp, 429, "Too many attempts. Wait a little and try again.", email, next);
-	if (http_response_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry)) < 0)
-		log_error("Retry-After refused");
+	cms_error(w, req, resp, 503, NULL);
 	return true;
 }
 
-/* 1 and *s filled when the credentials are right and the account may log in; else 0 with *why, or -1. */
-static int authenticate(struct worker *w, struct http_request *req, const char *email, const char *password,
-			struct staff *s, const char **why, int *status)
-{
-	struct passwd_params pp = {(uint32_t)conf_int(&w->conf, CONF_PASSWD_MEMORY_KIB),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_ITERATIONS),
-				   (uint32_t)conf_int(&w->conf, CONF_PASSWD_PARALLELISM)};
-	struct err e = {0};
-	int found = staff_find_by_email(w->db, req->arena, email, s, &e);
-
-	*why = "Wrong email or password.";
-	*status = 401;
-	if (found < 0)
-		return -1;
-	if (found == 0) {
-		passwd_verify_dummy(&pp, password); /* the same time whether or not the account exists */
-		audit_failure(w, req, NULL, email, "unknown_account");
-		return 0;
-	}
-	if (passwd_verify(s->password_hash, password) != 1) {
-		audit_failure(w, req, s->id, s->email, "wrong_password");
-		return 0;
-	}
-	if (s->disabled) {
-		audit_failure(w, req, s->id, s->email, "disabled");
-		*why = "This account is disabled.";
-		*status = 403;
-		return 0;
-	}
-	if (passwd_needs_rehash(s->password_hash, &pp)) {
-		char h[PASSWD_ENCODED_MAX];
-
-		if (passwd_hash(&pp, password, h, &e) == 0 &&
-		    staff_rehash_password(w->db, req->arena, s->id, s->password_hash, h, &e) == 1)
-			log_info("re-hashed the password of staff %s with current parameters", s->id);
-	}
-	return 1;
-}
+/* Why a refused log-in was refused, as the audit log says it. */
+static const char *const refusals[] = {
+	[CREDENTIAL_LOGIN_UNKNOWN] = "unknown_account",
+	[CREDENTIAL_LOGIN_WRONG_PASSWORD] = "wrong_password",
+	[CREDENTIAL_LOGIN_DISABLED] = "disabled",
+	[CREDENTIAL_LOGIN_UNVERIFIED] = "unverified", /* never for staff: there is no address to confirm */
+};
 
 CMS_HANDLER(cms_login_submit)
 {
@@ -154,11 +119,11 @@ CMS_HANDLER(cms_login_submit)
 	const char *password = http_query_get(&req->form, "password");
 	const char *next = cms_safe_next(http_query_get(&req->form, "next"));
 	const char *old = session_id_hash(req->arena, http_cookie_get(req, CMS_COOKIE_SESSION));
-	const char *why, *id, *csrf;
+	const char *id, *csrf;
+	enum credential_login r;
 	struct staff s;
 	struct err e = {0};
 	struct op op;
-	int status;
 
 	/* Log-in CSRF: the form must carry the token of our SameSite cookie. */
 	if (!session_csrf_ok(http_cookie_get(req, CMS_COOKIE_LOGIN), http_query_get(&req->form, CMS_CSRF_FIELD))) {
@@ -167,14 +132,18 @@ CMS_HANDLER(cms_login_submit)
 	}
 	if (limited(w, req, resp, email, next))
 		return;
-	switch (authenticate(w, req, email, password ? password : "", &s, &why, &status)) {
-	case 1:
-		break;
-	case 0:
-		form(w, req, resp, status, why, email ? email : http_query_get(&req->form, "email"), next);
-		return;
-	default:
+	r = credential_login_staff(w, req->arena, email, password, &s, &e);
+	if (r == CREDENTIAL_LOGIN_FAILED) {
 		cms_error(w, req, resp, 503, NULL);
+		return;
+	}
+	if (r != CREDENTIAL_LOGIN_OK) {
+		bool known = r != CREDENTIAL_LOGIN_UNKNOWN;
+
+		audit_failure(w, req, known ? s.id : NULL, known ? s.email : email, refusals[r]);
+		form(w, req, resp, r == CREDENTIAL_LOGIN_DISABLED ? 403 : 401,
+		     r == CREDENTIAL_LOGIN_DISABLED ? "This account is disabled." : "Wrong email or password.",
+		     email ? email : http_query_get(&req->form, "email"), next);
 		return;
 	}
 	attempt_op(&op, w, req, s.id, s.email);

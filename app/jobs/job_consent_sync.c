@@ -4,6 +4,7 @@
 #include "crypto.h"
 #include "jobs.h"
 #include "json.h"
+#include "op.h"
 #include "queue.h"
 #include "str.h"
 #include "transfer.h"
@@ -23,14 +24,15 @@ const char *consent_sync_signature(struct arena *a, const char *secret, long t, 
 	return arena_printf(a, "t=%ld,v1=%s", t, hex);
 }
 
-int consent_sync_enqueue_tx(struct worker *w, struct arena *a, const char *user_id, const char *changes, struct err *e)
+int consent_sync_enqueue_tx(struct worker *w, struct op *op, const char *user_id, const char *changes)
 {
+	struct arena *a = op->arena;
 	struct json *doc, *list;
 	long id;
 
 	if (!*conf_str(&w->conf, CONF_CONSENT_SYNC_URL) || strcmp(changes, "[]") == 0)
 		return 0;
-	list = json_parse(a, changes, strlen(changes), 8, e);
+	list = json_parse(a, changes, strlen(changes), 8, &op->err);
 	if (!list)
 		return -1;
 	doc = json_new_object(a);
@@ -40,7 +42,7 @@ int consent_sync_enqueue_tx(struct worker *w, struct arena *a, const char *user_
 
 	struct queue_new_job job = {
 		.queue = CONSENT_SYNC_QUEUE, .kind = "consent_sync", .payload = json_serialize(doc, NULL)};
-	return queue_enqueue_tx(w->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, e);
+	return queue_enqueue_tx(op->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, &op->err);
 }
 
 int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e)

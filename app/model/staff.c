@@ -112,18 +112,6 @@ const char *staff_json(struct db *db, struct arena *a, const char *id, struct er
 	return arena_strdup(a, db_value(r, 0, 0));
 }
 
-int staff_rehash_password(struct db *db, struct arena *a, const char *id, const char *old_hash, const char *new_hash,
-			  struct err *e)
-{
-	const char *params[] = {str_uuid(a, id), old_hash, new_hash};
-	long n;
-
-	if (!params[0])
-		return 0;
-	n = db_exec(db, a, "UPDATE staff SET password_hash = $3 WHERE id = $1 AND password_hash = $2", 3, params, e);
-	return n < 0 ? -1 : n > 0;
-}
-
 const char *staff_password_generate(struct arena *a)
 {
 	/* No look-alikes (0/O, 1/l/I): the password may be read off a screen. */
@@ -318,4 +306,34 @@ enum op_outcome staff_set_password(struct worker *w, struct op *op, const char *
 	if (!pw || !(hash = credential_hash(w, op->arena, pw, &op->err)))
 		return OP_FAILED;
 	return change(op, CHANGE_PASSWORD, s.id, hash);
+}
+
+struct rehash {
+	const char *id, *old_hash, *new_hash;
+};
+
+static enum op_outcome rehash_step(struct op *op, void *arg)
+{
+	const struct rehash *r = arg;
+	const char *params[] = {r->id, r->old_hash, r->new_hash};
+	long n = db_exec(op->db, op->arena, "UPDATE staff SET password_hash = $3 WHERE id = $1 AND password_hash = $2",
+			 3, params, &op->err);
+
+	if (n < 0)
+		return op_fail(op);
+	if (n == 0)
+		return op_refuse(op, OP_CONFLICT, "password_changed", "The password was changed meanwhile.");
+	return OP_DONE;
+}
+
+enum op_outcome staff_rehash_password(struct worker *w, struct op *op, const char *id, const char *old_hash,
+				      const char *password)
+{
+	struct rehash r = {str_uuid(op->arena, id), old_hash, NULL};
+
+	if (!r.id)
+		return op_refuse(op, OP_NOT_FOUND, "staff_not_found", "There is no such staff account.");
+	if (!(r.new_hash = credential_hash(w, op->arena, password, &op->err)))
+		return OP_FAILED;
+	return op_run(op, "staff.rehash_password", rehash_step, &r);
 }

@@ -1,10 +1,12 @@
-/* user: account storage, lookup, profile, export and erasure. */
+/* user: account storage and lookup, the profile and the export, and the owner's profile change and erasure. */
 #include "user.h"
 #include "arena.h"
 #include "db.h"
+#include "json.h"
 #include "oauth_grant.h"
 #include "op.h"
 #include "str.h"
+#include "validate.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -38,18 +40,20 @@ const char *user_email_normalize(struct arena *a, const char *s)
 	return out;
 }
 
-int user_create_tx(struct db *db, struct arena *a, const char *email, const char *password_hash,
-		   const char *display_name, const char **id, struct err *e)
+bool user_display_name_valid(const char *name)
+{
+	return name && strlen(name) <= USER_NAME_MAX && str_valid_utf8(name, strlen(name));
+}
+
+int user_create_tx(struct op *op, const char *email, const char *password_hash, const char *display_name,
+		   const char **id)
 {
 	const char *params[] = {email, password_hash, display_name ? display_name : ""};
-	struct db_result *r = db_query(db, a,
-				       "INSERT INTO app_user (email, password_hash, display_name) VALUES ($1, $2, $3)"
-				       " RETURNING id",
-				       3, params, e);
 
-	if (!r)
+	if (db_query_value(op->db, op->arena,
+			   "INSERT INTO app_user (email, password_hash, display_name) VALUES ($1, $2, $3) RETURNING id",
+			   3, params, id, &op->err) != 1)
 		return -1;
-	*id = arena_strdup(a, db_value(r, 0, 0));
 	return 0;
 }
 
@@ -94,30 +98,26 @@ int user_find(struct db *db, struct arena *a, const char *id, struct user *u, st
 	return find(db, a, "id", id, u, e);
 }
 
-static int exec1(struct db *db, struct arena *a, const char *sql, const char *p1, const char *p2, struct err *e)
+int user_mark_verified_tx(struct op *op, const char *id)
 {
-	const char *params[] = {p1, p2};
+	const char *params[] = {id};
 
-	return db_exec(db, a, sql, p2 ? 2 : 1, params, e) < 0 ? -1 : 0;
+	if (db_exec(op->db, op->arena,
+		    "UPDATE app_user SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()"
+		    " WHERE id = $1",
+		    1, params, &op->err) < 0)
+		return -1;
+	return 0;
 }
 
-int user_mark_verified(struct db *db, struct arena *a, const char *id, struct err *e)
+int user_set_password_tx(struct op *op, const char *id, const char *password_hash)
 {
-	return exec1(db, a,
-		     "UPDATE app_user SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()"
-		     " WHERE id = $1",
-		     id, NULL, e);
-}
+	const char *params[] = {id, password_hash};
 
-int user_set_password_tx(struct db *db, struct arena *a, const char *id, const char *password_hash, struct err *e)
-{
-	return exec1(db, a, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", id,
-		     password_hash, e);
-}
-
-int user_set_display_name(struct db *db, struct arena *a, const char *id, const char *name, struct err *e)
-{
-	return exec1(db, a, "UPDATE app_user SET display_name = $2, updated_at = now() WHERE id = $1", id, name, e);
+	if (db_exec(op->db, op->arena, "UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", 2,
+		    params, &op->err) < 0)
+		return -1;
+	return 0;
 }
 
 int user_set_disabled_tx(struct op *op, const char *id, bool disabled)
@@ -130,35 +130,55 @@ int user_set_disabled_tx(struct op *op, const char *id, bool disabled)
 		    "UPDATE app_user SET disabled_at = CASE WHEN $2::boolean THEN COALESCE(disabled_at, now()) END,"
 		    " updated_at = now() WHERE id = $1::uuid AND deleted_at IS NULL",
 		    2, params, &op->err);
-	if (n < 0 || (n > 0 && disabled && oauth_refresh_revoke_user_tx(op->db, op->arena, id, &op->err) < 0))
+	if (n < 0 || (n > 0 && disabled && oauth_grant_revoke_user_tx(op->db, op->arena, id, &op->err) < 0))
 		return -1;
 	return n > 0 ? 1 : 0;
 }
 
-static const char *one_json(struct db *db, struct arena *a, const char *sql, const char *id, struct err *e)
+/* The owner's change of an account that is gone, or was never one. */
+static enum op_outcome gone(struct op *op)
 {
-	const char *params[] = {id};
-	struct db_result *r = db_query(db, a, sql, 1, params, e);
-
-	if (!r)
-		return NULL;
-	if (db_rows(r) == 0) {
-		err_set(e, 404, "no such account");
-		return NULL;
-	}
-	return db_value(r, 0, 0);
+	return op_refuse(op, OP_NOT_FOUND, "account_not_found", "the account no longer exists");
 }
 
-const char *user_profile_json(struct db *db, struct arena *a, const char *id, struct err *e)
+enum op_outcome user_lock_tx(struct op *op, const char *id)
+{
+	const char *params[] = {id}, *found;
+
+	if (!user_id_valid(id))
+		return gone(op);
+	switch (db_query_value(op->db, op->arena,
+			       "SELECT id FROM app_user WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", 1, params,
+			       &found, &op->err)) {
+	case 1:
+		return OP_DONE;
+	case 0:
+		return gone(op);
+	default:
+		return op_fail(op);
+	}
+}
+
+/* A read of one JSON document about the live account id: the lookup convention. */
+static int one_json(struct db *db, struct arena *a, const char *sql, const char *id, const char **out, struct err *e)
+{
+	const char *params[] = {id};
+
+	if (!user_id_valid(id))
+		return 0;
+	return db_query_value(db, a, sql, 1, params, out, e);
+}
+
+int user_profile_json(struct db *db, struct arena *a, const char *id, const char **out, struct err *e)
 {
 	return one_json(db, a,
 			"SELECT json_build_object('id', id, 'email', email, 'display_name', display_name,"
 			" 'email_verified', email_verified_at IS NOT NULL, 'created_at', created_at)::text"
 			" FROM app_user WHERE id = $1 AND deleted_at IS NULL",
-			id, e);
+			id, out, e);
 }
 
-const char *user_export_json(struct db *db, struct arena *a, const char *id, struct err *e)
+int user_export_json(struct db *db, struct arena *a, const char *id, const char **out, struct err *e)
 {
 	return one_json(
 		db, a,
@@ -177,10 +197,50 @@ const char *user_export_json(struct db *db, struct arena *a, const char *id, str
 		"         GROUP BY family_id, client_id) t), '[]'::json),"
 		" 'exported_at', now())::text"
 		" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
-		id, e);
+		id, out, e);
 }
 
-int user_erase(struct db *db, struct arena *a, const char *id, struct err *e)
+/* --- the owner's operations ------------------------------------------------------------------------------ */
+
+struct profile {
+	const char *id, *name; /* name: NULL leaves it */
+	const char **profile;
+};
+
+static enum op_outcome profile_step(struct op *op, void *arg)
+{
+	const struct profile *p = arg;
+	const char *params[] = {p->id, p->name};
+	enum op_outcome o = user_lock_tx(op, p->id);
+
+	if (o != OP_DONE)
+		return o;
+	if (p->name &&
+	    db_exec(op->db, op->arena, "UPDATE app_user SET display_name = $2, updated_at = now() WHERE id = $1", 2,
+		    params, &op->err) < 0)
+		return op_fail(op);
+	if (user_profile_json(op->db, op->arena, p->id, p->profile, &op->err) != 1)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome user_update_profile(struct worker *w, struct op *op, const char *id, const struct json *doc,
+				    const char **profile)
+{
+	static const char *const fields[] = {"display_name", NULL};
+	struct json *name = json_get(doc, "display_name");
+	struct profile p = {id, json_string(name), profile};
+
+	(void)w;
+	validate_known_fields(&op->v, doc, fields);
+	if (name && !user_display_name_valid(p.name))
+		validate_add(&op->v, "display_name", "invalid", "at most %d characters of text", USER_NAME_MAX);
+	if (op_check(op) != OP_DONE)
+		return OP_INVALID;
+	return op_run(op, "user.update_profile", profile_step, &p);
+}
+
+static enum op_outcome erase_step(struct op *op, void *arg)
 {
 	static const char *const steps[] = {
 		"DELETE FROM user_preferences WHERE user_id = $1",
@@ -192,13 +252,19 @@ int user_erase(struct db *db, struct arena *a, const char *id, struct err *e)
 		"UPDATE app_user SET email = 'erased-' || id || '@invalid', password_hash = '!', display_name = '',"
 		" email_verified_at = NULL, deleted_at = now(), updated_at = now() WHERE id = $1",
 	};
+	const char *params[] = {arg};
+	enum op_outcome o = user_lock_tx(op, arg);
 
-	if (db_begin(db, e) < 0)
-		return -1;
+	if (o != OP_DONE)
+		return o;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
-		if (exec1(db, a, steps[i], id, NULL, e) < 0) {
-			db_rollback(db);
-			return -1;
-		}
-	return db_commit(db, e);
+		if (db_exec(op->db, op->arena, steps[i], 1, params, &op->err) < 0)
+			return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome user_erase(struct worker *w, struct op *op, const char *id)
+{
+	(void)w;
+	return op_run(op, "user.erase", erase_step, (void *)id);
 }

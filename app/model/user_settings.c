@@ -1,9 +1,11 @@
-/* user_settings: preferences and consent history. */
+/* user_settings: preferences and consent history, read and saved by the account's owner. */
 #include "user_settings.h"
 #include "arena.h"
+#include "consent_sync.h"
 #include "db.h"
 #include "json.h"
 #include "str.h"
+#include "user.h"
 #include "validate.h"
 
 #include <string.h>
@@ -18,18 +20,20 @@ static const char *const equipment[] = {"dumbbells",   "kettlebell", "resistance
 static const char *const units[] = {"metric", "imperial", NULL};
 static const char *const consent_kinds[] = {"marketing_email", "analytics", NULL};
 
-const char *user_preferences_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
+int user_settings_preferences(struct db *db, struct arena *a, const char *user_id, const char **out, struct err *e)
 {
 	const char *params[] = {user_id};
-	struct db_result *r = db_query(
+
+	if (!user_id_valid(user_id))
+		return 0;
+	return db_query_value(
 		db, a,
 		"SELECT json_build_object('diet', COALESCE(p.diet, 'omnivore'), 'goals', COALESCE(p.goals, '{}'),"
 		" 'equipment', COALESCE(p.equipment, '{}'), 'units', COALESCE(p.units, 'metric'),"
 		" 'updated_at', p.updated_at)::text"
-		" FROM (SELECT $1::uuid AS user_id) u LEFT JOIN user_preferences p ON p.user_id = u.user_id",
-		1, params, e);
-
-	return r ? db_value(r, 0, 0) : NULL;
+		" FROM app_user u LEFT JOIN user_preferences p ON p.user_id = u.id"
+		" WHERE u.id = $1 AND u.deleted_at IS NULL",
+		1, params, out, e);
 }
 
 /* A string member that must be one of choices. */
@@ -81,54 +85,79 @@ static const char *choices(struct validate *v, struct arena *a, const struct jso
 	return json_serialize(out, NULL);
 }
 
-int user_preferences_save(struct db *db, struct arena *a, const char *user_id, const struct json *doc,
-			  struct validate *v, struct err *e)
+struct preferences {
+	const char *user_id, *diet, *goals, *equipment, *units; /* goals, equipment: JSON arrays of text */
+	const char **out;
+};
+
+static enum op_outcome preferences_step(struct op *op, void *arg)
 {
-	static const char *const fields[] = {"diet", "goals", "equipment", "units", NULL};
-	const char *diet, *g, *eq, *u;
+	const struct preferences *p = arg;
+	const char *params[] = {p->user_id, p->diet, p->goals, p->equipment, p->units};
+	enum op_outcome o = user_lock_tx(op, p->user_id);
 
-	if (json_kind_of(doc) != JSON_OBJECT) {
-		validate_add(v, "body", "invalid", "must be a JSON object");
-		return 1;
-	}
-	validate_known_fields(v, doc, fields);
-	diet = choice(v, doc, "diet", diets);
-	g = choices(v, a, doc, "goals", goals);
-	eq = choices(v, a, doc, "equipment", equipment);
-	u = choice(v, doc, "units", units);
-	if (!validate_ok(v))
-		return 1;
-
-	const char *params[] = {user_id, diet, g, eq, u};
-	/* Laid out by hand: clang-format would split "< 0 ? -1 : 0" over three lines. */
-	/* clang-format off */
-	return db_exec(db, a,
-		       "INSERT INTO user_preferences (user_id, diet, goals, equipment, units, updated_at)"
-		       " VALUES ($1, $2, ARRAY(SELECT json_array_elements_text($3::json)),"
-		       "  ARRAY(SELECT json_array_elements_text($4::json)), $5, now())"
-		       " ON CONFLICT (user_id) DO UPDATE SET diet = EXCLUDED.diet, goals = EXCLUDED.goals,"
-		       "  equipment = EXCLUDED.equipment, units = EXCLUDED.units, updated_at = now()",
-		       5, params, e) < 0 ? -1 : 0;
-	/* clang-format on */
+	if (o != OP_DONE)
+		return o;
+	if (db_exec(op->db, op->arena,
+		    "INSERT INTO user_preferences (user_id, diet, goals, equipment, units, updated_at)"
+		    " VALUES ($1, $2, ARRAY(SELECT json_array_elements_text($3::json)),"
+		    "  ARRAY(SELECT json_array_elements_text($4::json)), $5, now())"
+		    " ON CONFLICT (user_id) DO UPDATE SET diet = EXCLUDED.diet, goals = EXCLUDED.goals,"
+		    "  equipment = EXCLUDED.equipment, units = EXCLUDED.units, updated_at = now()",
+		    5, params, &op->err) < 0 ||
+	    user_settings_preferences(op->db, op->arena, p->user_id, p->out, &op->err) != 1)
+		return op_fail(op);
+	return OP_DONE;
 }
 
-const char *user_consents_json(struct db *db, struct arena *a, const char *user_id, struct err *e)
+/* OP_INVALID with the fields already in op->v, and the sentence the API shows above them. */
+static enum op_outcome invalid(struct op *op, const char *detail)
+{
+	op->detail = detail;
+	return OP_INVALID;
+}
+
+enum op_outcome user_settings_save_preferences(struct worker *w, struct op *op, const char *user_id,
+					       const struct json *doc, const char **preferences)
+{
+	static const char *const fields[] = {"diet", "goals", "equipment", "units", NULL};
+	struct validate *v = &op->v;
+	struct preferences p = {.user_id = user_id, .out = preferences};
+
+	(void)w;
+	if (json_kind_of(doc) != JSON_OBJECT) {
+		validate_add(v, "body", "invalid", "must be a JSON object");
+		return invalid(op, "the preferences are invalid");
+	}
+	validate_known_fields(v, doc, fields);
+	p.diet = choice(v, doc, "diet", diets);
+	p.goals = choices(v, op->arena, doc, "goals", goals);
+	p.equipment = choices(v, op->arena, doc, "equipment", equipment);
+	p.units = choice(v, doc, "units", units);
+	if (op_check(op) != OP_DONE)
+		return invalid(op, "the preferences are invalid");
+	return op_run(op, "user.save_preferences", preferences_step, &p);
+}
+
+int user_settings_consents(struct db *db, struct arena *a, const char *user_id, const char **out, struct err *e)
 {
 	const char *params[] = {user_id};
-	struct db_result *r = db_query(
+
+	if (!user_id_valid(user_id))
+		return 0;
+	return db_query_value(
 		db, a,
 		"SELECT json_object_agg(k.kind, json_build_object('granted', COALESCE(c.granted, false),"
 		"  'source', c.source, 'recorded_at', c.recorded_at) ORDER BY k.kind)::text"
-		" FROM unnest(ARRAY['marketing_email', 'analytics']) AS k(kind)"
+		" FROM app_user u CROSS JOIN unnest(ARRAY['marketing_email', 'analytics']) AS k(kind)"
 		" LEFT JOIN LATERAL (SELECT granted, source, recorded_at FROM user_consent"
-		"   WHERE user_id = $1 AND kind = k.kind ORDER BY recorded_at DESC, id DESC LIMIT 1) c ON true",
-		1, params, e);
-
-	return r ? db_value(r, 0, 0) : NULL;
+		"   WHERE user_id = u.id AND kind = k.kind ORDER BY recorded_at DESC, id DESC LIMIT 1) c ON true"
+		" WHERE u.id = $1 AND u.deleted_at IS NULL GROUP BY u.id",
+		1, params, out, e);
 }
 
-const char *user_consents_record_tx(struct db *db, struct arena *a, const char *user_id, const struct json *doc,
-				    const char *source, struct validate *v, struct err *e)
+/* The consents doc asks for, as JSON text {"kind": bool}; NULL when it breaks a rule (v says which). */
+static const char *wanted_consents(struct validate *v, struct arena *a, const struct json *doc)
 {
 	struct json *wanted = json_new_object(a);
 
@@ -147,23 +176,49 @@ const char *user_consents_record_tx(struct db *db, struct arena *a, const char *
 		else
 			json_set_bool(wanted, *k, json_boolean(j));
 	}
-	if (!validate_ok(v))
-		return NULL;
+	return validate_ok(v) ? json_serialize(wanted, NULL) : NULL;
+}
 
-	/* Insert only what differs from the latest row of each kind; report what was inserted. */
-	const char *params[] = {user_id, json_serialize(wanted, NULL), source};
-	struct db_result *r = db_query(
-		db, a,
-		"WITH wanted AS (SELECT key AS kind, value::boolean AS granted FROM json_each_text($2::json)),"
-		" current AS (SELECT DISTINCT ON (kind) kind, granted FROM user_consent WHERE user_id = $1"
-		"   ORDER BY kind, recorded_at DESC, id DESC),"
-		" added AS (INSERT INTO user_consent (user_id, kind, granted, source)"
-		"   SELECT $1, w.kind, w.granted, $3 FROM wanted w LEFT JOIN current c USING (kind)"
-		"   WHERE c.granted IS DISTINCT FROM w.granted"
-		"   RETURNING kind, granted, source, recorded_at)"
-		" SELECT COALESCE(json_agg(json_build_object('kind', kind, 'granted', granted, 'source', source,"
-		"   'recorded_at', recorded_at) ORDER BY kind), '[]'::json)::text FROM added",
-		3, params, e);
+struct consents {
+	struct worker *w;
+	const char *user_id, *wanted, *source;
+	const char **out;
+};
 
-	return r ? db_value(r, 0, 0) : NULL;
+/* Inserts only what differs from the latest row of each kind; answers what was inserted, as a JSON array. */
+static const char record_sql[] =
+	"WITH wanted AS (SELECT key AS kind, value::boolean AS granted FROM json_each_text($2::json)),"
+	" current AS (SELECT DISTINCT ON (kind) kind, granted FROM user_consent WHERE user_id = $1"
+	"   ORDER BY kind, recorded_at DESC, id DESC),"
+	" added AS (INSERT INTO user_consent (user_id, kind, granted, source)"
+	"   SELECT $1, w.kind, w.granted, $3 FROM wanted w LEFT JOIN current c USING (kind)"
+	"   WHERE c.granted IS DISTINCT FROM w.granted"
+	"   RETURNING kind, granted, source, recorded_at)"
+	" SELECT COALESCE(json_agg(json_build_object('kind', kind, 'granted', granted, 'source', source,"
+	"   'recorded_at', recorded_at) ORDER BY kind), '[]'::json)::text FROM added";
+
+static enum op_outcome consents_step(struct op *op, void *arg)
+{
+	const struct consents *c = arg;
+	const char *params[] = {c->user_id, c->wanted, c->source}, *changes;
+	enum op_outcome o = user_lock_tx(op, c->user_id);
+
+	if (o != OP_DONE)
+		return o;
+	/* The change and the job that tells the marketing platform commit together. */
+	if (db_query_value(op->db, op->arena, record_sql, 3, params, &changes, &op->err) != 1 ||
+	    consent_sync_enqueue_tx(c->w, op, c->user_id, changes) < 0 ||
+	    user_settings_consents(op->db, op->arena, c->user_id, c->out, &op->err) != 1)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome user_settings_save_consents(struct worker *w, struct op *op, const char *user_id,
+					    const struct json *doc, const char *source, const char **consents)
+{
+	struct consents c = {w, user_id, wanted_consents(&op->v, op->arena, doc), source, consents};
+
+	if (!c.wanted)
+		return invalid(op, "the consents are invalid");
+	return op_run(op, "user.save_consents", consents_step, &c);
 }

@@ -100,6 +100,42 @@ START_TEST(codes_verifiers_and_redirects_are_checked)
 }
 END_TEST
 
+START_TEST(token_answers_are_never_stored_and_another_scope_leaves_the_refresh_token_unspent)
+{
+	const char *email = unique_email("scope");
+	struct tokens t;
+	struct reply *r;
+
+	signup_verified(email);
+	t = login_tokens(email, PASSWORD);
+	r = post_form("/oauth/token",
+		      arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=%s&scope=admin", t.refresh,
+				   CLIENT),
+		      NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_scope");
+	ck_assert_str_eq(reply_header(r, "Content-Type"), "application/json");
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	/* Refused before it was spent: the token still refreshes (a spent one would revoke its family). */
+	r = refresh(t.refresh);
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	t = tokens_of(r);
+	r = refresh("not-a-token");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "error"), "invalid_grant");
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+	/* Revocation answers 200 for a known client, whatever the token, and the family is gone. */
+	r = post_form("/oauth/revoke", arena_printf(a, "token=%s&client_id=%s", t.refresh, CLIENT), NULL);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_int_eq(post_form("/oauth/revoke", arena_printf(a, "token=junk&client_id=%s", CLIENT), NULL)->status,
+			 200);
+	ck_assert_int_eq(refresh(t.refresh)->status, 400);
+}
+END_TEST
+
 START_TEST(login_form_needs_its_csrf_token_and_the_right_password)
 {
 	const char *email = unique_email("csrf");
@@ -172,6 +208,46 @@ START_TEST(password_reset_never_tells_who_has_an_account)
 }
 END_TEST
 
+START_TEST(links_are_single_use_and_a_weak_password_leaves_the_reset_link_usable)
+{
+	const char *email = unique_email("links"), *verify, *reset;
+	struct pkce p = new_pkce();
+	struct reply *r = post_json("/v1/auth/signup",
+				    arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD), NULL);
+
+	ck_assert_int_eq(r->status, 201);
+	verify = emailed_token(email, "/verify-email");
+	/* An unverified account asks for a reset: the link will prove the address. */
+	ck_assert_int_eq(
+		post_json("/v1/auth/password-reset", arena_printf(a, "{\"email\":\"%s\"}", email), NULL)->status, 202);
+	reset = emailed_token(email, "/reset-password");
+	r = post_json("/v1/auth/password-reset/confirm",
+		      arena_printf(a, "{\"token\":\"%s\",\"password\":\"password1\"}", reset), NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "code"), "validation_failed");
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "password");
+	ck_assert_str_eq(reply_error_field(r, 0, "code"), "weak_password");
+	ck_assert_int_eq(login(email, PASSWORD, &p, true)->status, 403); /* nothing changed: still unverified */
+	/* The same link with a good password works, once. */
+	r = post_json("/v1/auth/password-reset/confirm",
+		      arena_printf(a, "{\"token\":\"%s\",\"password\":\"a brand new passphrase\"}", reset), NULL);
+	ck_assert_msg(r->status == 204, "confirm: %ld %s", r->status, r->body);
+	r = post_json("/v1/auth/password-reset/confirm",
+		      arena_printf(a, "{\"token\":\"%s\",\"password\":\"another new passphrase\"}", reset), NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "code"), "invalid_link");
+	login_tokens(email, "a brand new passphrase");
+	/* The verification link still works once, and only once. */
+	r = post_json("/v1/auth/verify-email", arena_printf(a, "{\"token\":\"%s\"}", verify), NULL);
+	ck_assert_int_eq(r->status, 200);
+	r = post_json("/v1/auth/verify-email", arena_printf(a, "{\"token\":\"%s\"}", verify), NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_str(r, "code"), "invalid_link");
+	ck_assert_str_eq(reply_str(r, "detail"), "the link is invalid, expired or was already used");
+	ck_assert_ptr_null(json_get(r->json, "errors"));
+}
+END_TEST
+
 START_TEST(login_rate_limit_answers_429_and_recovers)
 {
 	const char *email = unique_email("limit");
@@ -225,11 +301,13 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, the_whole_journey);
 	tcase_add_test(tc, codes_verifiers_and_redirects_are_checked);
+	tcase_add_test(tc, token_answers_are_never_stored_and_another_scope_leaves_the_refresh_token_unspent);
 	tcase_add_test(tc, login_form_needs_its_csrf_token_and_the_right_password);
 	tcase_add_test(tc, unverified_accounts_cannot_log_in);
 	tcase_add_test(tc, signup_validates_and_refuses_duplicates);
 	tcase_add_test(tc, password_reset_never_tells_who_has_an_account);
 	tcase_add_test(tc, old_hash_parameters_are_upgraded_at_log_in);
+	tcase_add_test(tc, links_are_single_use_and_a_weak_password_leaves_the_reset_link_usable);
 	tcase_add_test(tc, login_rate_limit_answers_429_and_recovers);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "accounts");

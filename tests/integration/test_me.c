@@ -337,6 +337,48 @@ START_TEST(export_has_everything_and_deletion_erases_it)
 }
 END_TEST
 
+START_TEST(an_erased_accounts_token_still_verifies_but_writes_nothing)
+{
+	struct user u = new_user("erased");
+	const char *row = arena_printf(
+		a, "SELECT email || '|' || display_name || '|' || updated_at FROM app_user WHERE id = '%s'", u.id);
+	const char *before;
+	struct reply *r;
+
+	ck_assert_int_eq(send_json("DELETE", "/v1/me", u.t.access, NULL)->status, 204);
+	before = sql(row);
+	/* The access token is a signed JWT: it verifies until it expires, but its account is gone. */
+	r = send_json("PATCH", "/v1/me", u.t.access, "{\"display_name\":\"Back from the dead\"}");
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	r = send_json("PUT", "/v1/me/preferences", u.t.access,
+		      "{\"diet\":\"vegan\",\"goals\":[],\"equipment\":[],\"units\":\"metric\"}");
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	r = send_json("PUT", "/v1/me/consents", u.t.access, "{\"marketing_email\":true,\"analytics\":true}");
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	r = send_json("DELETE", "/v1/me", u.t.access, NULL);
+	ck_assert_int_eq(r->status, 404);
+	ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	/* Nothing was written: the anonymous row as erasure left it, no preferences, no consents, no job. */
+	ck_assert_str_eq(sql(row), before);
+	ck_assert_str_eq(sql(arena_printf(a,
+					  "SELECT (SELECT count(*) FROM user_preferences WHERE user_id = '%1$s')"
+					  " + (SELECT count(*) FROM user_consent WHERE user_id = '%1$s')"
+					  " + (SELECT count(*) FROM job WHERE payload->>'user_id' = '%1$s')",
+					  u.id)),
+			 "0");
+	/* And every read says the account is gone. */
+	static const char *const reads[] = {"/v1/me", "/v1/me/export", "/v1/me/preferences", "/v1/me/consents"};
+	for (size_t i = 0; i < sizeof(reads) / sizeof(*reads); i++) {
+		r = get_bearer(reads[i], u.t.access);
+		ck_assert_msg(r->status == 404, "%s: %ld", reads[i], r->status);
+		ck_assert_str_eq(reply_str(r, "code"), "account_not_found");
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("me");
@@ -350,6 +392,7 @@ int main(void)
 	tcase_add_test(tc, consents_are_recorded_and_synced_signed);
 	tcase_add_test(tc, one_user_never_reaches_another_users_data);
 	tcase_add_test(tc, export_has_everything_and_deletion_erases_it);
+	tcase_add_test(tc, an_erased_accounts_token_still_verifies_but_writes_nothing);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "me");
 }

@@ -1,8 +1,13 @@
-/* Integration: lib/ratelimit against the stack's real Postgres, from several processes at once. */
+/*
+ * Integration: lib/ratelimit against the stack's real Postgres, from several
+ * processes at once; and the account endpoints' limits (auth_limit) on top of it.
+ */
 #include "arena.h"
+#include "auth_limit.h"
 #include "db.h"
 #include "harness.h"
 #include "ratelimit.h"
+#include "worker.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -118,6 +123,44 @@ START_TEST(purge_removes_ended_windows_only)
 }
 END_TEST
 
+/* The hits counted under key. */
+static const char *hits(const char *key)
+{
+	return sql(arena_printf(a, "SELECT COALESCE((SELECT hits FROM rate_limit WHERE key = '%s'), 0)", key));
+}
+
+START_TEST(auth_limits_count_the_address_first_then_the_account_under_keys_of_their_own)
+{
+	struct worker w;
+	struct err e = {0};
+	const char *addr = unique_key("addr"), *other = unique_key("addr2"), *account = unique_key("account");
+	long per_account;
+	int retry = -1;
+
+	ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s", e.msg);
+	per_account = conf_int(&w.conf, CONF_RESET_LIMIT_ACCOUNT);
+	ck_assert_int_lt(per_account, conf_int(&w.conf, CONF_RESET_LIMIT_IP));
+	for (long i = 0; i < per_account; i++)
+		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, &retry, &e), AUTH_LIMIT_OVER);
+	ck_assert_int_ge(retry, 1);
+	/* The account's limit holds from any address; the address alone is still within its own. */
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, other, account, &retry, &e), AUTH_LIMIT_OVER);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, NULL, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_str_eq(hits(arena_printf(a, "reset:ip:%s", addr)), arena_printf(a, "%ld", per_account + 2));
+	ck_assert_str_eq(hits(arena_printf(a, "reset:account:%s", account)), arena_printf(a, "%ld", per_account + 2));
+	/* Each endpoint counts under its own keys; sign-up has no per-account limit. */
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_CMS_LOGIN, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_SIGNUP, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_str_eq(hits(arena_printf(a, "login:account:%s", account)), "1");
+	ck_assert_str_eq(hits(arena_printf(a, "cms_login:account:%s", account)), "1");
+	ck_assert_str_eq(hits(arena_printf(a, "signup:ip:%s", addr)), "1");
+	ck_assert_str_eq(hits(arena_printf(a, "signup:account:%s", account)), "0");
+	worker_release(&w);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ratelimit");
@@ -130,6 +173,7 @@ int main(void)
 	tcase_add_test(tc, reset_forgives_the_key);
 	tcase_add_test(tc, concurrent_hits_from_several_processes_are_all_counted);
 	tcase_add_test(tc, purge_removes_ended_windows_only);
+	tcase_add_test(tc, auth_limits_count_the_address_first_then_the_account_under_keys_of_their_own);
 	suite_add_tcase(s, tc);
 	return harness_run(s, "ratelimit");
 }

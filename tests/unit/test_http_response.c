@@ -410,6 +410,24 @@ START_TEST(response_header_limit_is_enforced)
 }
 END_TEST
 
+START_TEST(response_retry_after_says_when_in_whole_seconds_at_least_one)
+{
+	struct http_response resp;
+	struct sent s;
+
+	http_response_init(&resp, arena);
+	http_response_body(&resp, 429, "text/plain", "wait", 4);
+	http_response_retry_after(&resp, 42);
+	s = send(&resp, req_of("POST", NULL));
+	ck_assert_str_eq(header(s.head, "Retry-After"), "42");
+	http_response_init(&resp, arena);
+	http_response_body(&resp, 503, "text/plain", "wait", 4);
+	http_response_retry_after(&resp, 0);
+	s = send(&resp, req_of("POST", NULL));
+	ck_assert_str_eq(header(s.head, "Retry-After"), "1");
+}
+END_TEST
+
 START_TEST(response_etag_is_a_quoted_content_hash)
 {
 	struct http_response resp;
@@ -473,6 +491,7 @@ static Suite *http_response_suite(void)
 	tcase_add_loop_test(tc, response_header_table, 0, N(header_cases));
 	tcase_add_test(tc, response_accepted_header_is_written);
 	tcase_add_test(tc, response_header_limit_is_enforced);
+	tcase_add_test(tc, response_retry_after_says_when_in_whole_seconds_at_least_one);
 	tcase_add_test(tc, response_etag_is_a_quoted_content_hash);
 	tcase_add_test(tc, response_status_reasons);
 	suite_add_tcase(s, tc);
