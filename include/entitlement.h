@@ -55,13 +55,14 @@ int entitlement_revoke_tx(struct op *op, const char *user_id, const char *scope)
 const char *entitlement_list_json(struct db *db, struct arena *a, const char *user_id, struct err *e);
 
 /*
- * An SQL expression for the active scopes of the user whose id is the SQL
- * expression user_id: sorted, space-separated, '' for none. It lets a
- * statement that reads a user's grant read the scopes in the same round trip.
+ * An SQL expression for the active scopes of the user whose id is the column
+ * user_id of the statement's row g ("FROM refresh_token g"): sorted,
+ * space-separated, '' for none. It lets a statement that reads a user's
+ * grant read the scopes in the same round trip.
  */
-#define ENTITLEMENT_ACTIVE_SCOPES_SQL(user_id)                                                  \
+#define ENTITLEMENT_ACTIVE_SCOPES_SQL                                                           \
 	"(SELECT COALESCE(string_agg(en.scope, ' ' ORDER BY en.scope), '') FROM entitlement en" \
-	" WHERE en.user_id = " user_id " AND en.revoked_at IS NULL AND en.expires_at > now())"
+	" WHERE en.user_id = g.user_id AND en.revoked_at IS NULL AND en.expires_at > now())"
 
 /* The user's active scopes, sorted, space-separated ("" for none). Memory in a; NULL on failure. */
 const char *entitlement_active_scopes(struct db *db, struct arena *a, const char *user_id, struct err *e);

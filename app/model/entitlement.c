@@ -103,7 +103,8 @@ const char *entitlement_active_scopes(struct db *db, struct arena *a, const char
 
 	if (!params[0])
 		return "";
-	r = db_query(db, a, "SELECT " ENTITLEMENT_ACTIVE_SCOPES_SQL("$1::uuid"), 1, params, e);
+	r = db_query(db, a, "SELECT " ENTITLEMENT_ACTIVE_SCOPES_SQL " FROM (SELECT $1::uuid AS user_id) g", 1, params,
+		     e);
 	return r ? arena_strdup(a, db_value(r, 0, 0)) : NULL;
 }
 

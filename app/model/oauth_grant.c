@@ -105,25 +105,21 @@ static int revoke_family_tx(struct op *op, const char *family)
 	return 0;
 }
 
-/* The grant's account may still sign in: neither disabled nor erased. */
-#define LIVE_USER(table)                                       \
-	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = " table \
-	".user_id AND u.disabled_at IS NULL AND u.deleted_at IS NULL)"
+/* The account of the statement's grant row g may still sign in: neither disabled nor erased. */
+#define LIVE_USER \
+	"EXISTS (SELECT 1 FROM app_user u WHERE u.id = g.user_id AND u.disabled_at IS NULL AND u.deleted_at IS NULL)"
 
 /*
  * Every check of a code in one row (used before? still valid for this
  * client, URI, verifier and a live account?) with the scopes the token will
- * carry. Laid out by hand: clang-format would break the macros in the SQL apart.
+ * carry.
  */
-/* clang-format off */
 static const char redeem_sql[] =
 	"SELECT used_at IS NOT NULL, family_id,"
 	"  expires_at > now() AND client_id = $2 AND redirect_uri = $3 AND code_challenge ="
 	"  rtrim(translate(encode(sha256(convert_to($4, 'UTF8')), 'base64'), '+/', '-_'), '=')"
-	"  AND " LIVE_USER("oauth_code") ","
-	"  user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL("oauth_code.user_id")
-	" FROM oauth_code WHERE code_hash = $1 FOR UPDATE";
-/* clang-format on */
+	"  AND " LIVE_USER ","
+	"  user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL " FROM oauth_code g WHERE code_hash = $1 FOR UPDATE";
 
 /* A grant's step: what it hands back, and a refusal that must keep what the step wrote (OP_DONE: none). */
 struct grant {
@@ -206,13 +202,10 @@ enum op_outcome oauth_grant_code_redeem(struct worker *w, struct op *op, const c
 	return run_grant(op, "oauth.code_redeem", redeem_step, &r, CODE_REFUSED);
 }
 
-/* clang-format off */
-static const char rotate_sql[] =
-	"SELECT family_id, used_at IS NOT NULL,"
-	"  revoked_at IS NULL AND expires_at > now() AND " LIVE_USER("refresh_token") ","
-	"  client_id, user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL("refresh_token.user_id")
-	" FROM refresh_token WHERE token_hash = $1 FOR UPDATE";
-/* clang-format on */
+static const char rotate_sql[] = "SELECT family_id, used_at IS NOT NULL,"
+				 "  revoked_at IS NULL AND expires_at > now() AND " LIVE_USER ","
+				 "  client_id, user_id, scope, " ENTITLEMENT_ACTIVE_SCOPES_SQL
+				 " FROM refresh_token g WHERE token_hash = $1 FOR UPDATE";
 
 static enum op_outcome rotate_step(struct op *op, void *arg)
 {
