@@ -1,8 +1,10 @@
 /*
- * consent_sync: tells the marketing platform when a user's consents change.
- * The change and its job commit together; the `outbound` queue POSTs the
- * job's JSON to consent_sync_url with an HMAC signature, retrying with
- * backoff like any job, so a slow or failing platform never slows the API.
+ * consent_sync: the job that tells the marketing platform when a user's
+ * consents change. The change and its job commit together (the job is
+ * queued by the consents operation, user_settings.h); the `outbound` queue
+ * POSTs the job's JSON to consent_sync_url with an HMAC signature, retrying
+ * with backoff like any job, so a slow or failing platform never slows the
+ * API.
  *
  * Signature: X-Motus-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
  * "<t>.<body>" keyed with consent_sync_secret>; the receiver recomputes it
@@ -15,19 +17,8 @@
 #include "err.h"
 
 struct arena;
-struct op;
 struct queue_job;
 struct worker;
-
-#define CONSENT_SYNC_QUEUE "outbound"
-
-/*
- * Inside an operation's step (user_settings_save_consents): enqueues
- * {"event":"consent.changed","user_id","changes":[...]} through op->db, in
- * the operation's transaction. Nothing is enqueued when changes is "[]" or
- * consent_sync_url is empty. 0, or -1 with op->err set.
- */
-int consent_sync_enqueue_tx(struct worker *w, struct op *op, const char *user_id, const char *changes) MOTUS_MUSTCHECK;
 
 /* The job: POSTs the payload. 2xx done; 4xx other than 408/429 permanent; anything else retried. */
 int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e);

@@ -20,6 +20,10 @@ struct db;
 struct json;
 struct worker;
 
+/* The job a consent change queues for the marketing platform (consent_sync.h runs it). */
+#define USER_SETTINGS_CONSENT_QUEUE "outbound"
+#define USER_SETTINGS_CONSENT_JOB   "consent_sync"
+
 /* {diet, goals, equipment, units, updated_at}; the defaults (omnivore, metric, none) when never set. */
 int user_settings_preferences(struct db *db, struct arena *a, const char *user_id, const char **out,
 			      struct err *e) MOTUS_MUSTCHECK;

@@ -1,7 +1,7 @@
 /* ctl/mail: motusctl mail test, a test email through the queue, enqueued exactly as the app enqueues one. */
 #include "arena.h"
 #include "ctl.h"
-#include "job_email.h"
+#include "email.h"
 #include "mail.h"
 #include "str.h"
 #include "worker.h"
@@ -45,7 +45,7 @@ static const char *guess_type(const char *name)
 
 struct test_mail {
 	struct worker *w;
-	const struct job_email *m;
+	const struct email_message *m;
 	long id;
 };
 
@@ -53,7 +53,7 @@ static enum op_outcome enqueue_step(struct op *op, void *arg)
 {
 	struct test_mail *t = arg;
 
-	if (job_email_enqueue_tx(t->w, op->arena, t->m, &t->id, &op->err) < 0)
+	if (email_enqueue_tx(t->w, op, t->m, &t->id) < 0)
 		return op->err.code == MAIL_ERR_INVALID ? op_invalid(op, op->err.field[0] ? op->err.field : "message",
 								     "invalid", "%s", op->err.msg)
 							: op_fail(op);
@@ -63,7 +63,7 @@ static enum op_outcome enqueue_step(struct op *op, void *arg)
 CTL_COMMAND(ctl_mail_test)
 {
 	struct mail_attachment at = {0};
-	struct job_email m = {.subject = "Motus test email \xe2\x80\x94 it works"};
+	struct email_message m = {.subject = "Motus test email \xe2\x80\x94 it works"};
 	struct test_mail t = {c->w, &m, 0};
 	struct op op;
 	int rc;
@@ -93,7 +93,7 @@ CTL_COMMAND(ctl_mail_test)
 	if (!m.to)
 		return ctl_usage(c, "which ADDRESS?");
 	m.text = arena_printf(c->w->arena, "This is a test email from motusctl.\nIt went through the %s queue.\n",
-			      m.nattachments ? JOB_EMAIL_ATTACHMENTS_QUEUE : JOB_EMAIL_QUEUE);
+			      m.nattachments ? EMAIL_ATTACHMENTS_QUEUE : EMAIL_QUEUE);
 	m.html = "<p>This is a test email from <b>motusctl</b>.</p>";
 	rc = ctl_outcome(c, &op, op_run(&op, "mail.test", enqueue_step, &t));
 	if (rc)

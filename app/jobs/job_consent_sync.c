@@ -24,27 +24,6 @@ const char *consent_sync_signature(struct arena *a, const char *secret, long t, 
 	return arena_printf(a, "t=%ld,v1=%s", t, hex);
 }
 
-int consent_sync_enqueue_tx(struct worker *w, struct op *op, const char *user_id, const char *changes)
-{
-	struct arena *a = op->arena;
-	struct json *doc, *list;
-	long id;
-
-	if (!*conf_str(&w->conf, CONF_CONSENT_SYNC_URL) || strcmp(changes, "[]") == 0)
-		return 0;
-	list = json_parse(a, changes, strlen(changes), 8, &op->err);
-	if (!list)
-		return -1;
-	doc = json_new_object(a);
-	json_set_string(doc, "event", "consent.changed");
-	json_set_string(doc, "user_id", user_id);
-	json_set_value(doc, "changes", list);
-
-	struct queue_new_job job = {
-		.queue = CONSENT_SYNC_QUEUE, .kind = "consent_sync", .payload = json_serialize(doc, NULL)};
-	return queue_enqueue_tx(op->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, &op->err);
-}
-
 int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e)
 {
 	const char *url = conf_str(&w->conf, CONF_CONSENT_SYNC_URL);

@@ -1,7 +1,8 @@
-/* job_email: enqueue a rendered email in the caller's transaction; send it from the worker. */
+/* job_email: the job that sends an email the models queued (email.h): the MIME message, then SMTP. */
 #include "job_email.h"
 #include "arena.h"
 #include "base64.h"
+#include "email.h"
 #include "jobs.h"
 #include "json.h"
 #include "mail.h"
@@ -10,50 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-#define MAX_ATTACHMENTS 16
-
-int job_email_enqueue_tx(struct worker *w, struct arena *a, const struct job_email *m, long *id, struct err *e)
-{
-	struct mail_message msg = {.from = conf_str(&w->conf, CONF_MAIL_FROM),
-				   .to = m->to,
-				   .subject = m->subject,
-				   .text = m->text,
-				   .html = m->html,
-				   .attachments = m->attachments,
-				   .nattachments = m->nattachments};
-	struct json *doc, *list;
-	size_t len;
-	struct queue_new_job job = {.kind = "email", .idempotency_key = m->idempotency_key};
-
-	/* Refuse now what the worker could never send, while the caller can still answer 4xx. */
-	if (m->nattachments > MAX_ATTACHMENTS)
-		return err_set_field(e, MAIL_ERR_INVALID, "attachments", "at most %d attachments", MAX_ATTACHMENTS);
-	if (!mail_build(a, &msg, &len, e))
-		return -1;
-	doc = json_new_object(a);
-	json_set_string(doc, "to", m->to);
-	json_set_string(doc, "subject", m->subject ? m->subject : "");
-	if (m->text)
-		json_set_string(doc, "text", m->text);
-	if (m->html)
-		json_set_string(doc, "html", m->html);
-	if (m->nattachments) {
-		list = json_set_array(doc, "attachments");
-		for (size_t i = 0; i < m->nattachments; i++) {
-			const struct mail_attachment *at = &m->attachments[i];
-			struct json *o = json_push_object(list);
-
-			json_set_string(o, "filename", at->filename);
-			json_set_string(o, "content_type",
-					at->content_type ? at->content_type : "application/octet-stream");
-			json_set_string(o, "base64", base64_encode(a, at->data, at->len, 0));
-		}
-	}
-	job.queue = m->nattachments ? JOB_EMAIL_ATTACHMENTS_QUEUE : JOB_EMAIL_QUEUE;
-	job.payload = json_serialize(doc, &len);
-	return queue_enqueue_tx(w->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), id, e);
-}
 
 static const char *member(const struct json *o, const char *key)
 {
@@ -67,7 +24,7 @@ static int permanent(struct err *e, const char *why, long id)
 
 int job_email_run(struct worker *w, struct arena *a, const struct queue_job *job, struct err *e)
 {
-	struct mail_attachment at[MAX_ATTACHMENTS];
+	struct mail_attachment at[EMAIL_MAX_ATTACHMENTS];
 	struct mail_message msg = {.from = conf_str(&w->conf, CONF_MAIL_FROM), .attachments = at};
 	struct mail_smtp smtp = {conf_str(&w->conf, CONF_SMTP_URL), (int)conf_int(&w->conf, CONF_SMTP_TIMEOUT_S)};
 	struct json *doc = json_parse(a, job->payload, strlen(job->payload), 8, e), *list;
@@ -86,7 +43,7 @@ int job_email_run(struct worker *w, struct arena *a, const struct queue_job *job
 	list = json_get(doc, "attachments");
 	if (list && json_kind_of(list) != JSON_ARRAY)
 		return permanent(e, "attachments is not an array", job->id);
-	if (json_array_len(list) > MAX_ATTACHMENTS)
+	if (json_array_len(list) > EMAIL_MAX_ATTACHMENTS)
 		return permanent(e, "too many attachments", job->id);
 	for (size_t i = 0; i < json_array_len(list); i++) {
 		struct json *o = json_array_at(list, i);

@@ -6,11 +6,12 @@
 #include "job_email.h"
 #include "queue.h"
 #include "str.h"
+#include "user_settings.h"
 #include "worker.h"
 
 const struct jobs_kind jobs_table[] = {
 	{"email", job_email_run},
-	{"consent_sync", job_consent_sync_run},
+	{USER_SETTINGS_CONSENT_JOB, job_consent_sync_run},
 	{"content_publish", job_content_publish_run},
 };
 

@@ -3,7 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
-#include "job_email.h"
+#include "email.h"
 #include "json.h"
 #include "op.h"
 #include "tmpl_set.h"
@@ -61,7 +61,7 @@ int email_token_send_tx(struct worker *w, struct op *op, enum email_token_purpos
 	if (render(w, op, purposes[purpose].name, to, link, ttl_s, &text, &html) < 0)
 		return -1;
 
-	struct job_email m = {
+	struct email_message m = {
 		.to = to->email,
 		.subject = purposes[purpose].subject,
 		.text = buf_cstr(&text),
@@ -69,7 +69,7 @@ int email_token_send_tx(struct worker *w, struct op *op, enum email_token_purpos
 		.idempotency_key = arena_printf(op->arena, "%s:%s", purposes[purpose].name,
 						purposes[purpose].once_per_account ? to->user_id : digest),
 	};
-	return job_email_enqueue_tx(w, op->arena, &m, &job, &op->err);
+	return email_enqueue_tx(w, op, &m, &job);
 }
 
 int email_token_consume_tx(struct op *op, const char *plain, enum email_token_purpose purpose, const char **user_id)

@@ -1,12 +1,13 @@
 /* user_settings: preferences and consent history, read and saved by the account's owner. */
 #include "user_settings.h"
 #include "arena.h"
-#include "consent_sync.h"
 #include "db.h"
 #include "json.h"
+#include "queue.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
+#include "worker.h"
 
 #include <string.h>
 
@@ -197,6 +198,34 @@ static const char record_sql[] =
 	" SELECT COALESCE(json_agg(json_build_object('kind', kind, 'granted', granted, 'source', source,"
 	"   'recorded_at', recorded_at) ORDER BY kind), '[]'::json)::text FROM added";
 
+/*
+ * The job that tells the marketing platform (job_consent_sync.c sends it):
+ * {"event":"consent.changed","user_id","changes":[...]} on the outbound
+ * queue, in the change's transaction. Nothing when changes is "[]" or
+ * consent_sync_url is empty. 0, or -1 with op->err set.
+ */
+static int sync_enqueue_tx(struct worker *w, struct op *op, const char *user_id, const char *changes)
+{
+	struct arena *a = op->arena;
+	struct json *doc, *list;
+	long id;
+
+	if (!*conf_str(&w->conf, CONF_CONSENT_SYNC_URL) || strcmp(changes, "[]") == 0)
+		return 0;
+	list = json_parse(a, changes, strlen(changes), 8, &op->err);
+	if (!list)
+		return -1;
+	doc = json_new_object(a);
+	json_set_string(doc, "event", "consent.changed");
+	json_set_string(doc, "user_id", user_id);
+	json_set_value(doc, "changes", list);
+
+	struct queue_new_job job = {.queue = USER_SETTINGS_CONSENT_QUEUE,
+				    .kind = USER_SETTINGS_CONSENT_JOB,
+				    .payload = json_serialize(doc, NULL)};
+	return queue_enqueue_tx(op->db, a, &job, (int)conf_int(&w->conf, CONF_QUEUE_MAX_ATTEMPTS), &id, &op->err);
+}
+
 static enum op_outcome consents_step(struct op *op, void *arg)
 {
 	const struct consents *c = arg;
@@ -207,7 +236,7 @@ static enum op_outcome consents_step(struct op *op, void *arg)
 		return o;
 	/* The change and the job that tells the marketing platform commit together. */
 	if (db_query_value(op->db, op->arena, record_sql, 3, params, &changes, &op->err) != 1 ||
-	    consent_sync_enqueue_tx(c->w, op, c->user_id, changes) < 0 ||
+	    sync_enqueue_tx(c->w, op, c->user_id, changes) < 0 ||
 	    user_settings_consents(op->db, op->arena, c->user_id, c->out, &op->err) != 1)
 		return op_fail(op);
 	return OP_DONE;
