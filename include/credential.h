@@ -1,18 +1,19 @@
 /*
  * credential: passwords as the accounts use them: the argon2id parameters of
  * these settings (passwd_memory_kib, passwd_iterations, passwd_parallelism),
- * hashing a new password with them, and the one log-in check app users and
- * staff share.
+ * hashing a new password with them, and the check every log-in makes
+ * (login.h runs it for app users and for staff).
  */
 #ifndef MOTUS_CREDENTIAL_H
 #define MOTUS_CREDENTIAL_H
 
+#include <stdbool.h>
+
 #include "err.h"
+#include "op.h"
 #include "passwd.h"
 
 struct arena;
-struct staff;
-struct user;
 struct worker;
 
 /* The argon2id parameters new hashes are made with. */
@@ -31,20 +32,26 @@ enum credential_login {
 	CREDENTIAL_LOGIN_FAILED,         /* the account could not be read (e says why): answer unavailable */
 };
 
+/* What credential_check reads of an account of either kind (login.h fills it). */
+struct credential_account {
+	int found; /* the lookup's answer: 1, 0 or -1 */
+	const char *id, *password_hash;
+	bool disabled, verified;
+	struct op_actor as; /* who re-hashes: the account itself */
+	/* Replaces old_hash by password hashed with current parameters: an operation of the account's model. */
+	enum op_outcome (*rehash)(struct worker *w, struct op *op, const char *id, const char *old_hash,
+				  const char *password);
+};
+
 /*
- * The log-in check: finds the account of email (normalised; NULL finds
- * none), spends one argon2id verification whether or not it exists (a dummy
- * one for an unknown account, so the time tells nothing), verifies password
- * (NULL counts as ""), then refuses a disabled account and, for app users,
- * an unverified one. On OK, a hash made with other parameters than
- * credential_params is replaced by one made with them (user_password_rehash,
- * staff_rehash_password: an operation of its own, run as the account; its
- * failure only leaves the old hash in place). *out is filled for every
- * answer but UNKNOWN and FAILED. Memory in a.
+ * The check every log-in makes, on an account already looked up (acc->found):
+ * one argon2id verification whether or not it exists (a dummy one for an
+ * unknown account, so the time tells nothing), then the password (NULL
+ * counts as ""), then a disabled and an unverified account are refused. On
+ * OK, a hash made with other parameters than credential_params is replaced
+ * through acc->rehash (its failure only leaves the old hash in place).
  */
-enum credential_login credential_login_user(struct worker *w, struct arena *a, const char *email, const char *password,
-					    struct user *out, struct err *e) MOTUS_MUSTCHECK;
-enum credential_login credential_login_staff(struct worker *w, struct arena *a, const char *email, const char *password,
-					     struct staff *out, struct err *e) MOTUS_MUSTCHECK;
+enum credential_login credential_check(struct worker *w, struct arena *a, const struct credential_account *acc,
+				       const char *password) MOTUS_MUSTCHECK;
 
 #endif

@@ -2,7 +2,7 @@
  * api/oauth_login: the authorization endpoint of our OAuth 2 server: the
  * authorization code flow with PKCE (S256 only) through our own log-in page.
  * The page and the form carry the request's parameters; a log-in goes
- * through the one log-in check (credential_login_user) and ends in a code
+ * through the one log-in check (login_check_user) and ends in a code
  * (oauth_grant_code_issue) sent back to the client. Errors are redirected to
  * the client, except when the client or redirect URI is unknown: then an
  * error page, never a redirect.
@@ -12,7 +12,6 @@
 #include "arena.h"
 #include "auth_limit.h"
 #include "buf.h"
-#include "credential.h"
 #include "crypto.h"
 #include "http_cookie.h"
 #include "http_problem.h"
@@ -20,6 +19,7 @@
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
+#include "login.h"
 #include "oauth_client.h"
 #include "oauth_grant.h"
 #include "str.h"
@@ -284,7 +284,7 @@ API_HANDLER(api_oauth_authorize_submit)
 	}
 	if (limited(w, req, resp, &z, email, csrf))
 		return;
-	why = refusal(credential_login_user(w, req->arena, email, password, &u, &e), &status);
+	why = refusal(login_check_user(w, req->arena, email, password, &u, &e), &status);
 	if (why) {
 		/* The address as typed when it is not one: the person sees what to correct. */
 		login_page(w, req, resp, &z, status, why, email ? email : http_query_get(&req->form, "email"), csrf);

@@ -5,11 +5,11 @@
  * time: no fixation) and ends the one the browser presented, if any.
  * Log-ins, failed log-ins and log-outs are audited.
  */
+#include "login.h"
 #include "arena.h"
 #include "auth_limit.h"
 #include "cms.h"
 #include "conf.h"
-#include "credential.h"
 #include "db.h"
 #include "http_cookie.h"
 #include "http_request.h"
@@ -132,7 +132,7 @@ CMS_HANDLER(cms_login_submit)
 	}
 	if (limited(w, req, resp, email, next))
 		return;
-	r = credential_login_staff(w, req->arena, email, password, &s, &e);
+	r = login_check_staff(w, req->arena, email, password, &s, &e);
 	if (r == CREDENTIAL_LOGIN_FAILED) {
 		cms_error(w, req, resp, 503, NULL);
 		return;
