@@ -46,7 +46,12 @@ as_owner() {
     if ((root)); then (cd / && runuser -u motus -- "$@"); else "$@"; fi
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process that has not exited. Not `kill -0`: an exited daemon of ours is
+# init's child, and stays a zombie (which kill -0 still finds) until init
+# reaps it, up to seconds later on some machines.
+running() { [ -r "/proc/$1/status" ] && ! grep -qs '^State:[[:space:]]*[ZX]' "/proc/$1/status"; }
+
+alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -251,7 +256,7 @@ memcached_stop() {
     pid=$(cat "$var/run/memcached.pid")
     kill "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     rm -f "$var/run/memcached.pid"
@@ -290,7 +295,7 @@ pool_stop() {
     pid=$(cat "$var/run/pool.pid")
     kill -TERM "$pid"
     for _ in $(seq 200); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     kill -KILL -- "-$pid" 2>/dev/null || true
@@ -367,7 +372,7 @@ worker_stop_one() {
     pid=$(cat "$pidfile")
     kill -TERM "$pid"
     for _ in $(seq 1200); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -388,7 +393,7 @@ workers_kill() {
             local pid
             pid=$(cat "$pidfile")
             kill -KILL "$pid"
-            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+            for _ in $(seq 100); do running "$pid" || break; sleep 0.02; done
         fi
         rm -f "$pidfile"
     done
@@ -454,7 +459,7 @@ nginx_stop() {
     pid=$(cat "$var/run/nginx.pid")
     kill -QUIT "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        running "$pid" || return 0
         sleep 0.05
     done
     kill -TERM "$pid" 2>/dev/null || true
@@ -521,7 +526,7 @@ apache_stop() {
     pid=$(cat "$var/run/apache.pid")
     apache2 -f "$var/etc/apache2.conf" -k stop 2>/dev/null || kill "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        running "$pid" || return 0
         sleep 0.05
     done
 }

@@ -458,6 +458,28 @@ const char *motusctl_out(const char *args)
 	return out;
 }
 
+bool pid_running(pid_t pid)
+{
+	char path[64], line[256];
+	bool alive = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "State:", 6) == 0) {
+			const char *st = line + 6 + strspn(line + 6, " \t");
+
+			alive = *st != 'Z' && *st != 'X'; /* zombie, dead */
+			break;
+		}
+	}
+	fclose(f);
+	return alive;
+}
+
 int queue_worker_pids(pid_t *pids, int max, const char *group)
 {
 	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh worker-pids %s",

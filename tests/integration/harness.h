@@ -75,6 +75,12 @@ int motusctl(const char *args);
  */
 const char *motusctl_out(const char *args);
 
+/*
+ * Whether the process has not exited. A zombie has: kill(pid, 0) still finds
+ * an exited daemon until init reaps it, which can take seconds.
+ */
+bool pid_running(pid_t pid);
+
 /* PIDs of the running motus-worker processes (of one queue group, or all when group is NULL). */
 int queue_worker_pids(pid_t *pids, int max, const char *group);
 
