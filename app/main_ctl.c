@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "cache.h"
+#include "clock.h"
 #include "conf.h"
 #include "content.h"
 #include "content_edit.h"
@@ -278,7 +279,7 @@ static int user_grant(struct worker *w, int argc, char **argv)
 			fprintf(stderr, "motusctl user grant: --days takes a number from 1 to 36500\n");
 			return 2;
 		}
-		until = (int64_t)time(NULL) + (int64_t)days * 86400;
+		until = clock_unix() + (int64_t)days * 86400;
 	} else {
 		return user_usage();
 	}

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "cache.h"
+#include "clock.h"
 #include "db.h"
 #include "json.h"
 #include "log.h"
@@ -14,7 +15,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define COLLECTION   "content"
 #define SAVED_BY_MAX 200
@@ -335,11 +335,8 @@ static const char schedule_sql[] = "UPDATE content SET status = 'scheduled', pub
 /* Milliseconds from now until Unix time t (0 when past). */
 static long ms_until(int64_t t)
 {
-	struct timespec now;
-	int64_t ms;
+	int64_t ms = t * 1000 - clock_unix_ms();
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	ms = t * 1000 - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	return ms > 0 ? (long)ms : 0;
 }
 
@@ -353,7 +350,7 @@ int content_edit_schedule(struct worker *w, struct arena *a, int64_t id, int64_t
 
 	if (change)
 		change->before = change->after = NULL;
-	if (publish_at <= (int64_t)time(NULL) || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
+	if (publish_at <= clock_unix() || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
 		validate_add(v, "publish_at", "invalid", "must be a time in the future");
 	if (!saved_by || !*saved_by || strlen(saved_by) > SAVED_BY_MAX)
 		validate_add(v, "saved_by", "invalid", "must say who schedules, in 1 to %d bytes", SAVED_BY_MAX);

@@ -2,6 +2,7 @@
 #include "entitlement.h"
 #include "arena.h"
 #include "buf.h"
+#include "clock.h"
 #include "db.h"
 #include "str.h"
 #include "user.h"
@@ -62,7 +63,7 @@ int entitlement_grant(struct db *db, struct arena *a, const char *user_id, const
 
 	if (!scope || !entitlement_scope_valid(scope))
 		validate_add(v, "scope", "invalid", "must be premium: followed by 1 to 56 of a-z, 0-9, _ . -");
-	if (expires_at <= (int64_t)time(NULL))
+	if (expires_at <= clock_unix())
 		validate_add(v, "expires_at", "invalid", "must be in the future");
 	if (!granted_by || !*granted_by || strlen(granted_by) > 200)
 		validate_add(v, "granted_by", "invalid", "must say who grants, in 1 to 200 bytes");
