@@ -30,11 +30,13 @@ LIB_SRC  := $(wildcard lib/*.c)
 APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
+INT_SUPPORT_SRC := $(filter-out $(INT_SRC),$(wildcard tests/integration/*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
+INT_SUPPORT_OBJ := $(INT_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
 .PHONY: all asan deps test unit integration browser run stop bench format format-check clean
@@ -78,9 +80,10 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/l
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-# Integration suites speak HTTP; a few also call a model directly against the stack (libmotusapp.a).
-$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/integration/harness.o \
-			       $(BUILD)/tests/integration/oauth_flow.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+# Integration suites speak HTTP (the harness and its helpers: every non-test_ file there); a few also
+# call a model directly against the stack (libmotusapp.a).
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(INT_SUPPORT_OBJ) $(BUILD)/libmotusapp.a \
+			       $(BUILD)/libmotus.a
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 

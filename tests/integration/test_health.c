@@ -83,17 +83,20 @@ START_TEST(metrics_move_with_requests_and_sum_all_workers)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("health");
-	TCase *tc = tcase_create("health");
+	TCase *tc = harness_case(s, "health", HARNESS_SHARED);
+	/* Counts every /healthz request of the pool, whoever sent it. */
+	TCase *metrics = harness_case(s, "health_metric_totals", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, healthz_answers_ok_and_is_never_cached);
 	tcase_add_test(tc, readyz_reports_db_and_cache_up);
 	tcase_add_test(tc, metrics_pass_promtool);
-	tcase_add_test(tc, metrics_move_with_requests_and_sum_all_workers);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "health");
+	tcase_add_checked_fixture(metrics, NULL, harness_reset);
+	tcase_set_timeout(metrics, 60);
+	tcase_add_test(metrics, metrics_move_with_requests_and_sum_all_workers);
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

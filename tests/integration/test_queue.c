@@ -302,10 +302,10 @@ START_TEST(purge_deletes_only_old_finished_jobs)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("queue");
-	TCase *tc = tcase_create("queue");
+	TCase *tc = harness_case(s, "queue", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, setup, harness_reset);
 	tcase_set_timeout(tc, 90);
@@ -318,6 +318,5 @@ int main(void)
 	tcase_add_test(tc, refused_mail_retries_into_dead_letters_and_retry_delivers_it);
 	tcase_add_test(tc, sigterm_lets_the_job_in_flight_finish);
 	tcase_add_test(tc, purge_deletes_only_old_finished_jobs);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "queue");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }
