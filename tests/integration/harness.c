@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "harness_clock.h"
 #include "json.h"
 
 #include <arpa/inet.h>
@@ -131,6 +132,7 @@ static void setup_once(void)
 		snprintf(var_dir, sizeof(var_dir), "%s", getenv("MOTUS_VAR_DIR"));
 	else
 		start_own_stack();
+	harness_clock_use_stack(var_dir);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
