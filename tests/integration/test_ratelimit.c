@@ -2,6 +2,7 @@
 #include "arena.h"
 #include "db.h"
 #include "harness.h"
+#include "harness_clock.h"
 #include "ratelimit.h"
 
 #include <stdlib.h>
@@ -54,7 +55,7 @@ START_TEST(window_ends_and_counting_starts_again)
 	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 1);
 	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 0);
 	ck_assert_int_eq(retry, 1);
-	usleep(1100000);
+	harness_clock_advance(1);
 	ck_assert_int_eq(ratelimit_hit(db, a, key, 1, 1, &retry, &e), 1);
 }
 END_TEST
