@@ -473,18 +473,22 @@ START_TEST(a_hash_with_old_parameters_is_upgraded_at_log_in_and_other_sessions_l
 	const char *e;
 	struct jar *other = session("rehash", "editor", &e);
 	const struct passwd_params old = {1024, 1, 1};
+	const char *was = arena_printf(a, "$m=%u,t=%u,p=%u$", old.memory_kib, old.iterations, old.parallelism);
+	const char *current = arena_printf(a, "$m=%s,t=%s,p=%s$", motusctl_out("config get passwd_memory_kib"),
+					   motusctl_out("config get passwd_iterations"),
+					   motusctl_out("config get passwd_parallelism"));
 	char hash[PASSWD_ENCODED_MAX];
 	struct err err = {0};
 
+	/* The stack's (cheap) parameters are not the old ones, or there would be nothing to upgrade. */
+	ck_assert_str_ne(current, was);
 	/* As if the account were made when the cost settings were lower. */
 	ck_assert_int_eq(passwd_hash(&old, PASSWORD, hash, &err), 0);
+	ck_assert_ptr_nonnull(strstr(hash, was));
 	sql(arena_printf(a, "UPDATE staff SET password_hash = '%s' WHERE email = '%s'", hash, e));
 	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
 	const char *now = sql(arena_printf(a, "SELECT password_hash FROM staff WHERE email = '%s'", e));
-	ck_assert_msg(strstr(now, arena_printf(a, "$m=%s,t=%s,p=%s$", motusctl_out("config get passwd_memory_kib"),
-					       motusctl_out("config get passwd_iterations"),
-					       motusctl_out("config get passwd_parallelism"))) != NULL,
-		      "not the current parameters: %s", now);
+	ck_assert_msg(strstr(now, current) != NULL, "not the current parameters: %s", now);
 	/* The upgrade is not a password change: the account's other session still works. */
 	ck_assert_int_eq(jar_request(other, "GET", "/admin/content", NULL)->status, 200);
 	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
