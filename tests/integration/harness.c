@@ -835,33 +835,43 @@ static int find_case(const char *name)
 	return -1;
 }
 
-int harness_main(int argc, char **argv, Suite *s, enum harness_webs webs)
+/* What the command line asks for: 0 run (running_case set), 1 print the needs, 2 a usage error. */
+static int parse_args(int argc, char **argv)
 {
-	const char *slash = strrchr(argv[0], '/');
-	SRunner *sr;
-	int failed;
-
-	suite_name = slash ? slash + 1 : argv[0];
 	if (n_cases == 0) {
 		fprintf(stderr, "%s: no test case made with harness_case()\n", suite_name);
 		return 2;
 	}
 	if (argc == 2 && strcmp(argv[1], "--needs") == 0)
-		return print_needs(webs);
+		return 1;
 	if (argc == 3 && strcmp(argv[1], "--case") == 0) {
 		running_case = find_case(argv[2]);
-		if (running_case < 0) {
-			fprintf(stderr, "%s: no test case %s\n", suite_name, argv[2]);
-			return 2;
-		}
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--needs | --case NAME]\n", suite_name);
+		if (running_case >= 0)
+			return 0;
+		fprintf(stderr, "%s: no test case %s\n", suite_name, argv[2]);
 		return 2;
+	}
+	if (argc == 1)
+		return 0;
+	fprintf(stderr, "usage: %s [--needs | --case NAME]\n", suite_name);
+	return 2;
+}
+
+int harness_main(int argc, char **argv, Suite *s, enum harness_webs webs)
+{
+	const char *slash = strrchr(argv[0], '/');
+	SRunner *sr = srunner_create(s); /* owns the suite: freeing it frees every test case */
+	int todo, failed;
+
+	suite_name = slash ? slash + 1 : argv[0];
+	todo = parse_args(argc, argv);
+	if (todo != 0) {
+		srunner_free(sr);
+		return todo == 1 ? print_needs(webs) : 2;
 	}
 	setup_once();
 	printf("integration suite %s%s%s through %s (%s, from %s)\n", suite_name, running_case < 0 ? "" : ", case ",
 	       running_case < 0 ? "" : cases[running_case].name, harness_web(), harness_url(), harness_source_addr());
-	sr = srunner_create(s);
 	srunner_run(sr, NULL, running_case < 0 ? NULL : cases[running_case].name, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
