@@ -39,7 +39,8 @@ INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
 INT_SUPPORT_OBJ := $(INT_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
-.PHONY: all asan deps test unit integration browser run stop bench format format-check clean
+.PHONY: all asan deps check test test-build test-build-asan unit integration browser run stop bench format format-check \
+	clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
@@ -90,19 +91,30 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(INT_SUPPORT_OBJ) 
 deps:
 	@etc/dev/deps.sh
 
-# Everything a user would trust: both builds, unit suites, then the integration suite
-# through nginx and Apache against a throwaway stack, for the normal and the ASan build,
-# then the browser specs (headless Chromium) through nginx, for both builds.
-test: deps
-	$(MAKE) all
-	$(MAKE) asan
-	tests/lint.sh
+# Compiling in parallel: as many jobs as cores.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# The inner loop: the normal build, its unit suites, and the integration suites
+# through nginx only, against a throwaway stack.
+check: deps
+	$(MAKE) -j$(JOBS) all
 	tests/run-unit.sh build
-	tests/run-unit.sh build-asan
-	tests/integration/run.sh build
-	tests/integration/run.sh build-asan
-	tests/browser/run.sh build
-	tests/browser/run.sh build-asan
+	MOTUS_WEBS=nginx tests/integration/run.sh build
+
+# Everything a user would trust (CI runs this): both builds, lint, then for each build
+# its unit suites, the integration suites through nginx and Apache and the browser
+# specs (headless Chromium, through nginx). The two builds' runs go at once, each on
+# throwaway stacks of its own; make prints each step's output when the step ends.
+test: deps
+	$(MAKE) -j$(JOBS) all asan
+	tests/lint.sh
+	$(MAKE) -j2 --output-sync=line test-build test-build-asan
+
+# One build's runs (make test-build, make test-build-asan).
+test-build test-build-asan: test-%:
+	tests/run-unit.sh $*
+	tests/integration/run.sh $*
+	tests/browser/run.sh $*
 
 unit: all
 	tests/run-unit.sh $(BUILD)
