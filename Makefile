@@ -103,17 +103,27 @@ check: deps
 
 # Everything a user would trust (CI runs this): both builds, lint, then for each build
 # its unit suites, the integration suites through nginx and Apache and the browser
-# specs (headless Chromium, through nginx). The two builds' runs go at once, each on
-# throwaway stacks of its own; make prints each step's output when the step ends.
+# specs (headless Chromium, through nginx). Both builds' steps run at once, each on
+# throwaway stacks of its own, a build's unit suites (busy) beside its integration
+# suites (mostly waiting); make prints each step's output when the step ends.
 test: deps
 	$(MAKE) -j$(JOBS) all asan
 	tests/lint.sh
-	$(MAKE) -j2 --output-sync=line test-build test-build-asan
+	$(MAKE) -j4 --output-sync=line test-build test-build-asan
 
-# One build's runs (make test-build, make test-build-asan).
-test-build test-build-asan: test-%:
+# One build's share of make test (make test-build, make test-build-asan): its unit
+# suites beside its integration suites, then its browser specs.
+TEST_BUILDS := build build-asan
+TEST_UNIT := $(TEST_BUILDS:%=test-unit-%)
+TEST_INTEGRATION := $(TEST_BUILDS:%=test-integration-%)
+TEST_BROWSER := $(TEST_BUILDS:%=test-browser-%)
+.PHONY: $(TEST_UNIT) $(TEST_INTEGRATION) $(TEST_BROWSER)
+test-build test-build-asan: test-%: test-unit-% test-browser-%
+$(TEST_UNIT): test-unit-%:
 	tests/run-unit.sh $*
+$(TEST_INTEGRATION): test-integration-%:
 	tests/integration/run.sh $*
+$(TEST_BROWSER): test-browser-%: test-integration-%
 	tests/browser/run.sh $*
 
 unit: all
