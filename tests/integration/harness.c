@@ -497,7 +497,7 @@ const char *motusctl_out(const char *args)
 	return out;
 }
 
-bool pid_running(pid_t pid)
+bool harness_pid_running(pid_t pid)
 {
 	char path[64], line[256];
 	bool alive = false;

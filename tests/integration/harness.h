@@ -127,7 +127,7 @@ const char *motusctl_out(const char *args);
  * Whether the process has not exited. A zombie has: kill(pid, 0) still finds
  * an exited daemon until init reaps it, which can take seconds.
  */
-bool pid_running(pid_t pid);
+bool harness_pid_running(pid_t pid);
 
 /*
  * A socket listening on the stack's webhook port (MOTUS_TEST_HOOK_PORT, where

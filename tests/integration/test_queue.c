@@ -304,12 +304,12 @@ START_TEST(sigterm_lets_the_job_in_flight_finish)
 	usleep(200000);
 	kill(pids[0], SIGTERM);
 	usleep(500000);
-	ck_assert(pid_running(pids[0])); /* still busy with its job */
+	ck_assert(harness_pid_running(pids[0])); /* still busy with its job */
 	stack_ctl("smtp-hold off");
 	ck_assert(mail_wait(rcpt(to), 1, 5));
-	for (deadline = now_s() + 5; pid_running(pids[0]) && now_s() < deadline;)
+	for (deadline = now_s() + 5; harness_pid_running(pids[0]) && now_s() < deadline;)
 		usleep(50000);
-	ck_assert(!pid_running(pids[0])); /* and then gone */
+	ck_assert(!harness_pid_running(pids[0])); /* and then gone */
 	ck_assert_str_eq(sql(fmt("SELECT state FROM job WHERE payload->>'to' = '%s'", to)), "done");
 }
 END_TEST
