@@ -30,6 +30,7 @@ LIB_SRC  := $(wildcard lib/*.c)
 APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/ctl/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
+INT_SUPPORT_SRC := $(filter-out $(INT_SRC),$(wildcard tests/integration/*.c))
 
 # What --version says: the release, the commit (and whether the tree had changes), the day of the build
 # (SOURCE_DATE_EPOCH when set, for reproducible builds). lib/version.o is rebuilt only when these change.
@@ -42,13 +43,15 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
+INT_SUPPORT_OBJ := $(INT_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
 # Keep the objects make builds on the way to a test binary: deleting them as intermediates rebuilt every
 # suite on every make.
 .SECONDARY:
 
-.PHONY: FORCE all asan deps test unit integration browser run stop bench format format-check clean
+.PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench format \
+	format-check clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
@@ -98,28 +101,50 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libmotusapp.a $(BUILD)/l
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-# Integration suites speak HTTP; a few also call a model directly against the stack (libmotusapp.a).
-$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/integration/harness.o \
-			       $(BUILD)/tests/integration/oauth_flow.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+# Integration suites speak HTTP (the harness and its helpers: every non-test_ file there); a few also
+# call a model directly against the stack (libmotusapp.a).
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(INT_SUPPORT_OBJ) $(BUILD)/libmotusapp.a \
+			       $(BUILD)/libmotus.a
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 deps:
 	@etc/dev/deps.sh
 
-# Everything a user would trust: both builds, unit suites, then the integration suite
-# through nginx and Apache against a throwaway stack, for the normal and the ASan build,
-# then the browser specs (headless Chromium) through nginx, for both builds.
-test: deps
-	$(MAKE) all
-	$(MAKE) asan
-	tests/lint.sh
+# Compiling in parallel: as many jobs as cores.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# The inner loop: the normal build, its unit suites, and the integration suites
+# through nginx only, against a throwaway stack.
+check: deps
+	$(MAKE) -j$(JOBS) all
 	tests/run-unit.sh build
-	tests/run-unit.sh build-asan
-	tests/integration/run.sh build
-	tests/integration/run.sh build-asan
-	tests/browser/run.sh build
-	tests/browser/run.sh build-asan
+	MOTUS_WEBS=nginx tests/integration/run.sh build
+
+# Everything a user would trust (CI runs this): both builds, lint, then for each build
+# its unit suites, the integration suites through nginx and Apache and the browser
+# specs (headless Chromium, through nginx). Both builds' steps run at once, each on
+# throwaway stacks of its own, a build's unit suites (busy) beside its integration
+# suites (mostly waiting); make prints each step's output when the step ends.
+test: deps
+	$(MAKE) -j$(JOBS) all asan
+	tests/lint.sh
+	$(MAKE) -j4 --output-sync=line test-build test-build-asan
+
+# One build's share of make test (make test-build, make test-build-asan): its unit
+# suites beside its integration suites, then its browser specs.
+TEST_BUILDS := build build-asan
+TEST_UNIT := $(TEST_BUILDS:%=test-unit-%)
+TEST_INTEGRATION := $(TEST_BUILDS:%=test-integration-%)
+TEST_BROWSER := $(TEST_BUILDS:%=test-browser-%)
+.PHONY: $(TEST_UNIT) $(TEST_INTEGRATION) $(TEST_BROWSER)
+test-build test-build-asan: test-%: test-unit-% test-browser-%
+$(TEST_UNIT): test-unit-%:
+	tests/run-unit.sh $*
+$(TEST_INTEGRATION): test-integration-%:
+	tests/integration/run.sh $*
+$(TEST_BROWSER): test-browser-%: test-integration-%
+	tests/browser/run.sh $*
 
 unit: all
 	tests/run-unit.sh $(BUILD)

@@ -2,6 +2,7 @@
 #include "worker.h"
 #include "arena.h"
 #include "cache.h"
+#include "clock.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
@@ -17,6 +18,7 @@ int worker_init(struct worker *w, const char *config_path, unsigned parts, struc
 	if (conf_load(&w->conf, config_path, e) < 0)
 		return -1;
 	log_set_level((enum log_level)log_level_parse(conf_str(&w->conf, CONF_LOG_LEVEL)));
+	clock_use_test_file(conf_str(&w->conf, CONF_TEST_CLOCK_FILE));
 	w->arena = arena_new(64 * 1024);
 	if (parts & WORKER_METRICS) {
 		w->metrics = metrics_attach(conf_str(&w->conf, CONF_METRICS_SHM_PATH), routes_metric_labels(),

@@ -1,4 +1,8 @@
-/* clock: monotonic microseconds for durations, wall time for logs. */
+/*
+ * clock: monotonic microseconds for durations, wall time for logs, and the
+ * wall clock every expiry and schedule reads: the system's, or a test
+ * stack's, which a file moves ahead.
+ */
 #ifndef MOTUS_CLOCK_H
 #define MOTUS_CLOCK_H
 
@@ -8,7 +12,22 @@
 #define MOTUS_CLOCK_MUSTCHECK __attribute__((warn_unused_result))
 
 uint64_t clock_now_us(void);
-/* Wall time as RFC 3339 UTC with milliseconds; out must hold 32 bytes. */
+
+/*
+ * The wall clock in Unix seconds / milliseconds, for what expires or falls
+ * due (tokens, signed URLs, grants, schedules): the system clock, plus the
+ * test clock's offset when one is in use.
+ */
+int64_t clock_unix(void);
+int64_t clock_unix_ms(void);
+/*
+ * Makes clock_unix() add the whole seconds written in the file at path (the
+ * setting test_clock_file; the test stack's Postgres adds the same to now()).
+ * The file is read at every call. NULL or "": the system clock, no file read.
+ */
+void clock_use_test_file(const char *path);
+
+/* Wall time as RFC 3339 UTC with milliseconds (the system clock, for logs); out must hold 32 bytes. */
 void clock_rfc3339(char *out, size_t n);
 
 /*

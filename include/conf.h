@@ -131,7 +131,9 @@
 	  "URL prefix under which the web server (or a CDN) serves media_dir/public")                                 \
 	X(MEDIA_URL_SECRET, "media_url_secret", CONF_STR, "", 0, 0, true,                                             \
 	  "HMAC-SHA256 key of signed media URLs; at least 32 characters, motus-fcgi refuses to start without it")     \
-	X(MEDIA_URL_TTL_S, "media_url_ttl_s", CONF_INT, "300", 10, 86400, false, "lifetime of a signed media URL")
+	X(MEDIA_URL_TTL_S, "media_url_ttl_s", CONF_INT, "300", 10, 86400, false, "lifetime of a signed media URL")    \
+	X(TEST_CLOCK_FILE, "test_clock_file", CONF_STR, "", 0, 0, false,                                              \
+	  "test stacks only: a file of whole seconds added to the wall clock (empty: the system clock)")
 
 enum conf_key {
 #define CONF_ENUM(key, ...) CONF_##key,

@@ -2,6 +2,7 @@
 #include "jwt.h"
 #include "arena.h"
 #include "base64.h"
+#include "clock.h"
 #include "crypto.h"
 #include "json.h"
 #include "str.h"
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define JOSE_DEPTH    4              /* header and claims are flat objects; an array (aud) is one level more */
 #define ES256_SIG_LEN 64             /* r || s, 32 bytes each */
@@ -52,7 +52,7 @@ const struct jwt_key *jwt_keyset_find(const struct jwt_keyset *ks, const char *k
 
 static int64_t now_or(int64_t now)
 {
-	return now ? now : (int64_t)time(NULL);
+	return now ? now : clock_unix();
 }
 
 static char *segment(struct arena *a, const struct json *j)

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Checks the files that are not C: operations configs, the API contract, scripts.
+# Checks the files that are not C (operations configs, the API contract,
+# scripts), the C code's formatting (make format-check) and its layering
+# (tests/lint-layers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,3 +17,6 @@ for f in tests/oauth/*.mjs tests/browser/*.mjs; do
     node --check "$f" || { echo "lint: $f does not parse"; exit 1; }
 done
 echo "== lint: Prometheus config and rules, JSON documents, shell scripts and test scripts are well-formed"
+make --no-print-directory -s format-check || { echo "lint: the C code is not clang-formatted (make format)"; exit 1; }
+echo "== lint: the C code is clang-formatted"
+tests/lint-layers.sh

@@ -9,6 +9,7 @@
 #include "api.h"
 #include "api_reply.h"
 #include "arena.h"
+#include "clock.h"
 #include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
@@ -60,7 +61,7 @@ API_HANDLER(api_media_get)
 		api_reply_read_error(resp, "media", &e);
 		return;
 	}
-	exp = (int64_t)time(NULL) + conf_int(&w->conf, CONF_MEDIA_URL_TTL_S);
+	exp = clock_unix() + conf_int(&w->conf, CONF_MEDIA_URL_TTL_S);
 	doc = json_new_object(req->arena);
 	json_set_string(doc, "url", media_signed_path(req->arena, conf_str(&w->conf, CONF_MEDIA_URL_SECRET), id, exp));
 	json_set_string(doc, "expires_at", rfc3339(req->arena, exp));
@@ -73,7 +74,7 @@ API_HANDLER(api_media_file)
 {
 	const char *id = http_request_param(req, "id"), *offload = http_request_env(req, "MOTUS_FILE_OFFLOAD");
 	const char *dir = conf_str(&w->conf, CONF_MEDIA_DIR);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_unix();
 	long exp = 0;
 	struct media m;
 	struct err e = {0};

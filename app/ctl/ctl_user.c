@@ -1,4 +1,5 @@
 /* ctl/user: motusctl user grant, revoke, entitlements, disable, enable: the CMS's operations on accounts, by email. */
+#include "clock.h"
 #include "ctl.h"
 #include "entitlement.h"
 #include "str.h"
@@ -38,7 +39,7 @@ CTL_COMMAND(ctl_user_grant)
 	} else if (str_eq(argv[2], "--days")) {
 		if (str_to_long(argv[3], 1, 36500, &days) < 0)
 			return ctl_usage(c, "--days takes a number from 1 to 36500");
-		until = (int64_t)time(NULL) + (int64_t)days * 86400;
+		until = clock_unix() + (int64_t)days * 86400;
 	} else {
 		return ctl_usage(c, "give --until DATE or --days N");
 	}

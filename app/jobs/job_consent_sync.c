@@ -1,5 +1,6 @@
 /* job_consent_sync: consent changes to the marketing platform, signed, through the outbound queue. */
 #include "arena.h"
+#include "clock.h"
 #include "consent_sync.h"
 #include "crypto.h"
 #include "jobs.h"
@@ -11,7 +12,6 @@
 #include "worker.h"
 
 #include <string.h>
-#include <time.h>
 
 const char *consent_sync_signature(struct arena *a, const char *secret, long t, const char *body)
 {
@@ -32,7 +32,7 @@ int job_consent_sync_run(struct worker *w, struct arena *a, const struct queue_j
 		"X-Motus-Event: consent.changed",
 		arena_printf(a, "X-Motus-Delivery: %ld", job->id),
 		arena_printf(a, "X-Motus-Signature: %s",
-			     consent_sync_signature(a, conf_str(&w->conf, CONF_CONSENT_SYNC_SECRET), (long)time(NULL),
+			     consent_sync_signature(a, conf_str(&w->conf, CONF_CONSENT_SYNC_SECRET), (long)clock_unix(),
 						    job->payload)),
 		NULL,
 	};

@@ -1,12 +1,12 @@
 /* access_token: issuing and verifying the API's bearer tokens with the signing keys and the settings. */
 #include "access_token.h"
+#include "clock.h"
 #include "jwt.h"
 #include "signing_key.h"
 #include "str.h"
 #include "worker.h"
 
 #include <string.h>
-#include <time.h>
 
 bool access_token_scope_valid(const char *scope)
 {
@@ -66,7 +66,7 @@ char *access_token_issue(struct worker *w, struct arena *a, const char *subject,
 	c->sub = subject;
 	c->scope = scope ? scope : "";
 	c->client_id = client_id;
-	c->iat = issued_at ? issued_at : (int64_t)time(NULL);
+	c->iat = issued_at ? issued_at : clock_unix();
 	c->exp = c->iat + conf_int(&w->conf, CONF_ACCESS_TOKEN_TTL_S);
 	return jwt_sign(a, k, c, e);
 }

@@ -2,6 +2,7 @@
 #include "content_edit.h"
 #include "arena.h"
 #include "audit.h"
+#include "clock.h"
 #include "db.h"
 #include "json.h"
 #include "op.h"
@@ -13,7 +14,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define COLLECTION "content"
 /* A scheduled-publish job that runs early retries; it must not become a dead letter over clock skew. */
@@ -331,11 +331,8 @@ static const char schedule_sql[] = "UPDATE content SET status = 'scheduled', pub
 /* Milliseconds from now until Unix time t (0 when past). */
 static long ms_until(int64_t t)
 {
-	struct timespec now;
-	int64_t ms;
+	int64_t ms = t * 1000 - clock_unix_ms();
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	ms = t * 1000 - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	return ms > 0 ? (long)ms : 0;
 }
 
@@ -373,7 +370,7 @@ enum op_outcome content_edit_schedule(struct worker *w, struct op *op, int64_t i
 	struct change c = {.id = id, .publish_at = publish_at};
 
 	(void)w;
-	if (publish_at <= (int64_t)time(NULL) || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
+	if (publish_at <= clock_unix() || publish_at > 253402300799) /* 9999-12-31T23:59:59Z */
 		return op_invalid(op, "publish_at", "invalid", "must be a time in the future");
 	return op_run(op, "content.schedule", schedule_step, &c);
 }

@@ -51,7 +51,7 @@ int entitlement_grant_tx(struct op *op, const char *user_id, const char *scope, 
 
 	if (!scope || !entitlement_scope_valid(scope))
 		validate_add(&op->v, "scope", "invalid", "must be premium: followed by 1 to 56 of a-z, 0-9, _ . -");
-	if (expires_at <= (int64_t)time(NULL))
+	if (expires_at <= clock_unix())
 		validate_add(&op->v, "expires_at", "invalid", "must be in the future");
 	if (!validate_ok(&op->v))
 		return 0;

@@ -18,6 +18,9 @@
 #   MOTUS_WEB        nginx (default), apache or both
 #   MOTUS_PORTS=auto pick free loopback ports (tests)
 #   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
+#   MOTUS_TEST_CLOCK=1  a test clock (throwaway test stacks only): Postgres's now()
+#                    and the app's clock_unix() run ahead by the seconds in
+#                    $var/etc/test-clock, which tests move (harness_clock_advance)
 #   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments outbound scheduled")
 #   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
 set -euo pipefail
@@ -46,7 +49,12 @@ as_owner() {
     if ((root)); then (cd / && runuser -u motus -- "$@"); else "$@"; fi
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process that has not exited. Not `kill -0`: an exited daemon of ours is
+# init's child, and stays a zombie (which kill -0 still finds) until init
+# reaps it, up to seconds later on some machines.
+running() { [ -r "/proc/$1/status" ] && ! grep -qs '^State:[[:space:]]*[ZX]' "/proc/$1/status"; }
+
+alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -70,8 +78,9 @@ load_settings() {
         # shellcheck disable=SC1091
         . "$var/stack.env"
         worker_groups=${MOTUS_WORKER_GROUPS:-${worker_groups_given:-$default_worker_groups}}
-        # A stack started by an older stack.sh has no sink port yet.
+        # A stack started by an older stack.sh has no sink port yet, nor a test clock.
         smtp_sink_port=${smtp_sink_port:-$(setting smtp_sink_port)}
+        test_clock=${test_clock:-}
         return
     fi
     if [ "${MOTUS_PORTS:-}" = auto ]; then
@@ -81,6 +90,7 @@ load_settings() {
         smtp_sink_port=$(setting smtp_sink_port)
     fi
     workers=$(setting workers)
+    test_clock=${MOTUS_TEST_CLOCK:-}
 }
 
 write_env() {
@@ -91,6 +101,7 @@ apache_port=$apache_port
 memcached_port=$memcached_port
 smtp_sink_port=$smtp_sink_port
 worker_groups_given="$worker_groups_given"
+test_clock=$test_clock
 workers=$workers
 web=$web
 build=$build
@@ -184,6 +195,7 @@ smtp_sink_port = $smtp_sink_port
 smtp_url = smtp://127.0.0.1:$smtp_sink_port
 mail_from = no-reply@motus.localhost
 EOF
+        if [ "$test_clock" = 1 ]; then echo "test_clock_file = $var/etc/test-clock"; fi
     } > "$var/etc/motus.conf.new"
     chmod 0640 "$var/etc/motus.conf.new"
     ((root)) && chgrp motus "$var/etc/motus.conf.new"
@@ -230,6 +242,30 @@ pg_restart() {
     as_owner "$pgbin/pg_ctl" -D "$var/pg" -l "$var/log/postgres.log" -m fast -w -t 60 restart >/dev/null
 }
 
+# The test clock (test_clock=1): every session of the database resolves now() to
+# test_clock.now(), pg_catalog.now() plus the seconds in test_clock.shift, through
+# the database's search_path; etc/test-clock holds the same seconds for the app's
+# clock_unix(). Set up before the migrations (column defaults bind to the function
+# they name) and before the pool starts (search_path reaches new sessions only).
+pg_test_clock() {
+    [ "$test_clock" = 1 ] || return 0
+    as_owner "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$var/pgrun" -U motus -d motus >/dev/null <<'SQL'
+CREATE SCHEMA IF NOT EXISTS test_clock;
+CREATE TABLE IF NOT EXISTS test_clock.shift (
+    single boolean PRIMARY KEY DEFAULT true CHECK (single),
+    seconds bigint NOT NULL DEFAULT 0);
+INSERT INTO test_clock.shift DEFAULT VALUES ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION test_clock.now() RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT pg_catalog.now() + (SELECT seconds FROM test_clock.shift) * interval '1 second' $$;
+-- After public, so tables are still created there; before pg_catalog, so now() is ours.
+ALTER DATABASE motus SET search_path = "$user", public, test_clock, pg_catalog;
+SQL
+    as_owner "$pgbin/psql" -X -Atq -h "$var/pgrun" -U motus -d motus -c "SELECT seconds FROM test_clock.shift" \
+        > "$var/etc/test-clock.new"
+    chmod 0644 "$var/etc/test-clock.new"
+    mv -f "$var/etc/test-clock.new" "$var/etc/test-clock"
+}
+
 # --- memcached ----------------------------------------------------------------
 
 memcached_start() {
@@ -251,7 +287,7 @@ memcached_stop() {
     pid=$(cat "$var/run/memcached.pid")
     kill "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     rm -f "$var/run/memcached.pid"
@@ -290,7 +326,7 @@ pool_stop() {
     pid=$(cat "$var/run/pool.pid")
     kill -TERM "$pid"
     for _ in $(seq 200); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     kill -KILL -- "-$pid" 2>/dev/null || true
@@ -367,7 +403,7 @@ worker_stop_one() {
     pid=$(cat "$pidfile")
     kill -TERM "$pid"
     for _ in $(seq 1200); do
-        kill -0 "$pid" 2>/dev/null || break
+        running "$pid" || break
         sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -388,7 +424,7 @@ workers_kill() {
             local pid
             pid=$(cat "$pidfile")
             kill -KILL "$pid"
-            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+            for _ in $(seq 100); do running "$pid" || break; sleep 0.02; done
         fi
         rm -f "$pidfile"
     done
@@ -454,7 +490,7 @@ nginx_stop() {
     pid=$(cat "$var/run/nginx.pid")
     kill -QUIT "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        running "$pid" || return 0
         sleep 0.05
     done
     kill -TERM "$pid" 2>/dev/null || true
@@ -521,7 +557,7 @@ apache_stop() {
     pid=$(cat "$var/run/apache.pid")
     apache2 -f "$var/etc/apache2.conf" -k stop 2>/dev/null || kill "$pid"
     for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        running "$pid" || return 0
         sleep 0.05
     done
 }
@@ -535,6 +571,7 @@ start() {
     load_settings
     prepare
     pg_start
+    pg_test_clock
     memcached_start
     ctl migrate >"$var/log/migrate.log" 2>&1 || die "migrations failed: $(cat "$var/log/migrate.log")"
     ctl seed >>"$var/log/migrate.log" 2>&1 || die "seeding failed: $(cat "$var/log/migrate.log")"

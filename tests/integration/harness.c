@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "harness_clock.h"
 #include "json.h"
 
 #include <arpa/inet.h>
@@ -10,19 +11,31 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 static struct arena *arena;
 static char src_dir[1024], var_dir[1024];
-static pid_t stack_owner; /* the process that started a stack of its own, if any */
+static pid_t stack_owner;                /* the process that started a stack of its own, if any */
+static const char *suite_name = "suite"; /* the program's name, test_... */
+
+#define MAX_CASES 8
+
+static struct {
+	const char *name;
+	enum harness_sharing sharing;
+} cases[MAX_CASES];
+static int n_cases;
+static int running_case = -1; /* the case --case named; -1: every case, in one process */
 
 static struct arena *mem(void)
 {
@@ -95,9 +108,9 @@ static void start_own_stack(void)
 	snprintf(var_dir, sizeof(var_dir), "%s", tmpl);
 	set_hook_port();
 	snprintf(cmd, sizeof(cmd),
-		 "chmod 755 %s && set -a && . %s/tests/integration/stack.env && set +a && MOTUS_VAR_DIR=%s "
+		 "chmod 755 %s && set -a && MOTUS_VAR_DIR=%s && . %s/tests/integration/stack.env && set +a && "
 		 "%s/etc/dev/stack.sh start >/dev/null",
-		 var_dir, src_dir, var_dir, src_dir);
+		 var_dir, var_dir, src_dir, src_dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "harness: the stack did not start (logs in %s/log)\n", var_dir);
 		exit(1);
@@ -119,6 +132,7 @@ static void setup_once(void)
 		snprintf(var_dir, sizeof(var_dir), "%s", getenv("MOTUS_VAR_DIR"));
 	else
 		start_own_stack();
+	harness_clock_use_stack(var_dir);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
@@ -160,6 +174,30 @@ const char *harness_web(void)
 	return w ? w : "nginx";
 }
 
+const char *harness_source_addr(void)
+{
+	static char addr[INET_ADDRSTRLEN];
+	const char *given = getenv("MOTUS_TEST_SOURCE_ADDR");
+	struct in_addr in;
+
+	if (addr[0])
+		return addr;
+	if (given && *given) {
+		if (inet_pton(AF_INET, given, &in) != 1 || strncmp(given, "127.", 4) != 0) {
+			fprintf(stderr, "harness: MOTUS_TEST_SOURCE_ADDR=%s is not a 127.x.y.z address\n", given);
+			exit(2);
+		}
+		snprintf(addr, sizeof(addr), "%s", given);
+	} else {
+		unsigned h = 5381;
+
+		for (const char *p = suite_name; *p; p++)
+			h = h * 33 + (unsigned char)*p;
+		snprintf(addr, sizeof(addr), "127.1.%u.%u", 1 + h % 254, strcmp(harness_web(), "apache") == 0 ? 2 : 1);
+	}
+	return addr;
+}
+
 const char *harness_url(void)
 {
 	return harness_env(strcmp(harness_web(), "apache") == 0 ? "MOTUS_APACHE_URL" : "MOTUS_NGINX_URL");
@@ -187,6 +225,7 @@ static void prepare(struct pending *p, const char *method, const char *path, con
 	buf_init(&p->body, mem());
 	buf_init(&p->head, mem());
 	curl_easy_setopt(p->h, CURLOPT_URL, url);
+	curl_easy_setopt(p->h, CURLOPT_INTERFACE, arena_printf(mem(), "host!%s", harness_source_addr()));
 	curl_easy_setopt(p->h, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(p->h, CURLOPT_NOBODY, 1L);
@@ -458,6 +497,50 @@ const char *motusctl_out(const char *args)
 	return out;
 }
 
+bool harness_pid_running(pid_t pid)
+{
+	char path[64], line[256];
+	bool alive = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "State:", 6) == 0) {
+			const char *st = line + 6 + strspn(line + 6, " \t");
+
+			alive = *st != 'Z' && *st != 'X'; /* zombie, dead */
+			break;
+		}
+	}
+	fclose(f);
+	return alive;
+}
+
+int harness_hook_listen(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	const char *port = getenv("MOTUS_TEST_HOOK_PORT");
+	int one = 1, lock, fd;
+
+	ck_assert_msg(port && *port, "MOTUS_TEST_HOOK_PORT is not set");
+	/* Held by this process until it exits (each test is a process): one receiver at a time per stack. */
+	lock = open(arena_printf(mem(), "%s/hook-port.lock", harness_var()), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	ck_assert_int_ge(lock, 0);
+	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	sa.sin_port = htons((uint16_t)atoi(port));
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ck_assert_msg(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind 127.0.0.1:%s: %s", port,
+		      strerror(errno));
+	ck_assert_int_eq(listen(fd, 8), 0);
+	return fd;
+}
+
 int queue_worker_pids(pid_t *pids, int max, const char *group)
 {
 	char *out = run_capture(arena_printf(mem(), "MOTUS_VAR_DIR=%s %s/etc/dev/stack.sh worker-pids %s",
@@ -715,15 +798,81 @@ void staff_add(const char *email, const char *role, const char *password)
 	unlink(file);
 }
 
-int harness_run(Suite *s, const char *name)
+TCase *harness_case(Suite *s, const char *name, enum harness_sharing sharing)
 {
-	SRunner *sr;
-	int failed;
+	TCase *tc = tcase_create(name);
 
+	if (n_cases == MAX_CASES) {
+		fprintf(stderr, "harness: more than %d test cases\n", MAX_CASES);
+		exit(2);
+	}
+	cases[n_cases].name = name;
+	cases[n_cases++].sharing = sharing;
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+bool harness_case_is_exclusive(void)
+{
+	return running_case < 0 || cases[running_case].sharing == HARNESS_EXCLUSIVE;
+}
+
+static int print_needs(enum harness_webs webs)
+{
+	static const char *const web_words[] = {"none", "one", "both"};
+
+	printf("webs %s\n", web_words[webs]);
+	for (int i = 0; i < n_cases; i++)
+		printf("case %s %s\n", cases[i].name, cases[i].sharing == HARNESS_SHARED ? "shared" : "exclusive");
+	return 0;
+}
+
+static int find_case(const char *name)
+{
+	for (int i = 0; i < n_cases; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* What the command line asks for: 0 run (running_case set), 1 print the needs, 2 a usage error. */
+static int parse_args(int argc, char **argv)
+{
+	if (n_cases == 0) {
+		fprintf(stderr, "%s: no test case made with harness_case()\n", suite_name);
+		return 2;
+	}
+	if (argc == 2 && strcmp(argv[1], "--needs") == 0)
+		return 1;
+	if (argc == 3 && strcmp(argv[1], "--case") == 0) {
+		running_case = find_case(argv[2]);
+		if (running_case >= 0)
+			return 0;
+		fprintf(stderr, "%s: no test case %s\n", suite_name, argv[2]);
+		return 2;
+	}
+	if (argc == 1)
+		return 0;
+	fprintf(stderr, "usage: %s [--needs | --case NAME]\n", suite_name);
+	return 2;
+}
+
+int harness_main(int argc, char **argv, Suite *s, enum harness_webs webs)
+{
+	const char *slash = strrchr(argv[0], '/');
+	SRunner *sr = srunner_create(s); /* owns the suite: freeing it frees every test case */
+	int todo, failed;
+
+	suite_name = slash ? slash + 1 : argv[0];
+	todo = parse_args(argc, argv);
+	if (todo != 0) {
+		srunner_free(sr);
+		return todo == 1 ? print_needs(webs) : 2;
+	}
 	setup_once();
-	printf("integration suite %s through %s (%s)\n", name, harness_web(), harness_url());
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
+	printf("integration suite %s%s%s through %s (%s, from %s)\n", suite_name, running_case < 0 ? "" : ", case ",
+	       running_case < 0 ? "" : cases[running_case].name, harness_web(), harness_url(), harness_source_addr());
+	srunner_run(sr, NULL, running_case < 0 ? NULL : cases[running_case].name, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	harness_reset();

@@ -4,6 +4,13 @@
  * its own), HTTP through the real web server with JSON helpers, and fault
  * controls: stop and start memcached, restart Postgres, kill workers, kill
  * queue workers, make the SMTP sink refuse or hold mail.
+ *
+ * A suite says what it needs (harness_main, harness_case) and
+ * tests/integration/run.sh asks it (`SUITE --needs`): which web servers it
+ * goes through, and for each of its test cases whether it may run beside
+ * other suites against the one stack (shared) or must have the stack to
+ * itself (exclusive). Each suite process sends its requests from a loopback
+ * address of its own, so per-address rate limits count each suite apart.
  */
 #ifndef MOTUS_TEST_HARNESS_H
 #define MOTUS_TEST_HARNESS_H
@@ -24,10 +31,51 @@ struct reply {
 	struct json *json; /* parsed when the body is a JSON object or array */
 };
 
+enum harness_webs {
+	HARNESS_NO_WEB,    /* never goes through a web server: runs once */
+	HARNESS_ONE_WEB,   /* goes through one, and which makes no difference: runs once, through the first */
+	HARNESS_BOTH_WEBS, /* runs through nginx and through Apache */
+};
+
+enum harness_sharing {
+	/*
+	 * Runs beside other suites' shared cases: touches only rows, files, keys
+	 * and mail of its own (unique names), and asserts nothing others change.
+	 */
+	HARNESS_SHARED,
+	/*
+	 * Runs with nothing else running: it restarts, stops, kills or refuses
+	 * (Postgres, memcached, pool or queue workers, the SMTP sink), rotates
+	 * signing keys, re-seeds or changes the demo data, moves the clock, or
+	 * asserts on what every suite moves (row counts of whole tables, metric
+	 * totals, the newest entries of a shared list).
+	 */
+	HARNESS_EXCLUSIVE,
+};
+
+/* A new test case of the suite, named for --case, added to it; the suite adds its fixtures and tests. */
+TCase *harness_case(Suite *s, const char *name, enum harness_sharing sharing);
+/* Whether the test case running is exclusive (true as well when one process runs every case, by hand). */
+bool harness_case_is_exclusive(void);
+
+/*
+ * A suite's main. `SUITE --needs` prints what it needs (for the runner:
+ * "webs none|one|both", then "case NAME shared|exclusive" per test case),
+ * `SUITE --case NAME` runs one test case, `SUITE` all of them. Prints Check's
+ * summary; returns the process exit status.
+ */
+int harness_main(int argc, char **argv, Suite *s, enum harness_webs webs);
+
 /* Prepares the stack (once per process) and returns the base URL under test. */
 const char *harness_url(void);
 /* "nginx" or "apache". */
 const char *harness_web(void);
+/*
+ * The loopback address this process's requests come from (the web server's
+ * REMOTE_ADDR): MOTUS_TEST_SOURCE_ADDR, which the runner sets per suite
+ * process, or else one made from the suite's name and the web server.
+ */
+const char *harness_source_addr(void);
 /* The stack's directory and a value of its stack.env. */
 const char *harness_var(void);
 const char *harness_env(const char *name);
@@ -75,6 +123,19 @@ int motusctl(const char *args);
  */
 const char *motusctl_out(const char *args);
 
+/*
+ * Whether the process has not exited. A zombie has: kill(pid, 0) still finds
+ * an exited daemon until init reaps it, which can take seconds.
+ */
+bool harness_pid_running(pid_t pid);
+
+/*
+ * A socket listening on the stack's webhook port (MOTUS_TEST_HOOK_PORT, where
+ * consent_sync_url points): one receiver per stack, so this waits while
+ * another suite's test holds it, and holds it until this test ends.
+ */
+int harness_hook_listen(void);
+
 /* PIDs of the running motus-worker processes (of one queue group, or all when group is NULL). */
 int queue_worker_pids(pid_t *pids, int max, const char *group);
 
@@ -119,8 +180,5 @@ double now_s(void);
 struct arena *harness_arena(void);
 /* Frees what the last test allocated; use as the teardown of every TCase. */
 void harness_reset(void);
-
-/* Runs a suite: prints Check's summary, returns the process exit status. */
-int harness_run(Suite *s, const char *name);
 
 #endif

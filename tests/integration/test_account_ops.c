@@ -312,10 +312,10 @@ START_TEST(a_rehash_at_log_in_is_kept_only_when_it_commits)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("account_ops");
-	TCase *tc = tcase_create("account_ops");
+	TCase *tc = harness_case(s, "account_ops", HARNESS_SHARED);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -324,6 +324,5 @@ int main(void)
 	tcase_add_test(tc, the_owners_changes_commit_whole_and_an_erased_account_takes_none);
 	tcase_add_test(tc, grants_commit_whole_and_a_refusal_keeps_what_it_must);
 	tcase_add_test(tc, a_rehash_at_log_in_is_kept_only_when_it_commits);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "account_ops");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

@@ -102,16 +102,15 @@ START_TEST(a_released_lock_can_be_taken_again)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("cache_lock");
-	TCase *tc = tcase_create("cache_lock");
+	TCase *tc = harness_case(s, "cache_lock", HARNESS_SHARED);
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_add_test(tc, one_filler_others_wait_then_build);
 	tcase_add_test(tc, a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored);
 	tcase_add_test(tc, a_released_lock_can_be_taken_again);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "cache_lock");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

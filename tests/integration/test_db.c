@@ -65,16 +65,15 @@ START_TEST(query_value_is_minus_1_with_err_on_failure)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("db");
-	TCase *tc = tcase_create("db");
+	TCase *tc = harness_case(s, "db", HARNESS_SHARED);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, query_value_copies_the_first_column_of_the_first_row);
 	tcase_add_test(tc, query_value_gives_null_for_sql_null);
 	tcase_add_test(tc, query_value_is_0_without_a_row_and_leaves_out_alone);
 	tcase_add_test(tc, query_value_is_minus_1_with_err_on_failure);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "db");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

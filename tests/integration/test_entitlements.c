@@ -17,12 +17,6 @@
 /* A premium item of the demo catalogue (required_scope premium:plus). */
 #define PREMIUM "/v1/content/protein-pancakes"
 
-static void setup(void)
-{
-	ck_assert_int_eq(motusctl("seed"), 0);
-	ck_assert_int_eq(motusctl("cache bump content"), 0);
-}
-
 /* The scope of a token response, checked against what /v1/token-info says the access token carries. */
 static const char *scope_of(const struct reply *r, const struct tokens *t)
 {
@@ -203,20 +197,19 @@ END_TEST
 static Suite *entitlements_suite(void)
 {
 	Suite *s = suite_create("entitlements");
-	TCase *tc = tcase_create("entitlements");
+	TCase *tc = harness_case(s, "entitlements", HARNESS_SHARED);
 
-	tcase_add_checked_fixture(tc, setup, harness_reset);
+	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, a_grant_reaches_the_next_token_and_unlocks_premium);
 	tcase_add_test(tc, a_revoked_grant_is_gone_from_the_next_token);
 	tcase_add_test(tc, an_expired_grant_is_gone_from_the_next_token);
 	tcase_add_test(tc, bad_grants_are_refused_and_change_nothing);
 	tcase_add_test(tc, a_disabled_account_can_neither_refresh_nor_log_in);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	return harness_run(entitlements_suite(), "entitlements");
+	return harness_main(argc, argv, entitlements_suite(), HARNESS_BOTH_WEBS);
 }

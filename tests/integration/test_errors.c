@@ -193,10 +193,10 @@ static void count_errors_before(void)
 	errors_before = server_errors();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("errors");
-	TCase *tc = tcase_create("errors");
+	TCase *tc = harness_case(s, "errors", HARNESS_EXCLUSIVE);
 
 	tcase_add_unchecked_fixture(tc, count_errors_before, NULL);
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
@@ -213,6 +213,5 @@ int main(void)
 	tcase_add_test(tc, request_id_is_echoed_and_security_headers_set);
 	tcase_add_test(tc, head_has_headers_and_no_body);
 	tcase_add_test(tc, none_of_the_refusals_was_a_5xx); /* last: Check runs cases in order */
-	suite_add_tcase(s, tc);
-	return harness_run(s, "errors");
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

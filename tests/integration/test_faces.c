@@ -475,10 +475,12 @@ START_TEST(a_config_change_is_the_same_from_the_cms_and_the_operations_api)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("faces");
-	TCase *tc = tcase_create("faces");
+	TCase *tc = harness_case(s, "faces", HARNESS_SHARED);
+	/* Changes a demo platform's configuration, and reads its newest audit entry. */
+	TCase *config = harness_case(s, "faces_config", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -486,7 +488,8 @@ int main(void)
 	tcase_add_test(tc, an_upload_is_the_same_from_the_cms_and_motusctl);
 	tcase_add_test(tc, staff_changes_are_the_same_from_the_cms_and_motusctl);
 	tcase_add_test(tc, account_changes_are_the_same_from_the_cms_and_motusctl);
-	tcase_add_test(tc, a_config_change_is_the_same_from_the_cms_and_the_operations_api);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "faces");
+	tcase_add_checked_fixture(config, setup, teardown);
+	tcase_set_timeout(config, 60);
+	tcase_add_test(config, a_config_change_is_the_same_from_the_cms_and_the_operations_api);
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

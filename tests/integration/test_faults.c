@@ -156,10 +156,10 @@ START_TEST(graceful_stop_finishes_the_request_in_flight)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("faults");
-	TCase *tc = tcase_create("faults");
+	TCase *tc = harness_case(s, "faults", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 120);
@@ -168,6 +168,5 @@ int main(void)
 	tcase_add_test(tc, killed_worker_is_replaced_and_no_request_fails);
 	tcase_add_test(tc, ten_kills_in_a_few_seconds_leave_the_pool_at_full_strength);
 	tcase_add_test(tc, graceful_stop_finishes_the_request_in_flight);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "faults");
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

@@ -12,8 +12,6 @@
 #include "oauth_flow.h"
 #include "str.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,27 +112,23 @@ START_TEST(preferences_round_trip_and_are_validated)
 END_TEST
 
 /*
- * A webhook receiver on MOTUS_TEST_HOOK_PORT, in a child process: answers the
- * first call 503 (so the job must retry), later ones 200, and appends each
- * request's signature line and body to `log`.
+ * A webhook receiver on the stack's hook port, in a child process: answers
+ * the first call about user_id 503 (so the job must retry), later ones 200,
+ * and appends each such request's signature line and body to `log`. Calls
+ * about other users (other tests' consent changes) are answered 200 and not
+ * logged.
  */
-static pid_t start_receiver(const char *log)
+static pid_t start_receiver(const char *log, const char *user_id)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = harness_hook_listen();
 	pid_t pid;
 
-	sa.sin_port = htons((uint16_t)atoi(getenv("MOTUS_TEST_HOOK_PORT")));
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
 	pid = fork();
 	if (pid != 0) {
 		close(fd);
 		return pid;
 	}
-	for (int calls = 0;; calls++) {
+	for (int calls = 0;;) {
 		int c = accept(fd, NULL, NULL);
 		char req[16384];
 		size_t got = 0;
@@ -158,16 +152,18 @@ static pid_t start_receiver(const char *log)
 			if (want >= 0 && (long)got >= want)
 				break;
 		}
-		f = fopen(log, "a");
-		if (f) {
-			char *sig = strcasestr(req, "X-Motus-Signature:"), *body = strstr(req, "\r\n\r\n");
+		char *sig = strcasestr(req, "X-Motus-Signature:"), *body = strstr(req, "\r\n\r\n");
+		bool mine = body && strstr(body, user_id);
 
+		f = mine ? fopen(log, "a") : NULL;
+		if (f) {
 			fprintf(f, "%s\n%s\n", sig ? arena_strndup(a, sig + 19, strcspn(sig + 19, "\r")) : "-",
-				body ? body + 4 : "");
+				body + 4);
 			fclose(f);
 		}
-		const char *answer = calls == 0 ? "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-						: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+		const char *answer = mine && calls++ == 0
+					     ? "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+					     : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 		if (write(c, answer, strlen(answer)) < 0)
 			_exit(1);
 		close(c);
@@ -200,7 +196,7 @@ START_TEST(consents_are_recorded_and_synced_signed)
 	struct user u = new_user("consent");
 	char log[] = "/tmp/motus-hook.XXXXXX";
 	int fd = mkstemp(log);
-	pid_t receiver = start_receiver(log);
+	pid_t receiver = start_receiver(log, u.id);
 	const char *sig = NULL, *body = NULL;
 	double deadline = now_s() + 20;
 	struct reply *r;
@@ -379,10 +375,10 @@ START_TEST(an_erased_accounts_token_still_verifies_but_writes_nothing)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("me");
-	TCase *tc = tcase_create("me");
+	TCase *tc = harness_case(s, "me", HARNESS_SHARED);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 120);
@@ -393,6 +389,5 @@ int main(void)
 	tcase_add_test(tc, one_user_never_reaches_another_users_data);
 	tcase_add_test(tc, export_has_everything_and_deletion_erases_it);
 	tcase_add_test(tc, an_erased_accounts_token_still_verifies_but_writes_nothing);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "me");
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

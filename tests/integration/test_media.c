@@ -10,6 +10,7 @@
  */
 #include "arena.h"
 #include "base64.h"
+#include "clock.h"
 #include "content_edit.h"
 #include "crypto.h"
 #include "harness.h"
@@ -102,19 +103,28 @@ static struct stored add(const char *path, const char *args)
 
 static const unsigned char *video;
 static struct stored premium_video;
+static const char *workout; /* the slug of this test's premium workout */
 
 static void setup(void)
 {
-	ck_assert_int_eq(motusctl("seed"), 0);
-	ck_assert_int_eq(motusctl("cache bump content"), 0);
+	static int n;
+
 	/* Each test (a process of its own) stores its own copy: ids are random. */
 	video = fake_mp4(VIDEO_BYTES, "isom");
 	premium_video = add(file_with("workout.mp4", video, VIDEO_BYTES), NULL);
-	/* glute-builder is premium (premium:plus): its video is the file above. */
+	/* A premium workout of this test's own (premium:plus): its video is the file above. */
+	workout = arena_printf(a, "media-test-%s-%d-%d", harness_web(), (int)getpid(), n++);
 	sql(arena_printf(a,
-			 "UPDATE content SET body = body || jsonb_build_object('video_media_id', '%s')"
-			 " WHERE slug = 'glute-builder'",
-			 premium_video.id));
+			 "INSERT INTO content (slug, kind, title, access, required_scope, body) VALUES"
+			 " ('%s', 'workout', 'Premium video', 'premium', 'premium:plus',"
+			 " jsonb_build_object('video_media_id', '%s'))",
+			 workout, premium_video.id));
+}
+
+static void teardown(void)
+{
+	sql(arena_printf(a, "DELETE FROM content WHERE slug = '%s'", workout));
+	harness_reset();
 }
 
 static const char *bearer(const char *scopes)
@@ -175,7 +185,7 @@ START_TEST(premium_media_needs_the_scope_of_an_item_that_uses_it)
 	/* A bad token is refused, not taken as anonymous. */
 	assert_problem(get(path, "Authorization: Bearer nope"), 401, "invalid_token");
 	/* Once no premium item refers to it, it is free. */
-	sql("UPDATE content SET body = body - 'video_media_id' WHERE slug = 'glute-builder'");
+	sql(arena_printf(a, "UPDATE content SET body = body - 'video_media_id' WHERE slug = '%s'", workout));
 	ck_assert_int_eq(get(path, NULL)->status, 200);
 }
 END_TEST
@@ -238,7 +248,7 @@ static const char *sign(const char *id, const char *exp)
 
 START_TEST(expired_and_altered_urls_are_refused)
 {
-	long long now = (long long)time(NULL);
+	long long now = (long long)clock_unix();
 	const char *id = premium_video.id, *later = arena_printf(a, "%lld", now + 600);
 	const char *good = sign(id, later), *sig = strstr(good, "&sig=") + 5;
 	char *flipped = arena_strdup(a, good);
@@ -429,13 +439,15 @@ START_TEST(upload_bodies_pass_the_web_server_on_admin_media_only)
 }
 END_TEST
 
-static Suite *media_suite(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("media");
-	TCase *tc = tcase_create("media");
+	TCase *tc = harness_case(s, "media", HARNESS_SHARED);
+	/* Counts every media row and every stored file. */
+	TCase *alone = harness_case(s, "media_counts", HARNESS_EXCLUSIVE);
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, harness_reset);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, premium_media_needs_the_scope_of_an_item_that_uses_it);
 	tcase_add_test(tc, the_signed_url_serves_exactly_the_file_and_ranges);
 	tcase_add_test(tc, the_worker_never_streams_the_file);
@@ -443,13 +455,9 @@ static Suite *media_suite(void)
 	tcase_add_test(tc, free_media_and_public_images_need_no_token);
 	tcase_add_test(tc, bad_ids_are_400_and_unknown_ones_404);
 	tcase_add_test(tc, an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium);
-	tcase_add_test(tc, bad_files_are_refused_and_leave_no_trace);
 	tcase_add_test(tc, upload_bodies_pass_the_web_server_on_admin_media_only);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	return harness_run(media_suite(), "media");
+	tcase_set_timeout(alone, 60);
+	tcase_add_checked_fixture(alone, setup, teardown);
+	tcase_add_test(alone, bad_files_are_refused_and_leave_no_trace);
+	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

@@ -120,16 +120,15 @@ START_TEST(every_program_says_its_version)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("motusctl");
-	TCase *tc = tcase_create("motusctl");
+	TCase *tc = harness_case(s, "motusctl", HARNESS_SHARED);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_hosts_migrating_at_once_apply_each_file_once);
 	tcase_add_test(tc, config_check_validates_and_finds_undocumented_settings);
 	tcase_add_test(tc, every_program_says_its_version);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "motusctl");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

@@ -38,14 +38,13 @@ START_TEST(oauth4webapi_completes_discovery_pkce_refresh_and_revocation)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("oauth_client");
-	TCase *tc = tcase_create("oauth_client");
+	TCase *tc = harness_case(s, "oauth_client", HARNESS_SHARED);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, oauth4webapi_completes_discovery_pkce_refresh_and_revocation);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "oauth_client");
+	return harness_main(argc, argv, s, HARNESS_ONE_WEB);
 }

@@ -682,10 +682,11 @@ START_TEST(a_dry_run_rolls_back_a_done_step)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("ops");
-	TCase *tc = tcase_create("ops");
+	/* Holds every table, the media files and the cache generations still while it checks them: alone. */
+	TCase *tc = harness_case(s, "ops", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -695,6 +696,5 @@ int main(void)
 	tcase_add_test(tc, a_constraint_violation_after_writes_rolls_all_of_them_back);
 	tcase_add_test(tc, a_nested_operation_shares_the_transaction_and_its_effects_wait);
 	tcase_add_test(tc, a_dry_run_rolls_back_a_done_step);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "ops");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

@@ -2,11 +2,13 @@
  * Integration: the job queue and transactional email against the real
  * stack: motusctl enqueues in a transaction, motus-worker claims and sends
  * over SMTP to the stack's sink, which stores each message as a file. The
- * test stack runs with a 4 s lease, 3 attempts and a 100 ms backoff base.
+ * test stack runs with a 4 s lease, 3 attempts and a 100 ms backoff base;
+ * leases pass on the stack's clock (harness_clock_advance), not in real time.
  */
 #include "arena.h"
 #include "base64.h"
 #include "harness.h"
+#include "harness_clock.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -51,6 +53,21 @@ static const char *fmt(const char *f, ...)
 	return s;
 }
 
+static int lease_s(void)
+{
+	return atoi(motusctl_out("config get queue_lease_s"));
+}
+
+/*
+ * A lease passes on the stack's clock, then a poll interval in real time: a
+ * job that was left unfinished would have been claimed and run again by now.
+ */
+static void let_a_lease_pass(void)
+{
+	harness_clock_advance(lease_s() + 1);
+	usleep((useconds_t)(atoi(motusctl_out("config get queue_poll_ms")) + 100) * 1000);
+}
+
 /* Every test starts from a sink that accepts and every worker running, whatever the last one left. */
 static void setup(void)
 {
@@ -71,7 +88,7 @@ START_TEST(enqueued_email_arrives_in_the_sink_exactly_once)
 	ck_assert_ptr_nonnull(strstr(msg, "Content-Type: multipart/alternative"));
 	ck_assert_ptr_nonnull(strstr(msg, "Subject: =?UTF-8?B?"));
 	ck_assert(sql_wait(fmt("SELECT state FROM job WHERE payload->>'to' = '%s'", to), "done", 5));
-	usleep(1500000); /* longer than the poll interval and a lease: nothing runs it again */
+	let_a_lease_pass(); /* nothing runs it again */
 	ck_assert_int_eq(mail_count(rcpt(to)), 1);
 }
 END_TEST
@@ -87,7 +104,7 @@ START_TEST(same_idempotency_key_twice_delivers_once)
 	ck_assert_int_eq(motusctl(fmt("mail test --key %s %s", key, to)), 0);
 	ck_assert(strstr(motusctl_out(fmt("mail test --key %s %s", key, to)), "exists already") != NULL);
 	ck_assert(mail_wait(rcpt(to), 1, 10));
-	usleep(1500000);
+	let_a_lease_pass();
 	ck_assert_int_eq(mail_count(rcpt(to)), 1);
 	ck_assert_str_eq(sql(fmt("SELECT count(*) FROM job WHERE idempotency_key = '%s'", key)), "1");
 }
@@ -181,6 +198,16 @@ END_TEST
 
 #define BATCH 16
 
+/* How many of the batch have arrived. */
+static int delivered_of(const char *const *to)
+{
+	int n = 0;
+
+	for (int i = 0; i < BATCH; i++)
+		n += mail_count(rcpt(to[i]));
+	return n;
+}
+
 START_TEST(sigkilled_worker_loses_no_email_and_sends_none_twice)
 {
 	const char *to[BATCH];
@@ -202,11 +229,8 @@ START_TEST(sigkilled_worker_loses_no_email_and_sends_none_twice)
 	/* ... then part of it goes out, slowly (100 ms per message), */
 	stack_ctl("smtp-slow on");
 	stack_ctl("worker-start");
-	for (double deadline = now_s() + 10; delivered < 4 && now_s() < deadline; usleep(20000)) {
-		delivered = 0;
-		for (int i = 0; i < BATCH; i++)
-			delivered += mail_count(rcpt(to[i]));
-	}
+	for (double deadline = now_s() + 10; (delivered = delivered_of(to)) < 4 && now_s() < deadline;)
+		usleep(20000);
 	ck_assert_int_ge(delivered, 4);
 	/* the sink stalls the next delivery at MAIL FROM, and the worker dies holding that job. */
 	stack_ctl("smtp-hold on");
@@ -218,9 +242,13 @@ START_TEST(sigkilled_worker_loses_no_email_and_sends_none_twice)
 	stack_ctl("worker-kill email");
 	stack_ctl("smtp-hold off");
 	stack_ctl("smtp-slow off");
-	/* The held job stays leased to the dead worker; a new worker takes over the rest at once, it after the lease.
-	 */
+	/* The held job stays leased to the dead worker; a new worker takes over the rest at once, */
 	stack_ctl("worker-start");
+	for (double deadline = now_s() + 20; (delivered = delivered_of(to)) < BATCH - 1 && now_s() < deadline;)
+		usleep(20000);
+	ck_assert_int_ge(delivered, BATCH - 1);
+	/* and it once its lease has expired. */
+	harness_clock_advance(lease_s() + 1);
 	for (int i = 0; i < BATCH; i++)
 		ck_assert_msg(mail_wait(rcpt(to[i]), 1, 20), "%s never arrived", to[i]);
 	ck_assert(
@@ -228,7 +256,7 @@ START_TEST(sigkilled_worker_loses_no_email_and_sends_none_twice)
 			 "16", 5));
 	ck_assert_str_eq(
 		sql(fmt("SELECT count(*) FROM job WHERE attempts = 2 AND idempotency_key LIKE '%s-%%'", prefix)), "1");
-	usleep(1000000);
+	let_a_lease_pass();
 	for (int i = 0; i < BATCH; i++)
 		ck_assert_msg(mail_count(rcpt(to[i])) == 1, "%s arrived %d times", to[i], mail_count(rcpt(to[i])));
 }
@@ -258,7 +286,7 @@ START_TEST(refused_mail_retries_into_dead_letters_and_retry_delivers_it)
 	ck_assert(mail_wait(rcpt(to), 1, 10));
 	ck_assert(sql_wait(fmt("SELECT state FROM job WHERE id = %s", id), "done", 5));
 	ck_assert_int_ne(motusctl(fmt("jobs retry %s", id)), 0); /* only dead jobs can be retried */
-	usleep(1000000);
+	let_a_lease_pass();
 	ck_assert_int_eq(mail_count(rcpt(to)), 1);
 }
 END_TEST
@@ -276,12 +304,12 @@ START_TEST(sigterm_lets_the_job_in_flight_finish)
 	usleep(200000);
 	kill(pids[0], SIGTERM);
 	usleep(500000);
-	ck_assert_int_eq(kill(pids[0], 0), 0); /* still busy with its job */
+	ck_assert(harness_pid_running(pids[0])); /* still busy with its job */
 	stack_ctl("smtp-hold off");
 	ck_assert(mail_wait(rcpt(to), 1, 5));
-	for (deadline = now_s() + 5; kill(pids[0], 0) == 0 && now_s() < deadline;)
+	for (deadline = now_s() + 5; harness_pid_running(pids[0]) && now_s() < deadline;)
 		usleep(50000);
-	ck_assert_int_ne(kill(pids[0], 0), 0); /* and then gone */
+	ck_assert(!harness_pid_running(pids[0])); /* and then gone */
 	ck_assert_str_eq(sql(fmt("SELECT state FROM job WHERE payload->>'to' = '%s'", to)), "done");
 }
 END_TEST
@@ -302,10 +330,10 @@ START_TEST(purge_deletes_only_old_finished_jobs)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("queue");
-	TCase *tc = tcase_create("queue");
+	TCase *tc = harness_case(s, "queue", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, setup, harness_reset);
 	tcase_set_timeout(tc, 90);
@@ -318,6 +346,5 @@ int main(void)
 	tcase_add_test(tc, refused_mail_retries_into_dead_letters_and_retry_delivers_it);
 	tcase_add_test(tc, sigterm_lets_the_job_in_flight_finish);
 	tcase_add_test(tc, purge_deletes_only_old_finished_jobs);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "queue");
+	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }

@@ -169,17 +169,20 @@ START_TEST(starting_a_running_stack_again_is_harmless)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("worker");
-	TCase *tc = tcase_create("worker");
+	TCase *tc = harness_case(s, "worker", HARNESS_SHARED);
+	/* Starts the stack again: a graceful reload of the whole pool. */
+	TCase *restart = harness_case(s, "worker_stack_restart", HARNESS_EXCLUSIVE);
 
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pool_socket_is_only_for_the_web_server);
-	tcase_add_test(tc, starting_a_running_stack_again_is_harmless);
 	tcase_add_test(tc, worker_recycles_after_max_requests);
 	tcase_add_test(tc, idle_worker_stops_cleanly_on_each_stop_signal);
-	suite_add_tcase(s, tc);
-	return harness_run(s, "worker");
+	tcase_add_checked_fixture(restart, NULL, harness_reset);
+	tcase_set_timeout(restart, 60);
+	tcase_add_test(restart, starting_a_running_stack_again_is_harmless);
+	return harness_main(argc, argv, s, HARNESS_ONE_WEB);
 }

@@ -1,4 +1,5 @@
-/* test_clock: monotonic microseconds, RFC 3339 UTC timestamps, and the one parser of UTC times and dates. */
+/* test_clock: monotonic microseconds, RFC 3339 UTC timestamps, the wall clock a test file moves, and the one
+ * parser of UTC times and dates. */
 #include "clock.h"
 #include "unit.h"
 
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 START_TEST(clock_now_us_is_monotonic_and_in_microseconds)
 {
@@ -121,6 +123,50 @@ START_TEST(clock_parse_date_table)
 }
 END_TEST
 
+START_TEST(clock_unix_is_the_system_clock_without_a_test_file)
+{
+	clock_use_test_file("");
+	ck_assert_int_le(llabs((long long)(clock_unix() - (int64_t)time(NULL))), 1);
+	ck_assert_int_le(llabs((long long)(clock_unix_ms() / 1000 - clock_unix())), 1);
+	clock_use_test_file(NULL);
+	ck_assert_int_le(llabs((long long)(clock_unix() - (int64_t)time(NULL))), 1);
+}
+END_TEST
+
+/* Writes text to a fresh temporary file; its path. */
+static const char *file_with(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(clock_unix_adds_the_seconds_of_the_test_file_at_every_call)
+{
+	char path[] = "/tmp/motus-test-clock.XXXXXX";
+
+	clock_use_test_file(file_with(path, "3600\n"));
+	ck_assert_int_le(llabs((long long)(clock_unix() - (int64_t)time(NULL) - 3600)), 1);
+	ck_assert_int_le(llabs((long long)(clock_unix_ms() - ((int64_t)time(NULL) + 3600) * 1000)), 1000);
+	/* Moved again: the next call sees it, without being told. */
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("7200", f);
+	fclose(f);
+	ck_assert_int_le(llabs((long long)(clock_unix() - (int64_t)time(NULL) - 7200)), 1);
+	/* A file that is gone or says nothing is no offset. */
+	unlink(path);
+	ck_assert_int_le(llabs((long long)(clock_unix() - (int64_t)time(NULL))), 1);
+	clock_use_test_file("");
+}
+END_TEST
+
 static Suite *clock_suite(void)
 {
 	Suite *s = suite_create("clock");
@@ -131,6 +177,8 @@ static Suite *clock_suite(void)
 	tcase_add_test(tc, clock_rfc3339_truncates_to_the_buffer);
 	tcase_add_loop_test(tc, clock_parse_utc_table, 0, sizeof(utc_cases) / sizeof(*utc_cases));
 	tcase_add_loop_test(tc, clock_parse_date_table, 0, sizeof(date_cases) / sizeof(*date_cases));
+	tcase_add_test(tc, clock_unix_is_the_system_clock_without_a_test_file);
+	tcase_add_test(tc, clock_unix_adds_the_seconds_of_the_test_file_at_every_call);
 	suite_add_tcase(s, tc);
 	return s;
 }
