@@ -195,29 +195,44 @@ CMS_HANDLER(cms_content_preview)
 
 /* --- publishing --------------------------------------------------------------------------------------------- */
 
-static void set_published(struct worker *w, struct http_request *req, struct http_response *resp, bool published)
+/* The item buttons without a form of their own: publish, unpublish, delete. */
+enum button { BUTTON_PUBLISH, BUTTON_UNPUBLISH, BUTTON_DELETE };
+
+static void button(struct worker *w, struct http_request *req, struct http_response *resp, enum button b)
 {
 	int64_t id = path_id(req);
 	struct op op;
+	enum op_outcome o;
 
 	if (!id) {
 		cms_error(w, req, resp, 404, "There is no such content item.");
 		return;
 	}
 	cms_op(&op, w, req);
-	if (cms_outcome(w, req, resp, &op, content_edit_set_published(w, &op, id, published)) == CMS_NEXT_DONE)
+	o = b == BUTTON_DELETE ? content_edit_delete(w, &op, id)
+			       : content_edit_set_published(w, &op, id, b == BUTTON_PUBLISH);
+	if (cms_outcome(w, req, resp, &op, o) != CMS_NEXT_DONE)
+		return;
+	if (b == BUTTON_DELETE)
+		cms_redirect(req, resp, CMS_HOME, "Deleted: the apps no longer show it.");
+	else
 		cms_redirect(req, resp, edit_url(req->arena, id),
-			     published ? "Published: the apps show it now." : "Unpublished: back to draft.");
+			     b == BUTTON_PUBLISH ? "Published: the apps show it now." : "Unpublished: back to draft.");
 }
 
 CMS_HANDLER(cms_content_publish)
 {
-	set_published(w, req, resp, true);
+	button(w, req, resp, BUTTON_PUBLISH);
 }
 
 CMS_HANDLER(cms_content_unpublish)
 {
-	set_published(w, req, resp, false);
+	button(w, req, resp, BUTTON_UNPUBLISH);
+}
+
+CMS_HANDLER(cms_content_delete)
+{
+	button(w, req, resp, BUTTON_DELETE);
 }
 
 CMS_HANDLER(cms_content_schedule)
@@ -251,20 +266,6 @@ CMS_HANDLER(cms_content_schedule)
 
 	json_set_string(f, "publish_at", http_query_get(&req->form, "publish_at"));
 	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &op.v);
-}
-
-CMS_HANDLER(cms_content_delete)
-{
-	int64_t id = path_id(req);
-	struct op op;
-
-	if (!id) {
-		cms_error(w, req, resp, 404, "There is no such content item.");
-		return;
-	}
-	cms_op(&op, w, req);
-	if (cms_outcome(w, req, resp, &op, content_edit_delete(w, &op, id)) == CMS_NEXT_DONE)
-		cms_redirect(req, resp, CMS_HOME, "Deleted: the apps no longer show it.");
 }
 
 /* --- revisions ---------------------------------------------------------------------------------------------- */

@@ -39,16 +39,22 @@ void ctl_help(FILE *out, const char *group)
 	      out);
 }
 
+/* "motusctl GROUP NAME: message" and a newline on stderr. */
+static void say(const struct ctl *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s %s: ", PROG, command_name(c->cmd));
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int ctl_usage(const struct ctl *c, const char *why, ...)
 {
 	if (why) {
 		va_list ap;
 
-		fprintf(stderr, "%s %s: ", PROG, command_name(c->cmd));
 		va_start(ap, why);
-		vfprintf(stderr, why, ap);
+		say(c, why, ap);
 		va_end(ap);
-		fputc('\n', stderr);
 	}
 	fputs("usage:\n", stderr);
 	print_command(stderr, c->cmd);
@@ -59,11 +65,9 @@ int ctl_fail(const struct ctl *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", PROG, command_name(c->cmd));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(c, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 

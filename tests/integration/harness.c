@@ -5,6 +5,7 @@
 #include "db.h"
 #include "harness_clock.h"
 #include "json.h"
+#include "worker.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -464,6 +465,23 @@ struct db *harness_db(int statement_timeout_ms)
 		      statement_timeout_ms);
 }
 
+void harness_worker(struct worker *w, unsigned parts)
+{
+	static struct worker *ready[8];
+	struct err e = {0};
+	size_t i = 0;
+
+	while (i < sizeof(ready) / sizeof(*ready) && ready[i] && ready[i] != w)
+		i++;
+	if (i < sizeof(ready) / sizeof(*ready) && ready[i] == w)
+		return;
+	ck_assert_msg(i < sizeof(ready) / sizeof(*ready), "harness_worker: too many workers in one suite");
+	harness_url(); /* the stack is up */
+	ck_assert_msg(worker_init(w, arena_printf(mem(), "%s/etc/motus.conf", harness_var()), parts, &e) == 0, "%s",
+		      e.msg);
+	ready[i] = w;
+}
+
 const char *sql(const char *statement)
 {
 	/* Straight to Postgres through lib/db: no shell between the test and its SQL. */
@@ -796,6 +814,20 @@ void staff_add(const char *email, const char *role, const char *password)
 	run_capture(arena_printf(mem(), "MOTUS_CONFIG=%s/etc/motus.conf %s/bin/motusctl staff add %s %s < %s 2>&1",
 				 harness_var(), harness_var(), email, role, file));
 	unlink(file);
+}
+
+struct jar *staff_session(const char *email, const char *role, const char *password)
+{
+	struct jar *j = jar_new();
+	struct reply *page, *r;
+
+	staff_add(email, role, password);
+	page = jar_request(j, "GET", "/admin/login", NULL);
+	r = jar_request(j, "POST", "/admin/login",
+			arena_printf(mem(), "csrf_token=%s&email=%s&password=%s", html_input_value(page, "csrf_token"),
+				     form_escape(email), form_escape(password)));
+	ck_assert_msg(r->status == 303, "log-in of %s: %ld", email, r->status);
+	return j;
 }
 
 TCase *harness_case(Suite *s, const char *name, enum harness_sharing sharing)

@@ -114,6 +114,13 @@ bool pool_wait_size(int want, double seconds);
 long memcached_stat(const char *name);
 /* A new lib/db connection to the stack's database (db_free it). */
 struct db *harness_db(int statement_timeout_ms);
+/*
+ * For suites that call models directly against the stack: fills *w from the
+ * stack's settings (parts as worker_init takes them) the first time it is
+ * called with w, and does nothing after; the test aborts when it cannot.
+ */
+struct worker;
+void harness_worker(struct worker *w, unsigned parts);
 /* Runs SQL through lib/db against the stack's database; returns the first row's first column (or ""). */
 const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
@@ -170,6 +177,9 @@ const char *form_escape(const char *s);
 
 /* Creates a staff account with motusctl (password on stdin); aborts the test on failure. */
 void staff_add(const char *email, const char *role, const char *password);
+
+/* A jar holding a live CMS session of a new staff account (staff_add, then the log-in form); aborts on failure. */
+struct jar *staff_session(const char *email, const char *role, const char *password);
 
 /* Polls sql(statement) until its first line equals want; false after the deadline. */
 bool sql_wait(const char *statement, const char *want, double seconds);

@@ -31,19 +31,10 @@
 #define CLIENT   "motus-ios"
 
 static struct worker w;
-static bool w_ready;
 
 static void setup(void)
 {
-	struct err e = {0};
-
-	if (!w_ready) {
-		harness_url(); /* the stack is up */
-		ck_assert_msg(
-			worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), WORKER_TEMPLATES, &e) == 0,
-			"%s", e.msg);
-		w_ready = true;
-	}
+	harness_worker(&w, WORKER_TEMPLATES);
 }
 
 static void teardown(void)

@@ -25,18 +25,10 @@
 #define a harness_arena()
 
 static struct worker w;
-static bool w_ready;
 
 static void setup(void)
 {
-	struct err e = {0};
-
-	if (!w_ready) {
-		harness_url(); /* the stack is up */
-		ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s",
-			      e.msg);
-		w_ready = true;
-	}
+	harness_worker(&w, 0);
 }
 
 /* A slug no other test or run uses. */

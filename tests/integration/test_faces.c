@@ -40,18 +40,8 @@ static const char *unique(const char *what)
 
 static struct jar *admin(const char **email)
 {
-	struct jar *j = jar_new();
-	const char *e = arena_printf(a, "%s@faces.example.org", unique("admin"));
-	struct reply *page, *r;
-
-	staff_add(e, "admin", PASSWORD);
-	page = jar_request(j, "GET", "/admin/login", NULL);
-	r = jar_request(j, "POST", "/admin/login",
-			arena_printf(a, "csrf_token=%s&email=%s&password=%s", html_input_value(page, "csrf_token"),
-				     form_escape(e), form_escape(PASSWORD)));
-	ck_assert_msg(r->status == 303, "log-in: %ld", r->status);
-	*email = e;
-	return j;
+	*email = arena_printf(a, "%s@faces.example.org", unique("admin"));
+	return staff_session(*email, "admin", PASSWORD);
 }
 
 static const char *csrf_of(struct jar *j)
@@ -167,6 +157,25 @@ static void same_rows(const char *query_fmt, const char *x_arg, const char *cons
 			 normal(sql(arena_printf(a, query_fmt, y_arg)), y));
 }
 
+/* One pair of targets, x changed through the CMS and y through motusctl, and what to compare of them. */
+struct pair {
+	struct jar *cms;
+	const char *row;            /* the rows compared: a query taking the target */
+	const char *x, *y;          /* the targets, as the query and the audit log name them */
+	const char *const (*px)[2]; /* x's own names and their placeholders */
+	const char *const (*py)[2]; /* y's */
+	const char *staff_actor, *cli_actor;
+};
+
+/* x changed by a CMS form POST, y by a motusctl command: the same rows and the same newest entry of action. */
+static void both(const struct pair *p, const char *action, const char *cms_path, const char *form, const char *cli_args)
+{
+	cms_post(p->cms, cms_path, form);
+	cli(cli_args);
+	same_rows(p->row, p->x, p->px, p->y, p->py);
+	same_entry(action, p->x, p->px, p->y, p->py, p->staff_actor, p->cli_actor);
+}
+
 /* The operator motusctl records, by its documented rule: cli:<user>, the sudo user when there is one. */
 static const char *cli_actor(void)
 {
@@ -183,18 +192,10 @@ static const char *cli_actor(void)
 /* --- content ---------------------------------------------------------------------------------------------- */
 
 static struct worker w;
-static bool w_ready;
 
 static void setup(void)
 {
-	struct err e = {0};
-
-	if (!w_ready) {
-		harness_url();
-		ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s",
-			      e.msg);
-		w_ready = true;
-	}
+	harness_worker(&w, 0);
 }
 
 static void teardown(void)
@@ -238,33 +239,26 @@ START_TEST(content_changes_are_the_same_from_the_cms_and_motusctl)
 	const char *ix = arena_printf(a, "%" PRId64, x), *iy = arena_printf(a, "%" PRId64, y);
 	const char *const px[][2] = {{sx, "{slug}"}, {ix, "{id}"}, {NULL, NULL}};
 	const char *const py[][2] = {{sy, "{slug}"}, {iy, "{id}"}, {NULL, NULL}};
-	const char *staff = arena_printf(a, "staff:%s", adm), *op = cli_actor();
+	const char *op = cli_actor();
+	struct pair p = {j, content_row, ix, iy, px, py, arena_printf(a, "staff:%s", adm), op};
 
 	/* Scheduled far ahead: the same time written as each face takes it. */
-	cms_post(j, arena_printf(a, "/admin/content/%s/schedule", ix), "publish_at=2099-05-01T07%3A00");
-	cli(arena_printf(a, "content schedule %s '2099-05-01 07:00:00Z'", sy));
-	same_rows(content_row, ix, px, iy, py);
-	same_entry("content.schedule", ix, px, iy, py, staff, op);
+	both(&p, "content.schedule", arena_printf(a, "/admin/content/%s/schedule", ix), "publish_at=2099-05-01T07%3A00",
+	     arena_printf(a, "content schedule %s '2099-05-01 07:00:00Z'", sy));
 	ck_assert_str_eq(sql(arena_printf(a,
 					  "SELECT payload->>'by' FROM job WHERE kind = 'content_publish' AND"
 					  " (payload->>'content_id')::bigint = %s",
 					  iy)),
 			 op);
 
-	cms_post(j, arena_printf(a, "/admin/content/%s/publish", ix), NULL);
-	cli(arena_printf(a, "content publish %s", sy));
-	same_rows(content_row, ix, px, iy, py);
-	same_entry("content.publish", ix, px, iy, py, staff, op);
+	both(&p, "content.publish", arena_printf(a, "/admin/content/%s/publish", ix), NULL,
+	     arena_printf(a, "content publish %s", sy));
 
-	cms_post(j, arena_printf(a, "/admin/content/%s/unpublish", ix), NULL);
-	cli(arena_printf(a, "content unpublish %s", sy));
-	same_rows(content_row, ix, px, iy, py);
-	same_entry("content.unpublish", ix, px, iy, py, staff, op);
+	both(&p, "content.unpublish", arena_printf(a, "/admin/content/%s/unpublish", ix), NULL,
+	     arena_printf(a, "content unpublish %s", sy));
 
-	cms_post(j, arena_printf(a, "/admin/content/%s/delete", ix), NULL);
-	cli(arena_printf(a, "content delete %s", sy));
-	same_rows(content_row, ix, px, iy, py);
-	same_entry("content.delete", ix, px, iy, py, staff, op);
+	both(&p, "content.delete", arena_printf(a, "/admin/content/%s/delete", ix), NULL,
+	     arena_printf(a, "content delete %s", sy));
 	/* Gone for readers either way. */
 	ck_assert_int_eq(http_get(arena_printf(a, "/v1/content/%s", sx))->status, 404);
 	ck_assert_int_eq(http_get(arena_printf(a, "/v1/content/%s", sy))->status, 404);
@@ -355,23 +349,19 @@ START_TEST(staff_changes_are_the_same_from_the_cms_and_motusctl)
 	const char *const px[][2] = {{x, "{id}"}, {ex, "{email}"}, {NULL, NULL}};
 	const char *const py[][2] = {{y, "{id}"}, {ey, "{email}"}, {NULL, NULL}};
 
+	struct pair p = {j, staff_row, x, y, px, py, staff, op};
+
 	same_rows(staff_row, x, px, y, py);
 	same_entry("staff.create", x, px, y, py, staff, op);
 
-	cms_post(j, arena_printf(a, "/admin/staff/%s/role", x), "role=admin");
-	cli(arena_printf(a, "staff set-role %s admin", ey));
-	same_rows(staff_row, x, px, y, py);
-	same_entry("staff.set_role", x, px, y, py, staff, op);
+	both(&p, "staff.set_role", arena_printf(a, "/admin/staff/%s/role", x), "role=admin",
+	     arena_printf(a, "staff set-role %s admin", ey));
 
-	cms_post(j, arena_printf(a, "/admin/staff/%s/disable", x), NULL);
-	cli(arena_printf(a, "staff disable %s", ey));
-	same_rows(staff_row, x, px, y, py);
-	same_entry("staff.disable", x, px, y, py, staff, op);
+	both(&p, "staff.disable", arena_printf(a, "/admin/staff/%s/disable", x), NULL,
+	     arena_printf(a, "staff disable %s", ey));
 
-	cms_post(j, arena_printf(a, "/admin/staff/%s/enable", x), NULL);
-	cli(arena_printf(a, "staff enable %s", ey));
-	same_rows(staff_row, x, px, y, py);
-	same_entry("staff.enable", x, px, y, py, staff, op);
+	both(&p, "staff.enable", arena_printf(a, "/admin/staff/%s/enable", x), NULL,
+	     arena_printf(a, "staff enable %s", ey));
 }
 END_TEST
 
@@ -398,26 +388,19 @@ START_TEST(account_changes_are_the_same_from_the_cms_and_motusctl)
 	/* granted_by is the actor too: each face's own name becomes a placeholder. */
 	const char *const px[][2] = {{x, "{id}"}, {ex, "{email}"}, {staff, "{actor}"}, {NULL, NULL}};
 	const char *const py[][2] = {{y, "{id}"}, {ey, "{email}"}, {op, "{actor}"}, {NULL, NULL}};
+	struct pair p = {j, user_row, x, y, px, py, staff, op};
 
-	cms_post(j, arena_printf(a, "/admin/users/%s/entitlements", x), "scope=premium%3Aplus&until=2099-12-31");
-	cli(arena_printf(a, "user grant %s premium:plus --until 2099-12-31", ey));
-	same_rows(user_row, x, px, y, py);
-	same_entry("user.grant", x, px, y, py, staff, op);
+	both(&p, "user.grant", arena_printf(a, "/admin/users/%s/entitlements", x),
+	     "scope=premium%3Aplus&until=2099-12-31",
+	     arena_printf(a, "user grant %s premium:plus --until 2099-12-31", ey));
+	both(&p, "user.revoke", arena_printf(a, "/admin/users/%s/entitlements/revoke", x), "scope=premium%3Aplus",
+	     arena_printf(a, "user revoke %s premium:plus", ey));
 
-	cms_post(j, arena_printf(a, "/admin/users/%s/entitlements/revoke", x), "scope=premium%3Aplus");
-	cli(arena_printf(a, "user revoke %s premium:plus", ey));
-	same_rows(user_row, x, px, y, py);
-	same_entry("user.revoke", x, px, y, py, staff, op);
+	both(&p, "user.disable", arena_printf(a, "/admin/users/%s/disable", x), NULL,
+	     arena_printf(a, "user disable %s", ey));
 
-	cms_post(j, arena_printf(a, "/admin/users/%s/disable", x), NULL);
-	cli(arena_printf(a, "user disable %s", ey));
-	same_rows(user_row, x, px, y, py);
-	same_entry("user.disable", x, px, y, py, staff, op);
-
-	cms_post(j, arena_printf(a, "/admin/users/%s/enable", x), NULL);
-	cli(arena_printf(a, "user enable %s", ey));
-	same_rows(user_row, x, px, y, py);
-	same_entry("user.enable", x, px, y, py, staff, op);
+	both(&p, "user.enable", arena_printf(a, "/admin/users/%s/enable", x), NULL,
+	     arena_printf(a, "user enable %s", ey));
 }
 END_TEST
 

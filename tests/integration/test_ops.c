@@ -40,18 +40,10 @@
 #define N(x) (sizeof(x) / sizeof(*(x)))
 
 static struct worker w;
-static bool w_ready;
 
 static void setup(void)
 {
-	struct err e = {0};
-
-	if (!w_ready) {
-		harness_url();
-		ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s",
-			      e.msg);
-		w_ready = true;
-	}
+	harness_worker(&w, 0);
 }
 
 static void teardown(void)
