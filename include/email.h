@@ -31,8 +31,9 @@ struct email_message {
 /*
  * Validates the message (addresses, header injection, UTF-8) and enqueues it
  * inside op's step. *id is the job's id, or 0 when the idempotency key was
- * used already. -1 with op->err set; MAIL_ERR_INVALID (and the offending
- * field) for a message that could never be sent.
+ * used already. -1 with op->err set; for a message that could never be sent
+ * the offending field is also in op->v (the step answers OP_INVALID when
+ * its caller typed the message, else op_fail: a bug).
  */
 int email_enqueue_tx(struct worker *w, struct op *op, const struct email_message *m, long *id) MOTUS_MUSTCHECK;
 

@@ -54,9 +54,7 @@ static enum op_outcome enqueue_step(struct op *op, void *arg)
 	struct test_mail *t = arg;
 
 	if (email_enqueue_tx(t->w, op, t->m, &t->id) < 0)
-		return op->err.code == MAIL_ERR_INVALID ? op_invalid(op, op->err.field[0] ? op->err.field : "message",
-								     "invalid", "%s", op->err.msg)
-							: op_fail(op);
+		return op_check(op) == OP_INVALID ? OP_INVALID : op_fail(op);
 	return OP_DONE;
 }
 

@@ -6,7 +6,20 @@
 #include "mail.h"
 #include "op.h"
 #include "queue.h"
+#include "validate.h"
 #include "worker.h"
+
+/*
+ * A message that could never be sent: a field error in op->v, and an err
+ * code of none, so that op_fail never takes mail's own codes (which share
+ * their numbers with lib/db's) for an unreachable database.
+ */
+static int invalid(struct op *op, const char *field, const char *why)
+{
+	validate_add(&op->v, field, "invalid", "%s", why);
+	err_set(&op->err, 0, "the email cannot be sent: %s: %s", field, why);
+	return -1;
+}
 
 int email_enqueue_tx(struct worker *w, struct op *op, const struct email_message *m, long *id)
 {
@@ -25,10 +38,9 @@ int email_enqueue_tx(struct worker *w, struct op *op, const struct email_message
 
 	/* Refuse now what the worker could never send, while the caller can still answer 4xx. */
 	if (m->nattachments > EMAIL_MAX_ATTACHMENTS)
-		return err_set_field(e, MAIL_ERR_INVALID, "attachments", "at most %d attachments",
-				     EMAIL_MAX_ATTACHMENTS);
+		return invalid(op, "attachments", arena_printf(a, "at most %d attachments", EMAIL_MAX_ATTACHMENTS));
 	if (!mail_build(a, &msg, &len, e))
-		return -1;
+		return e->code == MAIL_ERR_INVALID ? invalid(op, e->field[0] ? e->field : "message", e->msg) : -1;
 	doc = json_new_object(a);
 	json_set_string(doc, "to", m->to);
 	json_set_string(doc, "subject", m->subject ? m->subject : "");
