@@ -147,10 +147,10 @@ CMS_HANDLER(cms_login_submit)
 		return;
 	}
 	attempt_op(&op, w, req, s.id, s.email);
-	if (staff_session_login(&op, old, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S), &id, &csrf) != OP_DONE) {
-		cms_error(w, req, resp, 503, NULL);
+	if (cms_outcome(w, req, resp, &op,
+			staff_session_login(&op, old, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S), &id, &csrf)) !=
+	    CMS_NEXT_DONE)
 		return;
-	}
 	if (staff_session_purge(w->db, req->arena, &e) < 0)
 		log_error("purging CMS sessions: %s", e.msg);
 	cms_redirect(req, resp, next ? next : CMS_HOME, NULL);
@@ -163,10 +163,8 @@ CMS_HANDLER(cms_logout)
 	struct op op;
 
 	cms_op(&op, w, req);
-	if (staff_session_logout(&op, req->session.id_hash) != OP_DONE) {
-		cms_error(w, req, resp, 503, NULL);
+	if (cms_outcome(w, req, resp, &op, staff_session_logout(&op, req->session.id_hash)) != CMS_NEXT_DONE)
 		return;
-	}
 	req->session = (struct http_session){0};
 	cms_redirect(req, resp, "/admin/login", "You have logged out.");
 	cms_cookie(req, resp, CMS_COOKIE_SESSION, "", 0);
