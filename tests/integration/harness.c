@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,6 +494,18 @@ const char *sql(const char *statement)
 	db_free(db);
 	ck_assert_msg(r != NULL, "SQL failed: %s\n%s", e.msg, statement);
 	return out;
+}
+
+const char *harness_cli_actor(void)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (getuid() == 0 && sudo && *sudo)
+		return arena_printf(mem(), "cli:%s", sudo);
+	pw = getpwuid(getuid());
+	ck_assert_ptr_nonnull(pw);
+	return arena_printf(mem(), "cli:%s", pw->pw_name);
 }
 
 int motusctl(const char *args)

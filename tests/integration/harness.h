@@ -126,6 +126,10 @@ const char *sql(const char *statement);
 /* Runs motusctl with the stack's settings; returns its exit status. */
 int motusctl(const char *args);
 
+/* The actor motusctl records for this process's user, by its documented rule: "cli:<user>", the sudo user when there is
+ * one. */
+const char *harness_cli_actor(void);
+
 /* Runs motusctl with the stack's settings; its output without the final newlines (aborts the test on a non-zero exit).
  */
 const char *motusctl_out(const char *args);

@@ -17,7 +17,6 @@
 #include "worker.h"
 
 #include <inttypes.h>
-#include <pwd.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,19 +175,6 @@ static void both(const struct pair *p, const char *action, const char *cms_path,
 	same_entry(action, p->x, p->px, p->y, p->py, p->staff_actor, p->cli_actor);
 }
 
-/* The operator motusctl records, by its documented rule: cli:<user>, the sudo user when there is one. */
-static const char *cli_actor(void)
-{
-	const char *sudo = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (getuid() == 0 && sudo && *sudo)
-		return arena_printf(a, "cli:%s", sudo);
-	pw = getpwuid(getuid());
-	ck_assert_ptr_nonnull(pw);
-	return arena_printf(a, "cli:%s", pw->pw_name);
-}
-
 /* --- content ---------------------------------------------------------------------------------------------- */
 
 static struct worker w;
@@ -239,7 +225,7 @@ START_TEST(content_changes_are_the_same_from_the_cms_and_motusctl)
 	const char *ix = arena_printf(a, "%" PRId64, x), *iy = arena_printf(a, "%" PRId64, y);
 	const char *const px[][2] = {{sx, "{slug}"}, {ix, "{id}"}, {NULL, NULL}};
 	const char *const py[][2] = {{sy, "{slug}"}, {iy, "{id}"}, {NULL, NULL}};
-	const char *op = cli_actor();
+	const char *op = harness_cli_actor();
 	struct pair p = {j, content_row, ix, iy, px, py, arena_printf(a, "staff:%s", adm), op};
 
 	/* Scheduled far ahead: the same time written as each face takes it. */
@@ -323,8 +309,8 @@ START_TEST(an_upload_is_the_same_from_the_cms_and_motusctl)
 	/* created_by names the actor, as the audit entry does. */
 	ck_assert_str_eq(sql(arena_printf(a, "SELECT created_by FROM media WHERE id = '%s'", x)),
 			 arena_printf(a, "staff:%s", adm));
-	ck_assert_str_eq(sql(arena_printf(a, "SELECT created_by FROM media WHERE id = '%s'", y)), cli_actor());
-	same_entry("media.upload", x, px, y, py, arena_printf(a, "staff:%s", adm), cli_actor());
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT created_by FROM media WHERE id = '%s'", y)), harness_cli_actor());
+	same_entry("media.upload", x, px, y, py, arena_printf(a, "staff:%s", adm), harness_cli_actor());
 }
 END_TEST
 
@@ -338,7 +324,7 @@ START_TEST(staff_changes_are_the_same_from_the_cms_and_motusctl)
 	const char *adm, *ex = arena_printf(a, "%s@faces.example.org", unique("sx")),
 			 *ey = arena_printf(a, "%s@faces.example.org", unique("sy"));
 	struct jar *j = admin(&adm);
-	const char *staff = arena_printf(a, "staff:%s", adm), *op = cli_actor(), *x, *y;
+	const char *staff = arena_printf(a, "staff:%s", adm), *op = harness_cli_actor(), *x, *y;
 
 	cms_post(j, "/admin/staff",
 		 arena_printf(a, "email=%s&display_name=&role=editor&password=%s", form_escape(ex),
@@ -384,7 +370,8 @@ START_TEST(account_changes_are_the_same_from_the_cms_and_motusctl)
 	const char *adm, *ex = arena_printf(a, "%s@faces.example.com", unique("ux")),
 			 *ey = arena_printf(a, "%s@faces.example.com", unique("uy"));
 	struct jar *j = admin(&adm);
-	const char *x = new_user(ex), *y = new_user(ey), *staff = arena_printf(a, "staff:%s", adm), *op = cli_actor();
+	const char *x = new_user(ex), *y = new_user(ey), *staff = arena_printf(a, "staff:%s", adm),
+		   *op = harness_cli_actor();
 	/* granted_by is the actor too: each face's own name becomes a placeholder. */
 	const char *const px[][2] = {{x, "{id}"}, {ex, "{email}"}, {staff, "{actor}"}, {NULL, NULL}};
 	const char *const py[][2] = {{y, "{id}"}, {ey, "{email}"}, {op, "{actor}"}, {NULL, NULL}};

@@ -334,13 +334,14 @@ END_TEST
  * stored lowercase, as media ids are, so the file stays premium, whichever
  * case a client asks for it in.
  */
+static struct worker w;
+
 START_TEST(an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium)
 {
 	struct stored clip = add(file_with("upper.mp4", fake_mp4(4096, "isom"), 4096), NULL);
 	const char *upper = arena_strdup(a, clip.id),
 		   *slug = arena_printf(a, "upper-%d-%ld", (int)getpid(), (long)time(NULL));
 	struct op_actor who = {.name = "staff:upper@example.com"};
-	struct worker w;
 	struct err e = {0};
 	struct op op;
 	int64_t id = 0;
@@ -350,7 +351,7 @@ START_TEST(an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium)
 		if (*p >= 'a' && *p <= 'f')
 			*p = (char)(*p - 'a' + 'A');
 	ck_assert_int_eq(get(arena_printf(a, "/v1/media/%s", clip.id), NULL)->status, 200); /* free until used */
-	ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s", e.msg);
+	harness_worker(&w, 0);
 	op_init(&op, w.db, w.cache, a, &who);
 	const char *doc = arena_printf(a,
 				       "{\"slug\":\"%s\",\"kind\":\"workout\",\"title\":\"Capitals\","
@@ -361,7 +362,6 @@ START_TEST(an_uppercase_media_id_in_a_premium_item_keeps_its_media_premium)
 	ck_assert_msg(o == OP_DONE, "%s %s", op_outcome_name(o), op.v.n ? op.v.errors[0].field : op.err.msg);
 	ck_assert_str_eq(sql(arena_printf(a, "SELECT body->>'video_media_id' FROM content WHERE id = %" PRId64, id)),
 			 clip.id);
-	worker_release(&w);
 	/* Premium now, asked for in either case; the item's scope unlocks it. */
 	assert_problem(get(arena_printf(a, "/v1/media/%s", clip.id), NULL), 403, "entitlement_required");
 	assert_problem(get(arena_printf(a, "/v1/media/%s", upper), NULL), 403, "entitlement_required");

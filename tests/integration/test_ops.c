@@ -537,8 +537,8 @@ START_TEST(a_failure_before_the_commit_leaves_nothing_behind)
 }
 END_TEST
 
-/* Every operation of the table fails the same way when asked to: "*" names them all. */
-START_TEST(every_operation_can_be_made_to_fail)
+/* fail_before_commit "*" fails any operation; another operation's name leaves this one alone. */
+START_TEST(a_failure_named_star_fails_any_operation_and_another_name_none)
 {
 	struct ctx c = {0};
 	struct op *op = op_as("cli:test", NULL);
@@ -683,7 +683,7 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, a_failure_before_the_commit_leaves_nothing_behind, 0, N(cases));
-	tcase_add_test(tc, every_operation_can_be_made_to_fail);
+	tcase_add_test(tc, a_failure_named_star_fails_any_operation_and_another_name_none);
 	tcase_add_test(tc, an_upload_refused_by_a_constraint_leaves_no_row_and_no_file);
 	tcase_add_test(tc, a_constraint_violation_after_writes_rolls_all_of_them_back);
 	tcase_add_test(tc, a_nested_operation_shares_the_transaction_and_its_effects_wait);

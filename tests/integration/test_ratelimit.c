@@ -132,13 +132,13 @@ static const char *hits(const char *key)
 
 START_TEST(auth_limits_count_the_address_first_then_the_account_under_keys_of_their_own)
 {
-	struct worker w;
+	static struct worker w;
 	struct err e = {0};
 	const char *addr = unique_key("addr"), *other = unique_key("addr2"), *account = unique_key("account");
 	long per_account;
 	int retry = -1;
 
-	ck_assert_msg(worker_init(&w, arena_printf(a, "%s/etc/motus.conf", harness_var()), 0, &e) == 0, "%s", e.msg);
+	harness_worker(&w, 0);
 	per_account = conf_int(&w.conf, CONF_RESET_LIMIT_ACCOUNT);
 	ck_assert_int_lt(per_account, conf_int(&w.conf, CONF_RESET_LIMIT_IP));
 	for (long i = 0; i < per_account; i++)
@@ -158,7 +158,6 @@ START_TEST(auth_limits_count_the_address_first_then_the_account_under_keys_of_th
 	ck_assert_str_eq(hits(arena_printf(a, "cms_login:account:%s", account)), "1");
 	ck_assert_str_eq(hits(arena_printf(a, "signup:ip:%s", addr)), "1");
 	ck_assert_str_eq(hits(arena_printf(a, "signup:account:%s", account)), "0");
-	worker_release(&w);
 }
 END_TEST
 
