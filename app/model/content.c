@@ -226,6 +226,9 @@ const char *content_query_canonical(const struct content_query *cq, struct arena
 	return buf_cstr(&b);
 }
 
+/* 9999-12-31T23:59:59.999999Z: later than any time a list holds, earlier than a timestamp's end. */
+#define CONTENT_CURSOR_TIME_MAX_US INT64_C(253402300799999999)
+
 static char sort_letter(enum content_sort sort)
 {
 	return sort == CONTENT_SORT_POPULAR ? 'p' : sort == CONTENT_SORT_UPDATED ? 'u' : 'n';
@@ -266,6 +269,9 @@ int content_cursor_decode(struct arena *a, const char *s, enum content_sort sort
 	if (!raw || n < 5 || strlen(raw) != n || raw[0] != sort_letter(sort) || raw[1] != '.')
 		return -1;
 	if (!parse_int64(raw + 2, '.', &p, key) || !parse_int64(p + 1, '\0', &p, id) || *id < 0)
+		return -1;
+	/* The newest and updated orders key on a time in epoch microseconds: one a timestamp can hold. */
+	if (sort != CONTENT_SORT_POPULAR && (*key < 0 || *key > CONTENT_CURSOR_TIME_MAX_US))
 		return -1;
 	/* One cursor per position: refuse "+1", "01" and the like so canonical keys stay unique. */
 	if (!str_eq(content_cursor_encode(a, sort, *key, *id), s))

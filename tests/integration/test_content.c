@@ -427,6 +427,10 @@ START_TEST(my_likes_page_with_a_cursor)
 	r = get_with("/v1/me/likes?cursor=bm9wZQ", t);
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_error_field(r, 0, "field"), "cursor");
+	/* "n.9223372036854775807.1": well formed, but no timestamp holds the time; was a 500 */
+	r = get_with("/v1/me/likes?cursor=bi45MjIzMzcyMDM2ODU0Nzc1ODA3LjE", t);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "cursor");
 }
 END_TEST
 
@@ -546,6 +550,10 @@ START_TEST(delta_sync_reports_changes_and_tombstones)
 	ck_assert_ptr_null(json_get(back, "deleted"));
 
 	r = http_get("/v1/content/changes?since=bm9wZQ");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "since");
+	/* "u.9223372036854775807.0": anonymous, and was a 500 */
+	r = http_get("/v1/content/changes?since=dS45MjIzMzcyMDM2ODU0Nzc1ODA3LjA");
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_error_field(r, 0, "field"), "since");
 }

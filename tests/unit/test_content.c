@@ -101,11 +101,9 @@ static const struct {
 	enum content_sort sort;
 	int64_t key, id;
 } positions[] = {
-	{CONTENT_SORT_NEWEST, 1767344400000000, 27},
-	{CONTENT_SORT_NEWEST, 0, 0},
-	{CONTENT_SORT_NEWEST, -1, 1},
-	{CONTENT_SORT_POPULAR, 12, 9000000000},
-	{CONTENT_SORT_POPULAR, INT64_MAX, INT64_MAX},
+	{CONTENT_SORT_NEWEST, 1767344400000000, 27},   {CONTENT_SORT_NEWEST, 0, 0},
+	{CONTENT_SORT_UPDATED, 253402300799999999, 1}, /* 9999-12-31T23:59:59.999999Z */
+	{CONTENT_SORT_POPULAR, 12, 9000000000},        {CONTENT_SORT_POPULAR, INT64_MAX, INT64_MAX},
 };
 
 START_TEST(cursor_round_trips_table)
@@ -145,6 +143,8 @@ static const char *const forged[] = {
 	"bi45OTk5OTk5OTk5OTk5OTk5OTk5OS4x", /* overflow */
 	"bi4xLjI=",                         /* padding */
 	"bi4xLjI!",                         /* not base64url */
+	"bi45MjIzMzcyMDM2ODU0Nzc1ODA3LjE",  /* "n.9223372036854775807.1": no timestamp holds it */
+	"bi4tMS4x",                         /* "n.-1.1": before any item */
 };
 
 START_TEST(forged_cursors_are_refused_table)
@@ -152,6 +152,20 @@ START_TEST(forged_cursors_are_refused_table)
 	int64_t key, id;
 
 	ck_assert_int_eq(content_cursor_decode(arena, forged[_i], CONTENT_SORT_NEWEST, &key, &id), -1);
+}
+END_TEST
+
+START_TEST(a_time_a_timestamp_cannot_hold_is_not_an_updated_cursor)
+{
+	int64_t key, id;
+
+	/* "u.9223372036854775807.0", "u.253402300800000000.0": past 9999-12-31 */
+	ck_assert_int_eq(
+		content_cursor_decode(arena, "dS45MjIzMzcyMDM2ODU0Nzc1ODA3LjA", CONTENT_SORT_UPDATED, &key, &id), -1);
+	ck_assert_int_eq(
+		content_cursor_decode(arena, content_cursor_encode(arena, CONTENT_SORT_UPDATED, 253402300800000000, 0),
+				      CONTENT_SORT_UPDATED, &key, &id),
+		-1);
 }
 END_TEST
 
@@ -185,6 +199,7 @@ static Suite *content_suite(void)
 	tcase_add_test(tc, a_long_search_is_refused);
 	tcase_add_loop_test(tc, cursor_round_trips_table, 0, N(positions));
 	tcase_add_test(tc, a_cursor_of_the_other_sort_is_refused);
+	tcase_add_test(tc, a_time_a_timestamp_cannot_hold_is_not_an_updated_cursor);
 	tcase_add_loop_test(tc, forged_cursors_are_refused_table, 0, N(forged));
 	tcase_add_loop_test(tc, entitlement_set_is_the_sorted_premium_scopes_table, 0, N(entitlements));
 	suite_add_tcase(s, tc);
