@@ -51,6 +51,9 @@ struct json *json_get(const struct json *obj, const char *key);
  */
 bool json_lookup(const struct json *obj, const char *key, struct json **value);
 const char *json_string(const struct json *j); /* NULL unless a string */
+/* The bytes of a string, counting any NUL inside it ("\u0000"), so strlen(json_string(j)) may be less; 0 unless a
+ * string. */
+size_t json_string_len(const struct json *j);
 bool json_boolean(const struct json *j);
 int64_t json_int(const struct json *j);   /* 0 unless an integer */
 double json_double(const struct json *j); /* any number as a double; 0 otherwise */

@@ -25,8 +25,6 @@ struct staff {
 	bool disabled;
 };
 
-#define STAFF_NAME_MAX 100
-
 /* The roles, lowest first; NULL-terminated. */
 extern const char *const staff_roles[];
 

@@ -34,6 +34,12 @@ char *str_url_encode(struct arena *a, const char *s);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool str_valid_utf8(const char *s, size_t n);
 
+/*
+ * The characters (code points) of s[0..n) when it is one line of text: well-formed UTF-8 without control
+ * characters (C0 including NUL, CR and LF; DEL; C1) or line and paragraph separators. -1 otherwise.
+ */
+long str_line_text_chars(const char *s, size_t n);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void str_hex(char *out, const void *p, size_t n);
 

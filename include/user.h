@@ -30,16 +30,22 @@ struct user {
 };
 
 #define USER_EMAIL_MAX 254
-#define USER_NAME_MAX  100 /* bytes of a display name */
+#define USER_NAME_MAX  100 /* characters of a display name */
 
 /* True when id has the shape of an account id (a UUID); anything else names no account. */
 bool user_id_valid(const char *id);
 
-/* The normalised address, or NULL when s is not a plausible email address. */
+/*
+ * The normalised address, or NULL when s is not a plausible email address. Only ASCII addresses are: the
+ * mailer cannot send to an internationalised one (no SMTPUTF8), so one is refused before anything is paid.
+ */
 const char *user_email_normalize(struct arena *a, const char *s);
 
-/* True when name may be a display name: UTF-8 text of at most USER_NAME_MAX bytes. */
-bool user_display_name_valid(const char *name);
+/*
+ * True when name[0..len) may be a display name: one line of text (str_line_text_chars: no NUL, CR, LF or
+ * other control characters, which would end up in emails) of at most USER_NAME_MAX characters.
+ */
+bool user_display_name_valid(const char *name, size_t len);
 
 /*
  * Inside an operation's step: creates an account (display_name NULL: none).
@@ -56,11 +62,21 @@ int user_find(struct db *db, struct arena *a, const char *id, struct user *u, st
 
 /*
  * Inside an operation's step: locks the live account id (its row, FOR
- * UPDATE, until the operation ends), so nothing erases or recreates it
- * meanwhile. OP_DONE; OP_NOT_FOUND (code account_not_found) when there is no
- * live account id; a failure's outcome (op->err) otherwise.
+ * UPDATE, until the operation ends), so nothing erases, disables or recreates
+ * it meanwhile. OP_DONE; OP_NOT_FOUND (code account_not_found) when there is
+ * no live account id; OP_FORBIDDEN (account_disabled) when staff disabled it;
+ * a failure's outcome (op->err) otherwise. Every change the owner makes with
+ * a token takes this first: a token issued before erasure or disabling
+ * verifies until it expires, and writes nothing.
  */
 enum op_outcome user_lock_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;
+
+/*
+ * The owner's change may go ahead: OP_DONE when disabled is "f" (the account
+ * row's disabled_at IS NOT NULL), the refusals of user_lock_tx when it is
+ * "t" or NULL/"" (no live row). For a statement that checks the row itself.
+ */
+enum op_outcome user_live_or_refuse(struct op *op, const char *disabled) MOTUS_MUSTCHECK;
 
 /* Inside an operation's step: the address of account id is confirmed (the first time is kept). 0 or -1 (op->err). */
 int user_mark_verified_tx(struct op *op, const char *id) MOTUS_MUSTCHECK;

@@ -208,6 +208,11 @@ const char *json_string(const struct json *j)
 	return j && json_object_is_type(J(j), json_type_string) ? json_object_get_string(J(j)) : NULL;
 }
 
+size_t json_string_len(const struct json *j)
+{
+	return j && json_object_is_type(J(j), json_type_string) ? (size_t)json_object_get_string_len(J(j)) : 0;
+}
+
 bool json_boolean(const struct json *j)
 {
 	return j && json_object_is_type(J(j), json_type_boolean) && json_object_get_boolean(J(j));

@@ -112,40 +112,62 @@ char *str_url_encode(struct arena *a, const char *s)
 	return out;
 }
 
+/* The code point starting at p (before end) in *cp and its length in bytes; 0 when p starts no well-formed one. */
+static size_t utf8_next(const unsigned char *p, const unsigned char *end, unsigned *cp)
+{
+	unsigned c = *p;
+	size_t len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		len = 2, *cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, *cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, *cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 2 && *cp < 0x80) || (len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 bool str_valid_utf8(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned cp;
 
-	while (p < end) {
-		unsigned c = *p;
-		size_t len;
-		unsigned cp;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07;
-		} else {
+	for (size_t len; p < end; p += len)
+		if (!(len = utf8_next(p, end, &cp)))
 			return false;
-		}
-		if ((size_t)(end - p) < len)
-			return false;
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += len;
-	}
 	return true;
+}
+
+long str_line_text_chars(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned cp;
+	long chars = 0;
+
+	for (size_t len; p < end; p += len, chars++) {
+		if (!(len = utf8_next(p, end, &cp)))
+			return -1;
+		/* C0 (with NUL, CR, LF, TAB), DEL, C1, and the line and paragraph separators */
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+			return -1;
+	}
+	return chars;
 }
 
 void str_hex(char *out, const void *p, size_t n)

@@ -116,16 +116,23 @@ static const char changes_sql[] =
 	" FROM page c";
 #undef ENT
 
+/* Both answer the account's state (user_live_or_refuse) and whether the item is there; only a live one writes. */
+#define LIKER \
+	"u AS (SELECT id, disabled_at IS NOT NULL AS disabled FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL)"
 static const char like_sql[] =
-	"WITH c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
-	" u AS (SELECT id FROM app_user WHERE id = $1::uuid AND deleted_at IS NULL),"
-	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c ON CONFLICT DO NOTHING)"
-	" SELECT count(*) FROM u, c";
+	"WITH " LIKER ","
+	" c AS (SELECT id FROM content WHERE slug = $2 AND status = 'published' AND deleted_at IS NULL),"
+	" ins AS (INSERT INTO content_like (user_id, content_id) SELECT u.id, c.id FROM u, c WHERE NOT u.disabled"
+	"   ON CONFLICT DO NOTHING)"
+	" SELECT (SELECT disabled FROM u), (SELECT count(*) FROM c)";
 
 static const char unlike_sql[] =
-	"WITH c AS (SELECT id FROM content WHERE slug = $2),"
-	" del AS (DELETE FROM content_like l USING c WHERE l.user_id = $1::uuid AND l.content_id = c.id)"
-	" SELECT count(*) FROM c";
+	"WITH " LIKER ","
+	" c AS (SELECT id FROM content WHERE slug = $2),"
+	" del AS (DELETE FROM content_like l USING c, u WHERE l.user_id = u.id AND l.content_id = c.id"
+	"   AND NOT u.disabled)"
+	" SELECT (SELECT disabled FROM u), (SELECT count(*) FROM c)";
+#undef LIKER
 
 #define ENT "$5"
 static const char likes_of_sql[] =
@@ -470,10 +477,13 @@ static enum op_outcome like_step(struct op *op, void *arg)
 	const struct like *l = arg;
 	const char *params[] = {l->user_id, l->slug};
 	struct db_result *r = db_query(op->db, op->arena, l->liked ? like_sql : unlike_sql, 2, params, &op->err);
+	enum op_outcome o;
 
 	if (!r)
 		return op_fail(op);
-	if (str_eq(db_value(r, 0, 0), "0"))
+	if ((o = user_live_or_refuse(op, db_value(r, 0, 0))) != OP_DONE)
+		return o;
+	if (str_eq(db_value(r, 0, 1), "0"))
 		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "no published content has this slug");
 	/* Counts in the cached representations follow within cache_ttl_s: a like does not invalidate them. */
 	return OP_DONE;

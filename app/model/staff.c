@@ -210,8 +210,10 @@ enum op_outcome staff_create(struct worker *w, struct op *op, const struct staff
 	c.email = user_email_normalize(op->arena, in->email);
 	if (!c.email)
 		validate_add(&op->v, "email", "invalid", "Enter an email address such as ana@example.com.");
-	if (c.name && (strlen(c.name) > STAFF_NAME_MAX || !str_valid_utf8(c.name, strlen(c.name))))
-		validate_add(&op->v, "display_name", "invalid", "A name has at most %d characters.", STAFF_NAME_MAX);
+	/* A staff name follows an app user's rules: it ends up in emails and the audit log alike. */
+	if (c.name && !user_display_name_valid(c.name, strlen(c.name)))
+		validate_add(&op->v, "display_name", "invalid",
+			     "A name is one line of at most %d characters, without control characters.", USER_NAME_MAX);
 	if (!staff_role_valid(in->role))
 		validate_add(&op->v, "role", "invalid", "Choose editor or admin.");
 	password = password_of(op, in->password, c.email, generated);

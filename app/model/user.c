@@ -25,11 +25,12 @@ const char *user_email_normalize(struct arena *a, const char *s)
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
 	n = (size_t)(end - start);
-	if (n < 3 || n > USER_EMAIL_MAX || !str_valid_utf8(start, n))
+	if (n < 3 || n > USER_EMAIL_MAX)
 		return NULL;
 	out = arena_strndup(a, start, n);
+	/* ASCII only: the mailer speaks SMTP without SMTPUTF8, so an address it cannot send to is no address. */
 	for (char *p = out; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"(),:;<>[\\]", *p))
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("\"(),:;<>[\\]", *p))
 			return NULL;
 		*p = (char)tolower((unsigned char)*p);
 	}
@@ -40,9 +41,11 @@ const char *user_email_normalize(struct arena *a, const char *s)
 	return out;
 }
 
-bool user_display_name_valid(const char *name)
+bool user_display_name_valid(const char *name, size_t len)
 {
-	return name && strlen(name) <= USER_NAME_MAX && str_valid_utf8(name, strlen(name));
+	long chars = name ? str_line_text_chars(name, len) : -1;
+
+	return chars >= 0 && chars <= USER_NAME_MAX;
 }
 
 int user_create_tx(struct op *op, const char *email, const char *password_hash, const char *display_name,
@@ -141,22 +144,27 @@ static enum op_outcome gone(struct op *op)
 	return op_refuse(op, OP_NOT_FOUND, "account_not_found", "the account no longer exists");
 }
 
+enum op_outcome user_live_or_refuse(struct op *op, const char *disabled)
+{
+	if (!disabled || !*disabled)
+		return gone(op);
+	if (str_eq(disabled, "t"))
+		return op_refuse(op, OP_FORBIDDEN, "account_disabled", "the account is disabled");
+	return OP_DONE;
+}
+
 enum op_outcome user_lock_tx(struct op *op, const char *id)
 {
-	const char *params[] = {id}, *found;
+	const char *params[] = {id}, *disabled = NULL;
 
 	if (!user_id_valid(id))
 		return gone(op);
-	switch (db_query_value(op->db, op->arena,
-			       "SELECT id FROM app_user WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", 1, params,
-			       &found, &op->err)) {
-	case 1:
-		return OP_DONE;
-	case 0:
-		return gone(op);
-	default:
+	if (db_query_value(
+		    op->db, op->arena,
+		    "SELECT disabled_at IS NOT NULL FROM app_user WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", 1,
+		    params, &disabled, &op->err) < 0)
 		return op_fail(op);
-	}
+	return user_live_or_refuse(op, disabled);
 }
 
 /* A read of one JSON document about the live account id: the lookup convention. */
@@ -195,6 +203,12 @@ int user_export_json(struct db *db, struct arena *a, const char *id, const char 
 		"   FROM (SELECT client_id, min(created_at) AS started_at, max(created_at) AS last_at"
 		"         FROM refresh_token WHERE user_id = u.id AND revoked_at IS NULL AND expires_at > now()"
 		"         GROUP BY family_id, client_id) t), '[]'::json),"
+		" 'likes', COALESCE((SELECT json_agg(json_build_object('slug', c.slug, 'liked_at', l.created_at)"
+		"   ORDER BY l.created_at, c.id) FROM content_like l JOIN content c ON c.id = l.content_id"
+		"   WHERE l.user_id = u.id), '[]'::json),"
+		" 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope, 'granted_at', g.granted_at,"
+		"   'expires_at', g.expires_at, 'revoked_at', g.revoked_at) ORDER BY g.scope)"
+		"   FROM entitlement g WHERE g.user_id = u.id), '[]'::json),"
 		" 'exported_at', now())::text"
 		" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
 		id, out, e);
@@ -233,8 +247,9 @@ enum op_outcome user_update_profile(struct worker *w, struct op *op, const char 
 
 	(void)w;
 	validate_known_fields(&op->v, doc, fields);
-	if (name && !user_display_name_valid(p.name))
-		validate_add(&op->v, "display_name", "invalid", "at most %d characters of text", USER_NAME_MAX);
+	if (name && !user_display_name_valid(p.name, json_string_len(name)))
+		validate_add(&op->v, "display_name", "invalid",
+			     "one line of at most %d characters, no control characters", USER_NAME_MAX);
 	if (op_check(op) != OP_DONE)
 		return OP_INVALID;
 	return op_run(op, "user.update_profile", profile_step, &p);
@@ -244,6 +259,8 @@ static enum op_outcome erase_step(struct op *op, void *arg)
 {
 	static const char *const steps[] = {
 		"DELETE FROM user_preferences WHERE user_id = $1",
+		"DELETE FROM content_like WHERE user_id = $1",
+		"DELETE FROM entitlement WHERE user_id = $1",
 		"DELETE FROM user_consent WHERE user_id = $1",
 		"DELETE FROM email_token WHERE user_id = $1",
 		"DELETE FROM oauth_code WHERE user_id = $1",

@@ -47,8 +47,10 @@ enum op_outcome user_signup_create(struct worker *w, struct op *op, const struct
 		validate_add(&op->v, "password", "required", "a password is required");
 	else if (passwd_check_strength(password, s.email, &e) < 0)
 		validate_add(&op->v, "password", "weak_password", "%s", e.msg);
-	if (json_get(doc, "display_name") && !user_display_name_valid(s.name))
-		validate_add(&op->v, "display_name", "invalid", "at most %d characters of text", USER_NAME_MAX);
+	if (json_get(doc, "display_name") &&
+	    !user_display_name_valid(s.name, json_string_len(json_get(doc, "display_name"))))
+		validate_add(&op->v, "display_name", "invalid",
+			     "one line of at most %d characters, no control characters", USER_NAME_MAX);
 	if (op_check(op) != OP_DONE) {
 		op->detail = "the sign-up is invalid";
 		return OP_INVALID;

@@ -6,6 +6,7 @@
  */
 #include "arena.h"
 #include "base64.h"
+#include "buf.h"
 #include "crypto.h"
 #include "harness.h"
 #include "json.h"
@@ -83,6 +84,34 @@ START_TEST(profile_is_mine_and_editable)
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_error_field(r, 0, "code"), "unknown_field");
 	ck_assert_str_eq(reply_str(get_bearer("/v1/me", u.t.access), "email"), u.email);
+}
+END_TEST
+
+/* A name is one line of text of at most 100 characters: it ends up in the verification email's body. */
+START_TEST(display_names_are_one_line_counted_in_characters)
+{
+	struct user u = new_user("names");
+	static const char *const refused[] = {
+		"{\"display_name\":\"Ann\\r\\nBcc: victim@example.org\"}",              /* extra lines in an email */
+		"{\"display_name\":\"Ann\\u0000K\"}",                                   /* was silently cut to "Ann" */
+		"{\"display_name\":\"Ann\\tK\"}", "{\"display_name\":\"Ann\\u0085K\"}", /* NEL, a C1 control */
+	};
+	struct buf b;
+	struct reply *r;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		r = send_json("PATCH", "/v1/me", u.t.access, refused[i]);
+		ck_assert_msg(r->status == 400, "%s: %ld", refused[i], r->status);
+		ck_assert_str_eq(reply_error_field(r, 0, "field"), "display_name");
+	}
+	ck_assert_str_eq(reply_str(get_bearer("/v1/me", u.t.access), "display_name"), "Ann"); /* as signed up */
+	/* 60 "é" are 120 bytes and 60 characters: a name. */
+	buf_init(&b, a);
+	for (int i = 0; i < 60; i++)
+		buf_puts(&b, "\xc3\xa9");
+	r = send_json("PATCH", "/v1/me", u.t.access, arena_printf(a, "{\"display_name\":\"%s\"}", buf_cstr(&b)));
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_str(r, "display_name"), buf_cstr(&b));
 }
 END_TEST
 
@@ -302,12 +331,19 @@ START_TEST(export_has_everything_and_deletion_erases_it)
 	struct reply *r;
 
 	ck_assert_int_eq(send_json("PUT", "/v1/me/consents", u.t.access, "{\"analytics\":true}")->status, 200);
+	ck_assert_int_eq(send_json("PUT", "/v1/content/lentil-soup/like", u.t.access, NULL)->status, 204);
+	ck_assert_int_eq(motusctl(arena_printf(a, "user grant %s premium:plus --days 30", u.email)), 0);
 	r = get_bearer("/v1/me/export", u.t.access);
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_ptr_nonnull(strstr(reply_header(r, "Content-Disposition"), "attachment"));
 	ck_assert_str_eq(json_string(json_get(json_get(r->json, "account"), "email")), u.email);
 	ck_assert_int_eq(json_array_len(json_get(r->json, "consents")), 1);
 	ck_assert_int_eq(json_array_len(json_get(r->json, "sessions")), 1);
+	ck_assert_int_eq(json_array_len(json_get(r->json, "likes")), 1);
+	ck_assert_str_eq(json_string(json_get(json_array_at(json_get(r->json, "likes"), 0), "slug")), "lentil-soup");
+	ck_assert_int_eq(json_array_len(json_get(r->json, "entitlements")), 1);
+	ck_assert_str_eq(json_string(json_get(json_array_at(json_get(r->json, "entitlements"), 0), "scope")),
+			 "premium:plus");
 
 	ck_assert_int_eq(send_json("DELETE", "/v1/me", u.t.access, NULL)->status, 204);
 	/* Personal data is gone; an anonymous row stays for accounting. */
@@ -321,7 +357,9 @@ START_TEST(export_has_everything_and_deletion_erases_it)
 		"t");
 	ck_assert_str_eq(sql(arena_printf(a,
 					  "SELECT (SELECT count(*) FROM user_consent WHERE user_id = '%1$s')"
-					  " + (SELECT count(*) FROM refresh_token WHERE user_id = '%1$s')",
+					  " + (SELECT count(*) FROM refresh_token WHERE user_id = '%1$s')"
+					  " + (SELECT count(*) FROM content_like WHERE user_id = '%1$s')"
+					  " + (SELECT count(*) FROM entitlement WHERE user_id = '%1$s')",
 					  u.id)),
 			 "0");
 	/* Its tokens are useless now, and the address can sign up afresh. */
@@ -375,6 +413,48 @@ START_TEST(an_erased_accounts_token_still_verifies_but_writes_nothing)
 }
 END_TEST
 
+/* Staff disabled the account: its access token verifies until it expires, and every write is refused. */
+START_TEST(a_disabled_accounts_token_writes_nothing)
+{
+	struct user u = new_user("disabled");
+	const char *state = arena_printf(a,
+					 "SELECT display_name || '|' || updated_at"
+					 " || '|' || (SELECT count(*) FROM content_like WHERE user_id = '%1$s')"
+					 " || '|' || (SELECT count(*) FROM user_preferences WHERE user_id = '%1$s')"
+					 " || '|' || (SELECT count(*) FROM user_consent WHERE user_id = '%1$s')"
+					 " || '|' || (SELECT count(*) FROM job WHERE payload->>'user_id' = '%1$s')"
+					 " || '|' || (deleted_at IS NULL) FROM app_user WHERE id = '%1$s'",
+					 u.id);
+	static const struct {
+		const char *method, *path, *body;
+	} writes[] = {
+		{"PATCH", "/v1/me", "{\"display_name\":\"Still here\"}"},
+		{"PUT", "/v1/me/preferences",
+		 "{\"diet\":\"vegan\",\"goals\":[],\"equipment\":[],\"units\":\"metric\"}"},
+		{"PUT", "/v1/me/consents", "{\"marketing_email\":true,\"analytics\":true}"},
+		{"PUT", "/v1/content/pilates-core/like", NULL},
+		{"DELETE", "/v1/content/lentil-soup/like", NULL},
+		{"DELETE", "/v1/me", NULL},
+	};
+	const char *before;
+
+	ck_assert_int_eq(send_json("PUT", "/v1/content/lentil-soup/like", u.t.access, NULL)->status, 204);
+	ck_assert_int_eq(motusctl(arena_printf(a, "user disable %s", u.email)), 0);
+	before = sql(state);
+	ck_assert_str_eq(strrchr(before, '|'), "|true");
+	for (size_t i = 0; i < sizeof(writes) / sizeof(*writes); i++) {
+		struct reply *r = send_json(writes[i].method, writes[i].path, u.t.access, writes[i].body);
+
+		ck_assert_msg(r->status == 403, "%s %s: %ld", writes[i].method, writes[i].path, r->status);
+		ck_assert_str_eq(reply_str(r, "code"), "account_disabled");
+	}
+	ck_assert_str_eq(sql(state), before);
+	/* Enabled again, the same token writes (it was never revoked, only refused). */
+	ck_assert_int_eq(motusctl(arena_printf(a, "user enable %s", u.email)), 0);
+	ck_assert_int_eq(send_json("PATCH", "/v1/me", u.t.access, writes[0].body)->status, 200);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("me");
@@ -389,5 +469,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, one_user_never_reaches_another_users_data);
 	tcase_add_test(tc, export_has_everything_and_deletion_erases_it);
 	tcase_add_test(tc, an_erased_accounts_token_still_verifies_but_writes_nothing);
+	tcase_add_test(tc, a_disabled_accounts_token_writes_nothing);
+	tcase_add_test(tc, display_names_are_one_line_counted_in_characters);
 	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }
