@@ -15,7 +15,10 @@
 struct arena;
 struct worker;
 
-/* What is attempted; each kind counts under its own keys ("login:ip:<addr>", "login:account:<email>"). */
+/*
+ * What is attempted; each kind counts under its own keys ("login:ip:<addr>", "login:account_ip:<email>|<addr>",
+ * "login:account:<email>", "login:device:<id>").
+ */
 enum auth_limit_kind {
 	AUTH_LIMIT_LOGIN,     /* the app's log-in page: per address and per account */
 	AUTH_LIMIT_CMS_LOGIN, /* the CMS's log-in form: per address and per account */
@@ -33,9 +36,15 @@ enum auth_limit {
  * Counts one attempt of kind from remote_addr (NULL: counted under "-") and,
  * for a kind with an account limit, on account (a normalised email; NULL: no
  * account named, nothing counted for it). The address is counted first; an
- * attempt over its limit is not counted against the account.
+ * attempt over its limit is counted no further. Then, for the log-ins: with
+ * device (the id of the account's device cookie, login_device_id), on that
+ * device alone; without, on the account from this address and then on the
+ * account, the limit every client the account has never seen shares. So ten
+ * wrong passwords from ten addresses throttle new browsers for a window, and
+ * the owner's browser logs in.
  */
 enum auth_limit auth_limit_hit(struct worker *w, struct arena *a, enum auth_limit_kind kind, const char *remote_addr,
-			       const char *account, int *retry_after_s, struct err *e) MOTUS_MUSTCHECK;
+			       const char *account, const char *device, int *retry_after_s,
+			       struct err *e) MOTUS_MUSTCHECK;
 
 #endif

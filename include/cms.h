@@ -25,10 +25,11 @@ struct worker;
 
 #define CMS_PATH           "/admin"
 #define CMS_HOME           "/admin/content"
-#define CMS_COOKIE_SESSION "motus_cms"       /* the session id; Path=/admin */
-#define CMS_COOKIE_LOGIN   "motus_cms_login" /* the log-in form's CSRF token (there is no session yet) */
-#define CMS_COOKIE_FLASH   "motus_cms_flash" /* one message for the next page, then cleared */
-#define CMS_CSRF_FIELD     "csrf_token"      /* the form field every unsafe request carries */
+#define CMS_COOKIE_SESSION "motus_cms"        /* the session id; Path=/admin */
+#define CMS_COOKIE_LOGIN   "motus_cms_login"  /* the log-in form's CSRF token (there is no session yet) */
+#define CMS_COOKIE_FLASH   "motus_cms_flash"  /* one message for the next page, then cleared */
+#define CMS_COOKIE_DEVICE  "motus_cms_device" /* this browser logged in to the account it names (login_device) */
+#define CMS_CSRF_FIELD     "csrf_token"       /* the form field every unsafe request carries */
 #define CMS_CSRF_REFUSED   "This form has expired or did not come from this site. Go back, reload the page and try again."
 
 /* --- helpers for handlers ------------------------------------------------------------------------------------ */

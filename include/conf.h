@@ -58,6 +58,8 @@
 	  "window of the log-in, sign-up and reset rate limits")                                                      \
 	X(LOGIN_LIMIT_ACCOUNT, "login_limit_account", CONF_INT, "10", 1, 100000, false,                               \
 	  "log-in attempts per account per window")                                                                   \
+	X(LOGIN_LIMIT_ACCOUNT_IP, "login_limit_account_ip", CONF_INT, "5", 1, 100000, false,                          \
+	  "log-in attempts per account from one client address per window")                                           \
 	X(LOGIN_LIMIT_IP, "login_limit_ip", CONF_INT, "50", 1, 100000, false,                                         \
 	  "log-in attempts per client address per window")                                                            \
 	X(SIGNUP_LIMIT_IP, "signup_limit_ip", CONF_INT, "20", 1, 100000, false,                                       \

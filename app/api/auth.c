@@ -20,7 +20,7 @@ static bool within(struct worker *w, struct http_request *req, struct http_respo
 	struct err e = {0};
 	int retry;
 
-	switch (auth_limit_hit(w, req->arena, kind, req->remote_addr, account, &retry, &e)) {
+	switch (auth_limit_hit(w, req->arena, kind, req->remote_addr, account, NULL, &retry, &e)) {
 	case AUTH_LIMIT_WITHIN:
 		return true;
 	case AUTH_LIMIT_OVER:

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "log.h"
 #include "login.h"
+#include "login_device.h"
 #include "oauth_client.h"
 #include "oauth_grant.h"
 #include "str.h"
@@ -30,6 +31,7 @@
 #include <string.h>
 
 #define CSRF_COOKIE   "motus_login_csrf"
+#define DEVICE_COOKIE "motus_device" /* this browser logged in to the account it names (login_device) */
 #define DEFAULT_SCOPE "profile"
 
 /* The parameters of an authorization request, from the query (GET) or the form (POST). */
@@ -218,7 +220,9 @@ static bool limited(struct worker *w, struct http_request *req, struct http_resp
 	struct err e = {0};
 	int retry;
 
-	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_LOGIN, req->remote_addr, email, &retry, &e)) {
+	const char *device = login_device_id(w, req->arena, "app", email, http_cookie_get(req, DEVICE_COOKIE));
+
+	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_LOGIN, req->remote_addr, email, device, &retry, &e)) {
 	case AUTH_LIMIT_WITHIN:
 		return false;
 	case AUTH_LIMIT_OVER:
@@ -306,4 +310,14 @@ API_HANDLER(api_oauth_authorize_submit)
 				   .samesite = "Strict"};
 	if (http_response_header(resp, "Set-Cookie", http_cookie_format(req->arena, &gone)) < 0)
 		log_error("could not clear the log-in CSRF cookie");
+	/* Guessing this account's password elsewhere will not throttle this browser (login_device). */
+	struct http_cookie device = {.name = DEVICE_COOKIE,
+				     .value = login_device_issue(w, req->arena, "app", u.email),
+				     .path = "/oauth/authorize",
+				     .max_age = LOGIN_DEVICE_MAX_AGE_S,
+				     .secure = secure_request(req),
+				     .samesite = "Strict"};
+	const char *set = device.value ? http_cookie_format(req->arena, &device) : NULL;
+	if (!set || http_response_header(resp, "Set-Cookie", set) < 0)
+		log_error("could not set the log-in device cookie");
 }

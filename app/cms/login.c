@@ -16,6 +16,7 @@
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
+#include "login_device.h"
 #include "session.h"
 #include "staff.h"
 #include "staff_session.h"
@@ -91,7 +92,9 @@ static bool limited(struct worker *w, struct http_request *req, struct http_resp
 	struct err e = {0};
 	int retry;
 
-	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_CMS_LOGIN, req->remote_addr, email, &retry, &e)) {
+	const char *device = login_device_id(w, req->arena, "cms", email, http_cookie_get(req, CMS_COOKIE_DEVICE));
+
+	switch (auth_limit_hit(w, req->arena, AUTH_LIMIT_CMS_LOGIN, req->remote_addr, email, device, &retry, &e)) {
 	case AUTH_LIMIT_WITHIN:
 		return false;
 	case AUTH_LIMIT_OVER:
@@ -156,6 +159,8 @@ CMS_HANDLER(cms_login_submit)
 	cms_redirect(req, resp, next ? next : CMS_HOME, NULL);
 	cms_cookie(req, resp, CMS_COOKIE_SESSION, id, conf_int(&w->conf, CONF_CMS_SESSION_MAX_S));
 	cms_cookie(req, resp, CMS_COOKIE_LOGIN, "", 0);
+	cms_cookie(req, resp, CMS_COOKIE_DEVICE, login_device_issue(w, req->arena, "cms", s.email),
+		   LOGIN_DEVICE_MAX_AGE_S);
 }
 
 CMS_HANDLER(cms_logout)

@@ -200,6 +200,23 @@ const char *harness_source_addr(void)
 	return addr;
 }
 
+/* The address harness_send_from chose; "" for the process's own. */
+static char sending_from[INET_ADDRSTRLEN];
+
+const char *harness_send_from(int n)
+{
+	unsigned a1, a2, a3;
+
+	if (n <= 0) {
+		sending_from[0] = '\0';
+		return harness_source_addr();
+	}
+	ck_assert_int_le(n, 254);
+	ck_assert_int_eq(sscanf(harness_source_addr(), "127.%u.%u.%u", &a1, &a2, &a3), 3);
+	snprintf(sending_from, sizeof(sending_from), "127.%u.%u.%d", 64 + a1, a2, n);
+	return sending_from;
+}
+
 const char *harness_url(void)
 {
 	return harness_env(strcmp(harness_web(), "apache") == 0 ? "MOTUS_APACHE_URL" : "MOTUS_NGINX_URL");
@@ -227,7 +244,8 @@ static void prepare(struct pending *p, const char *method, const char *path, con
 	buf_init(&p->body, mem());
 	buf_init(&p->head, mem());
 	curl_easy_setopt(p->h, CURLOPT_URL, url);
-	curl_easy_setopt(p->h, CURLOPT_INTERFACE, arena_printf(mem(), "host!%s", harness_source_addr()));
+	curl_easy_setopt(p->h, CURLOPT_INTERFACE,
+			 arena_printf(mem(), "host!%s", sending_from[0] ? sending_from : harness_source_addr()));
 	curl_easy_setopt(p->h, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(p->h, CURLOPT_NOBODY, 1L);

@@ -76,6 +76,13 @@ const char *harness_web(void);
  * process, or else one made from the suite's name and the web server.
  */
 const char *harness_source_addr(void);
+/*
+ * Sends this process's next requests from another loopback address, the nth
+ * (1 to 254) of a block no other suite process uses (127.64+a.b.n for a
+ * source address of 127.a.b.c); n = 0 goes back to harness_source_addr. The
+ * address in use, for a test that counts per client address.
+ */
+const char *harness_send_from(int n);
 /* The stack's directory and a value of its stack.env. */
 const char *harness_var(void);
 const char *harness_env(const char *name);

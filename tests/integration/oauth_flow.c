@@ -182,8 +182,8 @@ static const char *cookie_of(const struct reply *r)
 	return arena_strndup(A, set, strcspn(set, ";"));
 }
 
-/* Logs in through the page; the reply to the form post. */
-struct reply *login(const char *email, const char *password, const struct pkce *p, bool with_csrf)
+static struct reply *log_in(const char *email, const char *password, const struct pkce *p, bool with_csrf,
+			    const char *device)
 {
 	const char *q = authorize_query(CLIENT, REDIRECT, p);
 	struct reply *page = http_get(arena_printf(A, "/oauth/authorize?%s", q));
@@ -193,10 +193,23 @@ struct reply *login(const char *email, const char *password, const struct pkce *
 	ck_assert_ptr_nonnull(strstr(reply_header(page, "Content-Type"), "text/html"));
 	csrf = hidden(page->body, "csrf_token");
 	cookie = cookie_of(page);
+	if (device)
+		cookie = arena_printf(A, "%s; motus_device=%s", cookie, device);
 	return post_form("/oauth/authorize",
 			 arena_printf(A, "%s&email=%s&password=%s%s", q, enc(email), enc(password),
 				      with_csrf ? arena_printf(A, "&csrf_token=%s", csrf) : ""),
 			 cookie);
+}
+
+/* Logs in through the page; the reply to the form post. */
+struct reply *login(const char *email, const char *password, const struct pkce *p, bool with_csrf)
+{
+	return log_in(email, password, p, with_csrf, NULL);
+}
+
+struct reply *login_from_device(const char *email, const char *password, const struct pkce *p, const char *device)
+{
+	return log_in(email, password, p, true, device);
 }
 
 /* The code of a successful log-in's redirect. */

@@ -44,6 +44,8 @@ struct pkce new_pkce(void);
 const char *authorize_query(const char *client, const char *redirect, const struct pkce *p);
 /* GETs the log-in page and posts its form (with or without the CSRF token); the reply to the post. */
 struct reply *login(const char *email, const char *password, const struct pkce *p, bool with_csrf);
+/* login with the csrf token, from a browser holding device cookie device (motus_device; NULL: none). */
+struct reply *login_from_device(const char *email, const char *password, const struct pkce *p, const char *device);
 /* The code of a successful log-in's 303 (asserts the redirect's shape). */
 const char *code_of(const struct reply *r);
 struct reply *exchange(const char *code, const char *verifier);

@@ -302,6 +302,49 @@ START_TEST(old_hash_parameters_are_upgraded_at_log_in)
 }
 END_TEST
 
+/*
+ * Ten wrong passwords for the owner's address from ten addresses: a browser that never logged in to the account
+ * is throttled for the window, not for ever; the owner's browser, which logged in before, logs in throughout.
+ */
+START_TEST(guessing_from_many_addresses_never_locks_out_the_owners_browser)
+{
+	const char *email = unique_email("victim"), *device, *set;
+	struct pkce p = new_pkce();
+	int limit = atoi(motusctl_out("config get login_limit_account"));
+	int window = atoi(motusctl_out("config get auth_limit_window_s"));
+	struct reply *r;
+
+	signup_verified(email);
+	r = login_from_device(email, PASSWORD, &p, NULL);
+	code_of(r);
+	set = reply_set_cookie(r, "motus_device");
+	ck_assert_ptr_nonnull(set);
+	ck_assert_ptr_nonnull(strstr(set, "; HttpOnly"));
+	ck_assert_ptr_nonnull(strstr(set, "; Max-Age=31536000"));
+	device = arena_strndup(a, set + strlen("motus_device="), strcspn(set, ";") - strlen("motus_device="));
+	harness_clock_advance(window + 1); /* that was in an earlier window */
+	for (int i = 1; i <= limit; i++) {
+		harness_send_from(i);
+		ck_assert_int_eq(login(email, "wrong password here", &p, true)->status, 401);
+	}
+	harness_send_from(limit + 1);
+	ck_assert_int_eq(login(email, "wrong password here", &p, true)->status, 429);
+	harness_send_from(0);
+	/* A new browser, even with the right password, waits for the window... */
+	r = login(email, PASSWORD, &p, true);
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_int_ge(atoi(reply_header(r, "Retry-After")), 1);
+	/* ...a forged device cookie or another account's is a new browser... */
+	ck_assert_int_eq(login_from_device(email, PASSWORD, &p, arena_printf(a, "x%s", device))->status, 429);
+	/* ...and the owner's browser logs in now, from an address the guesses used too. */
+	harness_send_from(1);
+	code_of(login_from_device(email, PASSWORD, &p, device));
+	harness_send_from(0);
+	harness_clock_advance(window + 1);
+	code_of(login(email, PASSWORD, &p, true));
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("accounts");
@@ -323,5 +366,6 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(window, NULL, harness_reset);
 	tcase_set_timeout(window, 60);
 	tcase_add_test(window, login_rate_limit_answers_429_and_recovers);
+	tcase_add_test(window, guessing_from_many_addresses_never_locks_out_the_owners_browser);
 	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }

@@ -222,20 +222,38 @@ START_TEST(content_list_without_a_session_redirects_to_log_in)
 }
 END_TEST
 
+/*
+ * Logs in from a fresh session of one browser: a jar holding *device, the device cookie of its earlier log-ins
+ * (NULL: none yet), which then holds the new one. A browser logging in again and again is no stranger to the
+ * per-address limit.
+ */
+static struct reply *log_in_again(const char **device, const char *address, const char *next)
+{
+	struct jar *j = jar_new();
+	struct reply *r;
+
+	if (*device)
+		jar_set(j, "motus_cms_device", *device);
+	r = login_as(j, address, PASSWORD, next);
+	*device = jar_get(j, "motus_cms_device");
+	return r;
+}
+
 START_TEST(log_in_follows_next_inside_the_cms_only)
 {
 	const char *e = staff("next", "admin");
+	const char *device = NULL;
 	static const char *const evil[] = {"https://evil.example", "//evil.example/admin", "/\\evil.example",
 					   "/administrator",       "javascript:alert(1)",  "/admin/login"};
 	struct reply *r;
 
 	for (size_t i = 0; i < sizeof(evil) / sizeof(*evil); i++) {
-		r = login_as(jar_new(), e, PASSWORD, evil[i]);
+		r = log_in_again(&device, e, evil[i]);
 		ck_assert_int_eq(r->status, 303);
 		ck_assert_msg(str_eq(reply_header(r, "Location"), "/admin/content"), "next=%s -> %s", evil[i],
 			      reply_header(r, "Location"));
 	}
-	r = login_as(jar_new(), e, PASSWORD, "/admin/audit?before=5");
+	r = log_in_again(&device, e, "/admin/audit?before=5");
 	ck_assert_int_eq(r->status, 303);
 	ck_assert_str_eq(reply_header(r, "Location"), "/admin/audit?before=5");
 	/* The log-in page never puts a foreign next into its form. */
@@ -473,6 +491,31 @@ START_TEST(too_many_log_ins_answer_429_and_the_form_works_again_after_the_window
 }
 END_TEST
 
+/* Guessing a staff member's password from many addresses throttles new browsers only, and for a window. */
+START_TEST(guessing_from_many_addresses_never_locks_out_a_browser_that_logged_in_before)
+{
+	const char *e;
+	struct jar *mine = session("guessed", "editor", &e);
+	int limit = atoi(motusctl_out("config get login_limit_account"));
+	int window = atoi(motusctl_out("config get auth_limit_window_s"));
+	const char *device = jar_get(mine, "motus_cms_device");
+
+	ck_assert_ptr_nonnull(device);
+	harness_clock_advance(window + 1); /* that was in an earlier window */
+	for (int i = 1; i <= limit; i++) {
+		harness_send_from(i);
+		ck_assert_int_eq(login_as(jar_new(), e, "not the password", NULL)->status, 401);
+	}
+	harness_send_from(limit + 1);
+	ck_assert_int_eq(login_as(jar_new(), e, "not the password", NULL)->status, 429);
+	harness_send_from(0);
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 429);
+	ck_assert_int_eq(log_in_again(&device, e, NULL)->status, 303); /* the browser that logged in before */
+	harness_clock_advance(window + 1);
+	ck_assert_int_eq(login_as(jar_new(), e, PASSWORD, NULL)->status, 303);
+}
+END_TEST
+
 START_TEST(a_hash_with_old_parameters_is_upgraded_at_log_in_and_other_sessions_live_on)
 {
 	const char *e;
@@ -528,6 +571,7 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(alone, NULL, teardown);
 	tcase_set_timeout(alone, 60);
 	tcase_add_test(alone, content_list_shows_drafts_and_search_and_filters_narrow_it);
+	tcase_add_test(alone, guessing_from_many_addresses_never_locks_out_a_browser_that_logged_in_before);
 	tcase_add_test(alone, an_editor_gets_403_on_the_audit_log_and_an_admin_sees_the_log_ins);
 	tcase_add_test(alone, too_many_log_ins_answer_429_and_the_form_works_again_after_the_window);
 	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);

@@ -142,22 +142,63 @@ START_TEST(auth_limits_count_the_address_first_then_the_account_under_keys_of_th
 	per_account = conf_int(&w.conf, CONF_RESET_LIMIT_ACCOUNT);
 	ck_assert_int_lt(per_account, conf_int(&w.conf, CONF_RESET_LIMIT_IP));
 	for (long i = 0; i < per_account; i++)
-		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, &retry, &e), AUTH_LIMIT_OVER);
+		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, NULL, &retry, &e),
+				 AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, account, NULL, &retry, &e), AUTH_LIMIT_OVER);
 	ck_assert_int_ge(retry, 1);
 	/* The account's limit holds from any address; the address alone is still within its own. */
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, other, account, &retry, &e), AUTH_LIMIT_OVER);
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, NULL, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, other, account, NULL, &retry, &e), AUTH_LIMIT_OVER);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_RESET, addr, NULL, NULL, &retry, &e), AUTH_LIMIT_WITHIN);
 	ck_assert_str_eq(hits(arena_printf(a, "reset:ip:%s", addr)), arena_printf(a, "%ld", per_account + 2));
 	ck_assert_str_eq(hits(arena_printf(a, "reset:account:%s", account)), arena_printf(a, "%ld", per_account + 2));
 	/* Each endpoint counts under its own keys; sign-up has no per-account limit. */
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_CMS_LOGIN, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
-	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_SIGNUP, addr, account, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, NULL, &retry, &e), AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_CMS_LOGIN, addr, account, NULL, &retry, &e),
+			 AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_SIGNUP, addr, account, NULL, &retry, &e), AUTH_LIMIT_WITHIN);
 	ck_assert_str_eq(hits(arena_printf(a, "login:account:%s", account)), "1");
 	ck_assert_str_eq(hits(arena_printf(a, "cms_login:account:%s", account)), "1");
 	ck_assert_str_eq(hits(arena_printf(a, "signup:ip:%s", addr)), "1");
 	ck_assert_str_eq(hits(arena_printf(a, "signup:account:%s", account)), "0");
+}
+END_TEST
+
+/* A log-in from a browser the account has never seen counts on the account from its address and on the account;
+ * one with the account's device cookie counts on the device alone, so guessing elsewhere never throttles it. */
+START_TEST(log_ins_count_on_the_account_unless_the_browser_holds_its_device_cookie)
+{
+	static struct worker w;
+	struct err e = {0};
+	const char *addr = unique_key("addr"), *other = unique_key("addr2"), *account = unique_key("account");
+	const char *device = unique_key("device");
+	long per_account, per_account_ip;
+	int retry = -1;
+
+	harness_worker(&w, 0);
+	per_account = conf_int(&w.conf, CONF_LOGIN_LIMIT_ACCOUNT);
+	per_account_ip = conf_int(&w.conf, CONF_LOGIN_LIMIT_ACCOUNT_IP);
+	ck_assert_int_lt(per_account_ip, per_account);
+	/* One address runs out of its share of the account first... */
+	for (long i = 0; i < per_account_ip; i++)
+		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, NULL, &retry, &e),
+				 AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, NULL, &retry, &e), AUTH_LIMIT_OVER);
+	ck_assert_str_eq(hits(arena_printf(a, "login:account:%s", account)), arena_printf(a, "%ld", per_account_ip));
+	/* ...then the account's limit for new browsers fills from anywhere... */
+	for (long i = per_account_ip; i < per_account; i++)
+		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, arena_printf(a, "%s-%ld", other, i), account,
+						NULL, &retry, &e),
+				 AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, other, account, NULL, &retry, &e), AUTH_LIMIT_OVER);
+	/* ...and the owner's browser, from the very address that ran out, still gets its own limit. */
+	for (long i = 0; i < per_account; i++)
+		ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, device, &retry, &e),
+				 AUTH_LIMIT_WITHIN);
+	ck_assert_int_eq(auth_limit_hit(&w, a, AUTH_LIMIT_LOGIN, addr, account, device, &retry, &e), AUTH_LIMIT_OVER);
+	ck_assert_str_eq(hits(arena_printf(a, "login:device:%s", device)), arena_printf(a, "%ld", per_account + 1));
+	ck_assert_str_eq(hits(arena_printf(a, "login:account:%s", account)), arena_printf(a, "%ld", per_account + 1));
+	ck_assert_str_eq(hits(arena_printf(a, "login:account_ip:%s|%s", account, addr)),
+			 arena_printf(a, "%ld", per_account_ip + 1));
 }
 END_TEST
 
@@ -172,6 +213,7 @@ int main(int argc, char **argv)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, hits_within_the_limit_pass_then_are_refused_with_retry_after);
 	tcase_add_test(tc, reset_forgives_the_key);
+	tcase_add_test(tc, log_ins_count_on_the_account_unless_the_browser_holds_its_device_cookie);
 	tcase_add_test(tc, concurrent_hits_from_several_processes_are_all_counted);
 	tcase_add_test(tc, purge_removes_ended_windows_only);
 	tcase_add_test(tc, auth_limits_count_the_address_first_then_the_account_under_keys_of_their_own);
