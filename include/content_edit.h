@@ -72,6 +72,18 @@ int content_edit_get(struct worker *w, struct arena *a, int64_t id, const char *
 enum op_outcome content_edit_save(struct worker *w, struct op *op, int64_t id, const struct json *doc,
 				  int64_t *new_id) MOTUS_MUSTCHECK;
 
+#define CONTENT_EDIT_ANY_REVISION (-1)
+
+/*
+ * content_edit_save of an update made from revision base (the item's
+ * revision when the editor opened it; CONTENT_EDIT_ANY_REVISION: whatever it
+ * is now): when someone saved the item since, nothing is written and the
+ * outcome is OP_CONFLICT (code stale_revision), so two editors saving one
+ * item never silently overwrite each other. A create ignores base.
+ */
+enum op_outcome content_edit_save_at(struct worker *w, struct op *op, int64_t id, int base, const struct json *doc,
+				     int64_t *new_id) MOTUS_MUSTCHECK;
+
 /* The revisions of an item, newest first: [{number, saved_by, saved_at}]. 1, 0 no such item, -1. */
 int content_edit_revisions(struct worker *w, struct arena *a, int64_t id, const char **json,
 			   struct err *e) MOTUS_MUSTCHECK;

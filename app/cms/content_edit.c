@@ -58,10 +58,12 @@ static struct json *item_or_error(struct worker *w, struct http_request *req, st
 
 /*
  * The form page: a new item (item NULL) or item, showing values f (NULL:
- * the item's document) and the errors in v (NULL: none).
+ * the item's document), the errors in v (NULL: none) and conflict, the
+ * change someone saved after the form was opened (NULL: none).
  */
 static void form_page(struct worker *w, struct http_request *req, struct http_response *resp, int status,
-		      const struct json *item, const char *kind, struct json *f, const struct validate *v)
+		      const struct json *item, const char *kind, struct json *f, const struct validate *v,
+		      struct json *conflict)
 {
 	struct json *d = json_new_object(req->arena);
 	struct err e = {0};
@@ -71,6 +73,8 @@ static void form_page(struct worker *w, struct http_request *req, struct http_re
 		cms_field_errors(d, v);
 		json_set_bool(d, "has_errors", true);
 	}
+	if (conflict)
+		json_set_value(d, "conflict", conflict);
 	if (!f)
 		f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
 	if (cms_content_form_data(w, req->arena, d, f, kind, &e) < 0) {
@@ -113,7 +117,7 @@ CMS_HANDLER(cms_content_new)
 		cms_error(w, req, resp, 400, "Choose a kind: recipe, workout or run.");
 		return;
 	}
-	form_page(w, req, resp, 200, NULL, kind, cms_content_form_from_post(req->arena, &req->query, kind), NULL);
+	form_page(w, req, resp, 200, NULL, kind, cms_content_form_from_post(req->arena, &req->query, kind), NULL, NULL);
 }
 
 CMS_HANDLER(cms_content_edit)
@@ -122,7 +126,49 @@ CMS_HANDLER(cms_content_edit)
 
 	if (item)
 		form_page(w, req, resp, 200, item, json_string(json_get(json_get(item, "document"), "kind")), NULL,
-			  NULL);
+			  NULL, NULL);
+}
+
+/*
+ * The revision the posted form was opened at (its hidden base_revision):
+ * CONTENT_EDIT_ANY_REVISION for a form without one, and one that matches no
+ * revision when it is not a number.
+ */
+static int base_revision(const struct http_request *req)
+{
+	const char *s = http_query_get(&req->form, "base_revision");
+	long n;
+
+	if (!s)
+		return CONTENT_EDIT_ANY_REVISION;
+	return str_to_long(s, 0, INT_MAX, &n) == 0 ? (int)n : INT_MAX;
+}
+
+/*
+ * Someone saved item id after this editor opened it: the form again (409)
+ * with everything posted, nothing lost, beside the other change (who, when,
+ * what they saved), and opened at the item's revision now, so saving again
+ * is a deliberate choice to replace theirs.
+ */
+static void conflict_page(struct worker *w, struct http_request *req, struct http_response *resp, int64_t id,
+			  const char *kind)
+{
+	struct json *item = item_or_error(w, req, resp, id), *rev, *conflict;
+	const char *text = NULL;
+	struct err e = {0};
+
+	if (!item)
+		return;
+	conflict = json_new_object(req->arena);
+	if (content_edit_revision(w, req->arena, id, (int)json_int(json_get(item, "revision")), &text, &e) == 1 &&
+	    (rev = json_parse(req->arena, text, strlen(text), 64, &e))) {
+		json_set_int(conflict, "revision", json_int(json_get(rev, "number")));
+		json_set_string(conflict, "saved_by", json_string(json_get(rev, "saved_by")));
+		json_set_string(conflict, "saved_at", json_string(json_get(rev, "saved_at")));
+	}
+	json_set_value(conflict, "doc", cms_content_display(req->arena, json_get(item, "document")));
+	form_page(w, req, resp, 409, item, kind, cms_content_form_from_post(req->arena, &req->form, kind), NULL,
+		  conflict);
 }
 
 /* Saves the posted form as item id (0: a new one); the form again with its errors (422) when refused. */
@@ -141,7 +187,13 @@ static void save(struct worker *w, struct http_request *req, struct http_respons
 		content_edit_validate(doc, &op.v); /* every other mistake too, in one round */
 		cms_content_form_errors(&v, &op.v);
 	} else {
-		switch (cms_outcome(w, req, resp, &op, content_edit_save(w, &op, id, doc, &new_id))) {
+		enum op_outcome o = content_edit_save_at(w, &op, id, base_revision(req), doc, &new_id);
+
+		if (o == OP_CONFLICT && str_eq(op.code, "stale_revision")) {
+			conflict_page(w, req, resp, id, kind);
+			return;
+		}
+		switch (cms_outcome(w, req, resp, &op, o)) {
 		case CMS_NEXT_DONE:
 			cms_redirect(req, resp, edit_url(req->arena, new_id),
 				     id ? "Saved as a new revision." : "Created as a draft.");
@@ -153,7 +205,7 @@ static void save(struct worker *w, struct http_request *req, struct http_respons
 			return;
 		}
 	}
-	form_page(w, req, resp, 422, item, kind, cms_content_form_from_post(req->arena, &req->form, kind), &v);
+	form_page(w, req, resp, 422, item, kind, cms_content_form_from_post(req->arena, &req->form, kind), &v, NULL);
 }
 
 CMS_HANDLER(cms_content_create)
@@ -265,7 +317,7 @@ CMS_HANDLER(cms_content_schedule)
 	struct json *f = cms_content_form_from_doc(req->arena, json_get(item, "document"));
 
 	json_set_string(f, "publish_at", http_query_get(&req->form, "publish_at"));
-	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &op.v);
+	form_page(w, req, resp, 422, item, json_string(json_get(json_get(item, "document"), "kind")), f, &op.v, NULL);
 }
 
 /* --- revisions ---------------------------------------------------------------------------------------------- */

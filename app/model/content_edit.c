@@ -186,7 +186,17 @@ struct save {
 	int64_t id;
 	const char *doc, *action;
 	int number; /* a restore: the revision to save again */
+	int base;   /* the revision the change was made from, or CONTENT_EDIT_ANY_REVISION */
 };
+
+/* The revision number in an item's JSON (content_edit_get's shape); -1 when it cannot be read. */
+static int revision_of(struct arena *a, const char *item)
+{
+	struct err e = {0};
+	struct json *j = item ? json_parse(a, item, strlen(item), 16, &e) : NULL;
+
+	return j && json_get(j, "revision") ? (int)json_int(json_get(j, "revision")) : -1;
+}
 
 /* The revision's document, for a restore (in the locked item's transaction). */
 static enum op_outcome revision_doc(struct op *op, int64_t id, int number, const char **doc)
@@ -220,6 +230,11 @@ static enum op_outcome save_step(struct op *op, void *arg)
 
 	if (c->id && (o = lock_item(op, c->id, &status, &before)) != OP_DONE)
 		return o;
+	if (c->id && c->base != CONTENT_EDIT_ANY_REVISION && revision_of(op->arena, before) != c->base)
+		return op_refuse(
+			op, OP_CONFLICT, "stale_revision",
+			"Someone saved this item after you opened it (revision %d); nothing of yours was saved.",
+			revision_of(op->arena, before));
 	if (c->number && (o = revision_doc(op, c->id, c->number, &c->doc)) != OP_DONE)
 		return o;
 	if ((o = write_tx(op, &c->id, c->doc)) != OP_DONE || (o = audited(op, c->action, c->id, before)) != OP_DONE)
@@ -231,7 +246,13 @@ static enum op_outcome save_step(struct op *op, void *arg)
 
 enum op_outcome content_edit_save(struct worker *w, struct op *op, int64_t id, const struct json *doc, int64_t *new_id)
 {
-	struct save c = {.id = id, .action = id ? "content.update" : "content.create"};
+	return content_edit_save_at(w, op, id, CONTENT_EDIT_ANY_REVISION, doc, new_id);
+}
+
+enum op_outcome content_edit_save_at(struct worker *w, struct op *op, int64_t id, int base, const struct json *doc,
+				     int64_t *new_id)
+{
+	struct save c = {.id = id, .action = id ? "content.update" : "content.create", .base = base};
 	enum op_outcome o;
 
 	(void)w;
@@ -248,7 +269,7 @@ enum op_outcome content_edit_save(struct worker *w, struct op *op, int64_t id, c
 
 enum op_outcome content_edit_restore(struct worker *w, struct op *op, int64_t id, int number)
 {
-	struct save c = {.id = id, .action = "content.restore", .number = number};
+	struct save c = {.id = id, .action = "content.restore", .number = number, .base = CONTENT_EDIT_ANY_REVISION};
 
 	(void)w;
 	if (id <= 0 || number <= 0)

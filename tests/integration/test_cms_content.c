@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -215,6 +216,78 @@ START_TEST(an_edit_is_revision_2_and_a_restore_brings_revision_1_back_as_3)
 				     arena_printf(a, "csrf_token=%s", csrf(j)))
 				 ->status,
 			 404);
+}
+END_TEST
+
+/* Two editors opened revision 1; the first to save wins, the second sees both versions and can still save his. */
+START_TEST(a_save_from_a_stale_revision_is_a_409_that_shows_both_versions_and_writes_nothing)
+{
+	struct jar *ann = session("ann", "editor"), *bob = session("bob", "editor");
+	const char *s = slug("both"), *id = create(ann, s, "First title"),
+		   *path = arena_printf(a, "/admin/content/%s", id), *revisions;
+	struct reply *r = jar_request(bob, "GET", path, NULL);
+
+	revisions = arena_printf(a, "(SELECT max(number) FROM content_revision WHERE content_id = content.id)");
+	ck_assert_str_eq(html_input_value(r, "base_revision"), "1");
+	r = jar_request(ann, "POST", path,
+			arena_printf(a, "%s&base_revision=1", recipe_form(ann, s, "Title by Ann", "1 cup oats")));
+	ck_assert_msg(r->status == 303, "save: %ld %.300s", r->status, r->body);
+	r = jar_request(bob, "POST", path,
+			arena_printf(a, "%s&base_revision=1", recipe_form(bob, s, "Title by Bob", "2 cups rye")));
+	ck_assert_int_eq(r->status, 409);
+	/* Nothing of Bob's was written... */
+	ck_assert_str_eq(content_sql(s, "title"), "Title by Ann");
+	ck_assert_str_eq(content_sql(s, revisions), "2");
+	/* ...and nothing is lost: his version fills the form, Ann's is shown beside it, with who saved it. */
+	ck_assert(has(r, "value=\"Title by Bob\""));
+	ck_assert(has(r, "2 cups rye"));
+	ck_assert(has(r, "<h2>Title by Ann</h2>"));
+	ck_assert(has(r, arena_printf(a, "staff:%s saved this item", email("ann"))));
+	/* Saving again from there replaces Ann's version, deliberately. */
+	ck_assert_str_eq(html_input_value(r, "base_revision"), "2");
+	r = jar_request(bob, "POST", path,
+			arena_printf(a, "%s&base_revision=2", recipe_form(bob, s, "Title by Bob", "2 cups rye")));
+	ck_assert_msg(r->status == 303, "save again: %ld %.300s", r->status, r->body);
+	ck_assert_str_eq(content_sql(s, "title"), "Title by Bob");
+	ck_assert_str_eq(content_sql(s, revisions), "3");
+}
+END_TEST
+
+/* Two saves from the same revision at the same moment: exactly one is written. */
+START_TEST(two_saves_from_one_revision_racing_write_exactly_one)
+{
+	struct jar *ann = session("race-ann", "editor"), *bob = session("race-bob", "editor");
+	const char *s = slug("race"), *id = create(ann, s, "First title"),
+		   *path = arena_printf(a, "/admin/content/%s", id);
+	const char *forms[2] = {
+		arena_printf(a, "%s&base_revision=1", recipe_form(ann, s, "Title by Ann", "1 cup oats")),
+		arena_printf(a, "%s&base_revision=1", recipe_form(bob, s, "Title by Bob", "2 cups rye")),
+	};
+	struct jar *jars[2] = {ann, bob};
+	pid_t pids[2];
+	int written = 0, refused = 0;
+
+	for (int i = 0; i < 2; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			long status = jar_request(jars[i], "POST", path, forms[i])->status;
+
+			_exit(status == 303 ? 0 : status == 409 ? 1 : 2);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		int st;
+
+		ck_assert_int_eq(waitpid(pids[i], &st, 0), pids[i]);
+		ck_assert(WIFEXITED(st));
+		written += WEXITSTATUS(st) == 0;
+		refused += WEXITSTATUS(st) == 1;
+	}
+	ck_assert_int_eq(written, 1);
+	ck_assert_int_eq(refused, 1);
+	ck_assert_str_eq(content_sql(s, "(SELECT max(number) FROM content_revision WHERE content_id = content.id)"),
+			 "2");
 }
 END_TEST
 
@@ -487,6 +560,8 @@ int main(int argc, char **argv)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, a_recipe_created_through_the_form_becomes_the_document);
 	tcase_add_test(tc, an_edit_is_revision_2_and_a_restore_brings_revision_1_back_as_3);
+	tcase_add_test(tc, a_save_from_a_stale_revision_is_a_409_that_shows_both_versions_and_writes_nothing);
+	tcase_add_test(tc, two_saves_from_one_revision_racing_write_exactly_one);
 	tcase_add_test(tc, publish_is_in_the_api_at_once_and_unpublish_takes_it_away);
 	tcase_add_test(tc, a_post_without_its_csrf_token_is_refused_and_changes_nothing);
 	tcase_add_test(tc, preview_shows_a_draft_as_the_app_would_escaped);
