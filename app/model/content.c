@@ -106,7 +106,9 @@ static const char popular_sql[] =
 static const char changes_sql[] =
 	"WITH page AS ("
 	" SELECT c.* FROM content c"
-	" WHERE $1::bigint IS NULL OR (c.updated_at, c.id) > (from_epoch_us($1::bigint), $2::bigint)"
+	/* An item never published was never on a device: no tombstone tells anyone its slug. */
+	" WHERE c.published_at IS NOT NULL"
+	" AND ($1::bigint IS NULL OR (c.updated_at, c.id) > (from_epoch_us($1::bigint), $2::bigint))"
 	" ORDER BY c.updated_at, c.id LIMIT $3::int"
 	")"
 	" SELECT COALESCE(jsonb_agg(CASE WHEN c.status = 'published' AND c.deleted_at IS NULL THEN " ITEM_JSON

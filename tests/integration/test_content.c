@@ -530,7 +530,15 @@ START_TEST(delta_sync_reports_changes_and_tombstones)
 	ck_assert_uint_ge(n, 49);
 	ck_assert_str_eq(motusctl_out("content delete tabata-legs"), "tabata-legs deleted");
 	ck_assert_int_eq(motusctl("content unpublish cod-tacos"), 0);
+	/* A draft never published, and one deleted before it ever was: neither is a change any device saw. */
+	sql("INSERT INTO content (slug, kind, title, summary, body, status, updated_at)"
+	    " VALUES ('secret-draft', 'recipe', 'Secret', '', '{}', 'draft', now()),"
+	    " ('secret-gone', 'recipe', 'Gone', '', '{}', 'draft', now())");
+	sql("UPDATE content SET deleted_at = now() WHERE slug = 'secret-gone'");
 	r = changes_after(cursor);
+	ck_assert_ptr_null(find_slug(items(r), "secret-draft"));
+	ck_assert_ptr_null(find_slug(items(r), "secret-gone"));
+	sql("DELETE FROM content WHERE slug LIKE 'secret-%'");
 	ck_assert_uint_eq(json_array_len(items(r)), 2);
 	gone = find_slug(items(r), "tabata-legs");
 	ck_assert_ptr_nonnull(gone);
