@@ -518,6 +518,9 @@ LoadModule proxy_module $mods/mod_proxy.so
 LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
 LoadModule alias_module $mods/mod_alias.so
 LoadModule env_module $mods/mod_env.so
+LoadModule buffer_module $mods/mod_buffer.so
+LoadModule reqtimeout_module $mods/mod_reqtimeout.so
+LoadModule rewrite_module $mods/mod_rewrite.so
 LoadModule xsendfile_module $mods/mod_xsendfile.so
 TypesConfig /etc/mime.types
 ErrorLog $var/log/apache-error.log
