@@ -17,8 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A TCP connection to the web server under test, from this suite's source address. */
-static int web_connect(void)
+/* A TCP connection to the web server under test, from the given loopback address. */
+static int web_connect_from(const char *source)
 {
 	const char *url = harness_url();
 	const char *colon = strrchr(url, ':');
@@ -27,12 +27,18 @@ static int web_connect(void)
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_ptr_nonnull(colon);
-	ck_assert_int_eq(inet_pton(AF_INET, harness_source_addr(), &src.sin_addr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, source, &src.sin_addr), 1);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
 	dst.sin_port = htons((uint16_t)atoi(colon + 1));
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
 	return fd;
+}
+
+/* From this suite's source address. */
+static int web_connect(void)
+{
+	return web_connect_from(harness_source_addr());
 }
 
 static void send_all(int fd, const char *s)
@@ -210,6 +216,34 @@ START_TEST(nginx_only_headers_never_reach_a_client)
 }
 END_TEST
 
+/* The status of GET /metrics from `source` saying X-Forwarded-For: forwarded. */
+static long metrics_status(const char *source, const char *forwarded)
+{
+	int fd = web_connect_from(source);
+	char req[256];
+	long status;
+
+	snprintf(req, sizeof(req),
+		 "GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: %s\r\nConnection: close\r\n\r\n",
+		 forwarded);
+	send_all(fd, req);
+	status = read_status(fd, 2);
+	close(fd);
+	return status;
+}
+
+START_TEST(forwarded_address_counts_only_from_trusted_proxies)
+{
+	/* The stack trusts 127.0.0.0/16 (stack.env), this suite's address among them; metrics_allow is 127.0.0.0/8. */
+	ck_assert_int_eq(metrics_status(harness_source_addr(), "127.0.9.9"), 200);
+	ck_assert_int_eq(metrics_status(harness_source_addr(), "203.0.113.7"), 403);
+	/* A chain: trusted hops from the right are skipped, the first untrusted one is the client. */
+	ck_assert_int_eq(metrics_status(harness_source_addr(), "203.0.113.7, 127.0.9.9"), 403);
+	/* From an untrusted peer the header is ignored: its own (allowed) address counts. */
+	ck_assert_int_eq(metrics_status("127.1.0.1", "203.0.113.7"), 200);
+}
+END_TEST
+
 START_TEST(static_assets_have_a_cache_policy)
 {
 	struct reply *r = http_get("/static/motus.css");
@@ -233,6 +267,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, public_media_are_read_only);
 	tcase_add_test(tc, nginx_only_headers_never_reach_a_client);
 	tcase_add_test(tc, static_assets_have_a_cache_policy);
+	tcase_add_test(tc, forwarded_address_counts_only_from_trusted_proxies);
 	/* Exclusive: it holds every worker's worth of connections, and times /healthz. */
 	tcase_add_checked_fixture(slow, NULL, harness_reset);
 	tcase_set_timeout(slow, 30);
