@@ -39,6 +39,8 @@
 	  "file mapped by every worker of the pool to share counters")                                                \
 	X(METRICS_ALLOW, "metrics_allow", CONF_STR, "127.0.0.0/8,::1", 0, 0, false,                                   \
 	  "addresses (IPv4 CIDR or exact) allowed to read /metrics")                                                  \
+	X(TRUSTED_PROXIES, "trusted_proxies", CONF_STR, "", 0, 0, false,                                              \
+	  "proxies (addresses or CIDRs) whose X-Forwarded-For the web server takes as the client's address")          \
 	X(LOG_LEVEL, "log_level", CONF_STR, "info", 0, 0, false, "debug, info, warn or error")                        \
 	X(ADMIN_TOKEN, "admin_token", CONF_STR, "", 0, 0, true,                                                       \
 	  "bearer token for the operations API (PUT /v1/admin/...); empty disables it")                               \

@@ -445,7 +445,10 @@ nginx_conf() {
     ((root)) && user="user www-data;"
     mkdir -p "$var/nginx/cache"
     ((root)) && chown -R www-data:www-data "$var/nginx"
-    sed -e "s|@LISTEN@|127.0.0.1:$http_port|" -e "s|@SOCKET@|$var/run/motus.sock|g" \
+    local real="" p
+    for p in $(setting trusted_proxies | tr ',' ' '); do real+="set_real_ip_from $p; "; done
+    [ -n "$real" ] && real+="real_ip_header X-Forwarded-For; real_ip_recursive on;"
+    sed -e "s|@REAL_IP@|$real|" -e "s|@LISTEN@|127.0.0.1:$http_port|" -e "s|@SOCKET@|$var/run/motus.sock|g" \
         -e "s|@ROOT@|$var/www|" -e "s|@CACHE_DIR@|$var/nginx/cache|" -e "s|@MEDIA_DIR@|$var/media|g" \
         "$repo/etc/nginx/motus.conf" > "$site"
     cat > "$var/etc/nginx.conf" <<EOF
@@ -499,7 +502,9 @@ nginx_stop() {
 # --- Apache -------------------------------------------------------------------------
 
 apache_start() {
-    local mods=/usr/lib/apache2/modules user=""
+    local mods=/usr/lib/apache2/modules user="" trusted=""
+    trusted=$(setting trusted_proxies | tr ',' ' ')
+    [ -n "$trusted" ] && trusted="Define MOTUS_TRUSTED_PROXIES \"$trusted\""
     ((root)) && user=$'User www-data\nGroup www-data'
     cat > "$var/etc/apache2.conf" <<EOF
 # Written by etc/dev/stack.sh.
@@ -518,6 +523,10 @@ LoadModule proxy_module $mods/mod_proxy.so
 LoadModule proxy_fcgi_module $mods/mod_proxy_fcgi.so
 LoadModule alias_module $mods/mod_alias.so
 LoadModule env_module $mods/mod_env.so
+LoadModule buffer_module $mods/mod_buffer.so
+LoadModule reqtimeout_module $mods/mod_reqtimeout.so
+LoadModule rewrite_module $mods/mod_rewrite.so
+LoadModule remoteip_module $mods/mod_remoteip.so
 LoadModule xsendfile_module $mods/mod_xsendfile.so
 TypesConfig /etc/mime.types
 ErrorLog $var/log/apache-error.log
@@ -535,6 +544,7 @@ Define MOTUS_APACHE_LISTEN 127.0.0.1:$apache_port
 Define MOTUS_SOCKET $var/run/motus.sock
 Define MOTUS_WWW $var/www
 Define MOTUS_MEDIA_DIR $var/media
+$trusted
 Include $repo/etc/apache/motus.conf
 EOF
     apache2 -t -f "$var/etc/apache2.conf" >"$var/log/apache-test.log" 2>&1 ||
