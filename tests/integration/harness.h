@@ -80,7 +80,8 @@ const char *harness_source_addr(void);
  * Sends this process's next requests from another loopback address, the nth
  * (1 to 254) of a block no other suite process uses (127.64+a.b.n for a
  * source address of 127.a.b.c); n = 0 goes back to harness_source_addr. The
- * address in use, for a test that counts per client address.
+ * address in use, for a test that counts per client address (a static buffer
+ * the next call rewrites: copy it to keep it).
  */
 const char *harness_send_from(int n);
 /* The stack's directory and a value of its stack.env. */

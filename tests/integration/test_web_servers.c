@@ -5,6 +5,7 @@
  * route only, a micro-cached answer carries the client's own request id,
  * public media are read-only, nginx-only headers never reach a client.
  */
+#include "arena.h"
 #include "harness.h"
 #include "json.h"
 
@@ -244,6 +245,41 @@ START_TEST(forwarded_address_counts_only_from_trusted_proxies)
 }
 END_TEST
 
+/* The hits a rate-limit key has counted ("0" when none). */
+static const char *limit_hits(const char *key)
+{
+	return sql(arena_printf(harness_arena(), "SELECT COALESCE((SELECT hits FROM rate_limit WHERE key = '%s'), 0)",
+				key));
+}
+
+/* Behind a load balancer every client has a budget of its own: the limits key on the forwarded address. */
+START_TEST(rate_limits_count_the_forwarded_client_only_from_a_trusted_proxy)
+{
+	int pid = (int)getpid();
+	const char *client =
+		arena_printf(harness_arena(), "10.%d.%d.%d", (pid >> 16) & 255, (pid >> 8) & 255, pid & 255);
+	const char *forged =
+		arena_printf(harness_arena(), "11.%d.%d.%d", (pid >> 16) & 255, (pid >> 8) & 255, pid & 255);
+	const char *body = "{\"email\":\"nobody-forwarded@example.org\"}", *untrusted;
+	int before;
+	const char *from_proxy[] = {"Content-Type: application/json",
+				    arena_printf(harness_arena(), "X-Forwarded-For: %s", client), NULL};
+	const char *from_anyone[] = {"Content-Type: application/json",
+				     arena_printf(harness_arena(), "X-Forwarded-For: %s", forged), NULL};
+
+	ck_assert_int_eq(http_request("POST", "/v1/auth/password-reset", from_proxy, body, strlen(body))->status, 202);
+	ck_assert_str_eq(limit_hits(arena_printf(harness_arena(), "reset:ip:%s", client)), "1");
+	ck_assert_str_eq(limit_hits(arena_printf(harness_arena(), "reset:ip:%s", harness_source_addr())), "0");
+	/* A peer that is no trusted proxy cannot pick its budget by saying X-Forwarded-For. */
+	untrusted = arena_printf(harness_arena(), "reset:ip:%s", harness_send_from(1));
+	before = atoi(limit_hits(untrusted)); /* the address is this suite's through either web server */
+	ck_assert_int_eq(http_request("POST", "/v1/auth/password-reset", from_anyone, body, strlen(body))->status, 202);
+	harness_send_from(0);
+	ck_assert_str_eq(limit_hits(arena_printf(harness_arena(), "reset:ip:%s", forged)), "0");
+	ck_assert_int_eq(atoi(limit_hits(untrusted)), before + 1);
+}
+END_TEST
+
 START_TEST(static_assets_have_a_cache_policy)
 {
 	struct reply *r = http_get("/static/motus.css");
@@ -268,6 +304,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, nginx_only_headers_never_reach_a_client);
 	tcase_add_test(tc, static_assets_have_a_cache_policy);
 	tcase_add_test(tc, forwarded_address_counts_only_from_trusted_proxies);
+	tcase_add_test(tc, rate_limits_count_the_forwarded_client_only_from_a_trusted_proxy);
 	/* Exclusive: it holds every worker's worth of connections, and times /healthz. */
 	tcase_add_checked_fixture(slow, NULL, harness_reset);
 	tcase_set_timeout(slow, 30);
