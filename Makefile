@@ -50,7 +50,7 @@ PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)
 # suite on every make.
 .SECONDARY:
 
-.PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench format \
+.PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench chaos format \
 	format-check clean
 .DEFAULT_GOAL := all
 
@@ -166,6 +166,11 @@ stop:
 bench: deps
 	$(MAKE) all
 	tests/bench/run.sh
+
+# Faults under load (tests/chaos/run.sh): a measurement like bench, not part of make test.
+chaos: deps
+	$(MAKE) all
+	tests/chaos/run.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c
