@@ -4,6 +4,7 @@
 #include "cache.h"
 #include "clock.h"
 #include "db.h"
+#include "jwt_cache.h"
 #include "log.h"
 #include "metrics.h"
 #include "routes.h"
@@ -32,6 +33,8 @@ int worker_init(struct worker *w, const char *config_path, unsigned parts, struc
 			     (int)conf_int(&w->conf, CONF_CACHE_RETRY_S), w->metrics, e);
 	if (!w->cache)
 		return -1;
+	if (conf_int(&w->conf, CONF_TOKEN_CACHE_ENTRIES) > 0)
+		w->verified_tokens = jwt_cache_new((size_t)conf_int(&w->conf, CONF_TOKEN_CACHE_ENTRIES));
 	w->templates = tmpl_set_new();
 	if (parts & WORKER_TEMPLATES)
 		return tmpl_set_load_dir(w->templates, conf_str(&w->conf, CONF_TEMPLATES_DIR), e);
@@ -42,6 +45,7 @@ void worker_release(struct worker *w)
 {
 	tmpl_set_free(w->templates);
 	signing_keys_free(w->keys);
+	jwt_cache_free(w->verified_tokens);
 	cache_free(w->cache);
 	db_free(w->db);
 	metrics_detach(w->metrics);

@@ -83,6 +83,8 @@
 	X(ACCESS_TOKEN_TTL_S, "access_token_ttl_s", CONF_INT, "600", 30, 86400, false, "lifetime of an access token") \
 	X(JWT_LEEWAY_S, "jwt_leeway_s", CONF_INT, "30", 0, 300, false,                                                \
 	  "clock skew tolerated when checking exp, nbf and iat")                                                      \
+	X(TOKEN_CACHE_ENTRIES, "token_cache_entries", CONF_INT, "4096", 0, 1048576, false,                            \
+	  "verified access tokens each worker remembers (0: verify every request)")                                   \
 	X(SIGNING_KEYS_REFRESH_S, "signing_keys_refresh_s", CONF_INT, "60", 1, 3600, false,                           \
 	  "how often a worker re-reads the token signing keys (a rotation is picked up within this)")                 \
 	X(MIGRATIONS_DIR, "migrations_dir", CONF_STR, "/usr/share/motus/sql/migrations", 0, 0, false,                 \

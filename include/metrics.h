@@ -22,7 +22,9 @@ enum metrics_counter {
 	METRICS_CACHE_HIT,
 	METRICS_CACHE_MISS,
 	METRICS_CACHE_ERROR,
-	METRICS_CACHE_BYPASS, /* skipped while memcached is marked down */
+	METRICS_CACHE_BYPASS,    /* skipped while memcached is marked down */
+	METRICS_TOKEN_CACHE_HIT, /* a bearer token found among those this worker verified */
+	METRICS_TOKEN_CACHE_MISS,
 	METRICS_DB_ERROR,
 	METRICS_WORKER_START,
 	METRICS_COUNTERS

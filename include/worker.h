@@ -27,7 +27,8 @@ struct worker {
 	struct cache *cache;
 	struct metrics *metrics; /* NULL outside the FastCGI pool */
 	struct tmpl_set *templates;
-	struct signing_keys *keys; /* the token signing keys, loaded on first use (signing_key.h) */
+	struct signing_keys *keys;         /* the token signing keys, loaded on first use (signing_key.h) */
+	struct jwt_cache *verified_tokens; /* NULL when token_cache_entries is 0 */
 };
 
 /* What a program needs beyond settings, database and cache. */

@@ -32,6 +32,9 @@ static const char *const counter_text[METRICS_COUNTERS][3] = {
 	[METRICS_CACHE_MISS] = {"motus_cache_requests_total", "result=\"miss\"", ""},
 	[METRICS_CACHE_ERROR] = {"motus_cache_requests_total", "result=\"error\"", ""},
 	[METRICS_CACHE_BYPASS] = {"motus_cache_requests_total", "result=\"bypass\"", ""},
+	[METRICS_TOKEN_CACHE_HIT] = {"motus_token_cache_requests_total", "result=\"hit\"",
+				     "Bearer tokens looked up among those the worker verified, by result."},
+	[METRICS_TOKEN_CACHE_MISS] = {"motus_token_cache_requests_total", "result=\"miss\"", ""},
 	[METRICS_DB_ERROR] = {"motus_db_errors_total", "", "Database statements that failed."},
 	[METRICS_WORKER_START] = {"motus_worker_starts_total", "", "Worker processes started."},
 };
@@ -93,8 +96,12 @@ struct metrics *metrics_attach(const char *path, const char *const *labels, size
 		err_set(e, 0, "route table has more than %d rows", METRICS_MAX_ROUTES);
 		return NULL;
 	}
+	/* The file's layout follows the routes and the counters: a build with other ones gets a file of its own. */
 	for (size_t i = 0; i < nroutes; i++)
 		h = h * 31 + str_hash64(labels[i], strlen(labels[i]));
+	for (size_t c = 0; c < METRICS_COUNTERS; c++)
+		h = h * 31 + str_hash64(counter_text[c][1], strlen(counter_text[c][1])) +
+		    str_hash64(counter_text[c][0], strlen(counter_text[c][0]));
 	str_hex(tag, &h, sizeof(h));
 	snprintf(file, sizeof(file), "%s.%.8s", path, tag);
 	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -2,6 +2,8 @@
 #include "access_token.h"
 #include "clock.h"
 #include "jwt.h"
+#include "jwt_cache.h"
+#include "metrics.h"
 #include "signing_key.h"
 #include "str.h"
 #include "worker.h"
@@ -85,6 +87,17 @@ int access_token_verify(struct worker *w, struct arena *a, const char *token, st
 		e->code = ACCESS_TOKEN_UNAVAILABLE;
 		return -1;
 	}
+	/* A token this worker verified before: its digest instead of an ES256 verification. */
+	struct jwt_cache_key key;
+	bool cacheable = w->verified_tokens && strlen(token) <= JWT_MAX_TOKEN;
+	if (cacheable) {
+		jwt_cache_key(&key, token);
+		if (jwt_cache_get(w->verified_tokens, &key, clock_unix(), x.leeway_s, ks, a, out)) {
+			metrics_count(w->metrics, METRICS_TOKEN_CACHE_HIT);
+			return 0;
+		}
+		metrics_count(w->metrics, METRICS_TOKEN_CACHE_MISS);
+	}
 	rc = jwt_verify(a, ks, &x, token, out, e);
 	if (rc < 0 && e->code == JWT_ERR_UNKNOWN_KEY) {
 		/* Perhaps rotated in elsewhere since our last refresh: look once more (rate limited). */
@@ -94,5 +107,7 @@ int access_token_verify(struct worker *w, struct arena *a, const char *token, st
 		if (rc < 0 && e->code == JWT_ERR_UNKNOWN_KEY)
 			e->code = JWT_ERR_INVALID;
 	}
+	if (rc == 0 && cacheable)
+		jwt_cache_put(w->verified_tokens, &key, out);
 	return rc;
 }

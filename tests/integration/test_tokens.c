@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "crypto.h"
 #include "harness.h"
+#include "harness_clock.h"
 #include "json.h"
 #include "str.h"
 
@@ -274,6 +275,45 @@ START_TEST(bad_tokens_are_refused_with_the_right_code_and_challenge)
 }
 END_TEST
 
+/* Every worker remembers a token it verified (token_cache_entries): that must vouch for nothing but those bytes. */
+START_TEST(a_remembered_token_vouches_for_no_other_bytes)
+{
+	char *good = issue("it-user-3 profile");
+	char *tampered = arena_strdup(mem, good), *sig = strrchr(tampered, '.') + 1;
+	double hits = metric_sum("motus_token_cache_requests_total{result=\"hit\"}");
+
+	for (int i = 0; i < 12; i++)
+		ck_assert_int_eq(token_info(good)->status, 200);
+	ck_assert_msg(metric_sum("motus_token_cache_requests_total{result=\"hit\"}") > hits,
+		      "12 presentations of one token and not one was found remembered");
+	/* The same claims and header, another signature; and the good token with a byte more. */
+	sig[3] = sig[3] == 'A' ? 'B' : 'A';
+	for (int i = 0; i < 12; i++) {
+		ck_assert_int_eq(token_info(tampered)->status, 401);
+		ck_assert_int_eq(token_info(arena_printf(mem, "%sA", good))->status, 401);
+	}
+	ck_assert_int_eq(token_info(good)->status, 200);
+}
+END_TEST
+
+/* Remembered or not, a token is refused once exp + jwt_leeway_s has passed, with the expired code. */
+START_TEST(a_remembered_token_expires_on_time)
+{
+	long ttl = atol(ctl("config get access_token_ttl_s")), leeway = atol(ctl("config get jwt_leeway_s"));
+	char *token = issue("it-user-4 profile");
+
+	for (int i = 0; i < 12; i++)
+		ck_assert_int_eq(token_info(token)->status, 200);
+	harness_clock_advance((int)(ttl + leeway));
+	for (int i = 0; i < 12; i++) {
+		struct reply *r = token_info(token);
+
+		ck_assert_msg(r->status == 401, "a remembered token answered %ld after its expiry", r->status);
+		ck_assert_str_eq(reply_str(r, "code"), "access_token_expired");
+	}
+}
+END_TEST
+
 /* Every worker must accept it: send it often enough to reach all of them. */
 static void accepted_everywhere(const char *token, const char *sub)
 {
@@ -412,8 +452,10 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, token_info_answers_the_verified_claims);
 	tcase_add_test(tc, bad_tokens_are_refused_with_the_right_code_and_challenge);
 	tcase_add_test(tc, a_party_with_only_the_jwks_verifies_the_signature);
+	tcase_add_test(tc, a_remembered_token_vouches_for_no_other_bytes);
 	tcase_add_checked_fixture(rotation, setup, teardown);
 	tcase_set_timeout(rotation, 120);
 	tcase_add_test(rotation, rotation_keeps_old_and_new_tokens_valid);
+	tcase_add_test(rotation, a_remembered_token_expires_on_time);
 	return harness_main(argc, argv, s, HARNESS_BOTH_WEBS);
 }
