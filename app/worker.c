@@ -28,7 +28,8 @@ int worker_init(struct worker *w, const char *config_path, unsigned parts, struc
 			return -1;
 	}
 	w->db = db_new(conf_str(&w->conf, CONF_DB_CONNINFO), (int)conf_int(&w->conf, CONF_DB_CONNECT_TIMEOUT_S),
-		       (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS));
+		       (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS),
+		       conf_int(&w->conf, CONF_DB_PREPARED_STATEMENTS) == 1);
 	w->cache = cache_new(conf_str(&w->conf, CONF_MEMCACHED_SERVERS), (int)conf_int(&w->conf, CONF_CACHE_TIMEOUT_MS),
 			     (int)conf_int(&w->conf, CONF_CACHE_RETRY_S), w->metrics, e);
 	if (!w->cache)

@@ -21,6 +21,8 @@
 	  "longest a single SQL statement may run before Postgres cancels it")                                        \
 	X(DB_CONNECT_TIMEOUT_S, "db_connect_timeout_s", CONF_INT, "2", 1, 60, false,                                  \
 	  "how long a worker waits for a new database connection")                                                    \
+	X(DB_PREPARED_STATEMENTS, "db_prepared_statements", CONF_INT, "1", 0, 1, false,                               \
+	  "1: hot statements are prepared once per connection; 0: behind a pooler that cannot track them")            \
 	X(MEMCACHED_SERVERS, "memcached_servers", CONF_STR, "127.0.0.1:11211", 0, 0, false,                           \
 	  "comma-separated host:port list, consistently hashed")                                                      \
 	X(CACHE_TIMEOUT_MS, "cache_timeout_ms", CONF_INT, "50", 1, 5000, false,                                       \

@@ -2,6 +2,18 @@
  * db: the project's only door to libpq. One connection per worker, opened on
  * first use and re-opened after it is lost (a restarted Postgres heals on the
  * next query). Queries are parameterised; results belong to the arena.
+ *
+ * Prepared statements: with `prepare` on, each SELECT, INSERT, UPDATE,
+ * DELETE or WITH statement is prepared on the connection the first time its
+ * text is run (up to DB_PREPARED_MAX texts per connection) and executed by
+ * name after that, so Postgres plans it once instead of on every call. The
+ * models' static SQL texts are the statements' identities. A new connection
+ * starts with none; a statement Postgres calls stale (a migration changed a
+ * table under it, SQLSTATE 0A000) or no longer knows (26000, a pooler that
+ * dropped it) is forgotten, with the rest, and run once more, outside a
+ * transaction. These are protocol-level statements (Parse/Bind), which
+ * pgbouncer 1.21 and later tracks in transaction mode when
+ * max_prepared_statements is set; behind an older pooler turn prepare off.
  */
 #ifndef MOTUS_DB_H
 #define MOTUS_DB_H
@@ -22,8 +34,11 @@ enum db_error {
 	DB_ERR_QUERY            /* anything else: a bug or a constraint */
 };
 
+/* Distinct statement texts prepared per connection; further ones run unprepared. */
+#define DB_PREPARED_MAX 256
+
 /* Does not connect; the first query does. Never NULL. */
-struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms);
+struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms, bool prepare);
 void db_free(struct db *db);
 
 /*

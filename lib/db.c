@@ -1,4 +1,4 @@
-/* db: libpq with lazy connect, one retry after a lost connection, transactions. */
+/* db: libpq with lazy connect, one retry after a lost connection, transactions, prepared statements. */
 #include "db.h"
 #include "arena.h"
 #include "log.h"
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct db {
 	PGconn *conn;
@@ -20,16 +21,32 @@ struct db {
 	char **channels; /* LISTENed on every new connection */
 	size_t nchannels;
 	bool reconnected; /* a new connection since db_wait_notify last looked */
+	bool prepare;
+	struct prepared {
+		uint64_t hash;
+		char *sql;
+		char name[24];
+	} stmts[DB_PREPARED_MAX]; /* on this connection */
+	size_t nstmts;
+	unsigned long next_name; /* never reused on a connection, so a forgotten name cannot collide */
 };
 
-struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms)
+struct db *db_new(const char *conninfo, int connect_timeout_s, int statement_timeout_ms, bool prepare)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 
+	db->prepare = prepare;
 	db->conninfo = xstrdup(conninfo);
 	snprintf(db->connect_timeout, sizeof(db->connect_timeout), "%d", connect_timeout_s);
 	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%d", statement_timeout_ms);
 	return db;
+}
+
+static void forget_prepared(struct db *db)
+{
+	for (size_t i = 0; i < db->nstmts; i++)
+		free(db->stmts[i].sql);
+	db->nstmts = 0;
 }
 
 void db_free(struct db *db)
@@ -38,6 +55,7 @@ void db_free(struct db *db)
 		return;
 	if (db->conn)
 		PQfinish(db->conn);
+	forget_prepared(db);
 	for (size_t i = 0; i < db->nchannels; i++)
 		free(db->channels[i]);
 	free(db->channels);
@@ -51,6 +69,8 @@ static void drop(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->in_tx = false;
+	forget_prepared(db);
+	db->next_name = 0;
 }
 
 static int send_listen(struct db *db, const char *channel, struct err *e)
@@ -125,11 +145,71 @@ static bool result_ok(PGresult *res)
 	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
 }
 
+/* Statements worth a plan of their own; BEGIN, COMMIT, LOCK and the like are not. */
+static bool preparable(const char *sql)
+{
+	static const char *const verbs[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"};
+
+	sql += strspn(sql, " \t\n(");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(*verbs); i++)
+		if (strncasecmp(sql, verbs[i], strlen(verbs[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The statement of this text prepared on the connection, preparing it when
+ * new; NULL to run it unprepared. A text Postgres cannot prepare leaves its
+ * error in *failed (the same error running it would give).
+ */
+static const struct prepared *prepared(struct db *db, const char *sql, int nparams, PGresult **failed)
+{
+	uint64_t h = str_hash64(sql, strlen(sql));
+	struct prepared *p;
+	PGresult *res;
+
+	for (size_t i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].hash == h && str_eq(db->stmts[i].sql, sql))
+			return &db->stmts[i];
+	if (db->nstmts == DB_PREPARED_MAX || !preparable(sql))
+		return NULL;
+	p = &db->stmts[db->nstmts];
+	snprintf(p->name, sizeof(p->name), "motus_%lu", db->next_name++);
+	res = PQprepare(db->conn, p->name, sql, nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*failed = res;
+		return NULL;
+	}
+	PQclear(res);
+	p->hash = h;
+	p->sql = xstrdup(sql);
+	db->nstmts++;
+	return p;
+}
+
 static PGresult *run(struct db *db, const char *sql, int nparams, const char *const *params)
 {
+	const struct prepared *p;
+	PGresult *failed = NULL;
+
 	if (nparams < 0)
 		return PQexec(db->conn, sql);
+	p = db->prepare ? prepared(db, sql, nparams, &failed) : NULL;
+	if (failed)
+		return failed;
+	if (p)
+		return PQexecPrepared(db->conn, p->name, nparams, params, NULL, NULL, 0);
 	return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+/* Postgres no longer runs a statement we prepared: a table changed under it, or a pooler dropped it. */
+static bool prepared_gone(PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	return (str_eq(state, "0A000") && msg && strstr(msg, "cached plan")) || str_eq(state, "26000");
 }
 
 static PGresult *exec(struct db *db, const char *sql, int nparams, const char *const *params, struct err *e)
@@ -146,6 +226,20 @@ static PGresult *exec(struct db *db, const char *sql, int nparams, const char *c
 		if (ensure(db, e) < 0)
 			return NULL;
 		res = run(db, sql, nparams, params);
+	}
+	if (!result_ok(res) && db->nstmts && prepared_gone(res)) {
+		/*
+		 * Prepare everything afresh. Only outside a transaction can the old ones be deallocated and the
+		 * statement run again; inside one they stay on the server, under names never used again, until
+		 * the connection ends.
+		 */
+		forget_prepared(db);
+		if (!db->in_tx) {
+			log_info("prepared statements dropped: %s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+			PQclear(res);
+			PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
+			res = run(db, sql, nparams, params);
+		}
 	}
 	if (!result_ok(res)) {
 		char msg[200];

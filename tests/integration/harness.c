@@ -481,7 +481,7 @@ long memcached_stat(const char *name)
 struct db *harness_db(int statement_timeout_ms)
 {
 	return db_new(arena_printf(mem(), "host=%s/pgrun dbname=motus user=motus", harness_var()), 5,
-		      statement_timeout_ms);
+		      statement_timeout_ms, true);
 }
 
 void harness_worker(struct worker *w, unsigned parts)
