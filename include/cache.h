@@ -2,8 +2,10 @@
  * cache: the project's only door to libmemcached. A read-through cache that
  * may vanish at any moment: short timeouts, and after a failure the cache is
  * skipped for cache_retry_s so a dead memcached costs nothing per request.
- * Keys carry a per-collection generation; bumping it invalidates the whole
- * collection in one increment.
+ * Every collection has a generation; a stored representation carries the
+ * one it was built under and answers only while that is still current, so
+ * bumping it invalidates the whole collection in one increment. A hit is one
+ * round trip: the generation and the representation come in one multi-get.
  */
 #ifndef MOTUS_CACHE_H
 #define MOTUS_CACHE_H
@@ -23,12 +25,16 @@ struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct
 void cache_free(struct cache *c);
 
 /*
- * The key for `variant` (e.g. a canonical query) in the current generation of
- * `collection`: "motus:<collection>:<generation>:<variant>", the variant
- * hashed when it is long or not printable. NULL when the generation cannot
- * be read (cache down): the caller then neither reads nor fills the cache.
+ * The key for `variant` (e.g. a canonical query) of `collection` (a plain
+ * word without ':', under 64 bytes): "motus:<collection>:<variant>", the
+ * variant hashed when it is long or not printable. Asks memcached nothing.
+ * NULL while the cache is paused after a failure: the caller then neither
+ * reads nor fills it.
  */
 const char *cache_key(struct cache *c, struct arena *a, const char *collection, const char *variant);
+
+/* The collection's current generation, started when it has none; 0 when memcached cannot tell. */
+uint64_t cache_generation(struct cache *c, const char *collection);
 
 /* Invalidates every key of the collection. -1 when memcached is unreachable. */
 int cache_bump(struct cache *c, const char *collection) MOTUS_MUSTCHECK;
@@ -40,9 +46,17 @@ struct cache_repr {
 	size_t len;
 };
 
-/* 1 on a hit (out filled, memory in the arena), 0 on a miss or any failure. */
+/*
+ * 1 on a hit (out filled, memory in the arena), 0 on a miss (nothing stored,
+ * or stored under an older generation) or any failure. Remembers the
+ * generation it saw for cache_set_repr.
+ */
 int cache_get_repr(struct cache *c, struct arena *a, const char *key, struct cache_repr *out);
-/* Stores it for ttl seconds; failures are counted and otherwise ignored. */
+/*
+ * Stores it for ttl seconds under the generation the last cache_get_repr of
+ * its collection saw, so call it after that lookup (nothing is stored
+ * without one); failures are counted and otherwise ignored.
+ */
 void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r, int ttl);
 
 /* What cache_get_or_lock found. */

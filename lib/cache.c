@@ -15,10 +15,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Collections whose generation this worker last read; a handful exist. */
+#define SEEN_MAX 16
+
 struct cache {
 	memcached_st *mc;
 	uint64_t retry_us, down_until_us;
 	struct metrics *metrics;
+	struct seen {
+		char collection[64];
+		uint64_t generation;
+	} seen[SEEN_MAX];
+	size_t nseen;
 };
 
 struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct metrics *m, struct err *e)
@@ -161,20 +169,60 @@ static bool plain(const char *s)
 
 const char *cache_key(struct cache *c, struct arena *a, const char *collection, const char *variant)
 {
-	uint64_t g;
-
-	if (paused(c))
-		return NULL;
-	g = generation(c, collection);
-	if (!g)
+	if (paused(c) || strlen(collection) >= sizeof(c->seen[0].collection) || strchr(collection, ':') ||
+	    !plain(collection))
 		return NULL;
 	if (strlen(variant) > 160 || !plain(variant)) {
 		char hex[65];
 
 		crypto_sha256_hex(hex, variant, strlen(variant));
-		return arena_printf(a, "motus:%s:%llu:#%s", collection, (unsigned long long)g, hex);
+		return arena_printf(a, "motus:%s:#%s", collection, hex);
 	}
-	return arena_printf(a, "motus:%s:%llu:%s", collection, (unsigned long long)g, variant);
+	return arena_printf(a, "motus:%s:%s", collection, variant);
+}
+
+/* The collection a key of cache_key names, into out (64 bytes); false for a key not made there. */
+static bool collection_of(const char *key, char *out, size_t n)
+{
+	const char *start, *end;
+
+	if (strncmp(key, "motus:", 6) != 0)
+		return false;
+	start = key + 6;
+	end = strchr(start, ':');
+	if (!end || (size_t)(end - start) >= n)
+		return false;
+	memcpy(out, start, (size_t)(end - start));
+	out[end - start] = '\0';
+	return true;
+}
+
+static void remember(struct cache *c, const char *collection, uint64_t g)
+{
+	size_t i;
+
+	for (i = 0; i < c->nseen && !str_eq(c->seen[i].collection, collection); i++)
+		;
+	if (i == c->nseen) {
+		if (c->nseen == SEEN_MAX)
+			return;
+		snprintf(c->seen[c->nseen++].collection, sizeof(c->seen[0].collection), "%s", collection);
+	}
+	c->seen[i].generation = g;
+}
+
+/* The generation this worker read last for the collection (0: none), read before anything built since. */
+static uint64_t remembered(const struct cache *c, const char *collection)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (str_eq(c->seen[i].collection, collection))
+			return c->seen[i].generation;
+	return 0;
+}
+
+uint64_t cache_generation(struct cache *c, const char *collection)
+{
+	return paused(c) ? 0 : generation(c, collection);
 }
 
 int cache_bump(struct cache *c, const char *collection)
@@ -195,49 +243,107 @@ int cache_bump(struct cache *c, const char *collection)
 	return 0;
 }
 
+/* Splits a stored value into out when it was stored under generation g: the body stays where it is. */
+static bool stored_under(struct arena *a, const char *v, size_t len, uint64_t g, struct cache_repr *out)
+{
+	const char *end = v + len, *nl1, *nl2;
+	char *after;
+
+	nl1 = memchr(v, '\n', len);
+	if (!nl1 || strtoull(v, &after, 10) != g || after != nl1)
+		return false;
+	nl2 = memchr(nl1 + 1, '\n', (size_t)(end - nl1 - 1));
+	if (!nl2)
+		return false;
+	out->etag = arena_strndup(a, nl1 + 1, (size_t)(nl2 - nl1 - 1));
+	out->body = nl2 + 1;
+	out->len = (size_t)(end - nl2 - 1);
+	return true;
+}
+
+/*
+ * A stored representation is "<generation>\n<etag>\n<body>"; it answers only while its collection's
+ * generation is the one it was built under. Both are fetched with one multi-get: one round trip.
+ */
 int cache_get_repr(struct cache *c, struct arena *a, const char *key, struct cache_repr *out)
 {
-	size_t len;
-	uint32_t flags;
+	char collection[sizeof(c->seen[0].collection)], gk[200];
+	const char *keys[2];
+	size_t lens[2];
 	memcached_return_t rc;
-	char *v, *nl;
+	memcached_result_st *res;
+	const char *value = NULL;
+	size_t vlen = 0;
+	uint64_t g = 0;
+	bool have_gen = false;
 
-	if (!key || paused(c))
+	if (!key || paused(c) || !collection_of(key, collection, sizeof(collection)))
 		return 0;
-	v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
-	if (!v) {
-		if (rc == MEMCACHED_NOTFOUND)
-			metrics_count(c->metrics, METRICS_CACHE_MISS);
-		else
-			failed(c, rc, "get");
+	gen_key(gk, sizeof(gk), collection);
+	keys[0] = gk;
+	keys[1] = key;
+	lens[0] = strlen(gk);
+	lens[1] = strlen(key);
+	rc = memcached_mget(c->mc, keys, lens, 2);
+	if (rc != MEMCACHED_SUCCESS) {
+		failed(c, rc, "get");
 		return 0;
 	}
-	arena_defer(a, free, v);
-	nl = memchr(v, '\n', len);
-	if (!nl) { /* not ours: treat as a miss, the next fill overwrites it */
+	while ((res = memcached_fetch_result(c->mc, NULL, &rc))) {
+		const char *k = memcached_result_key_value(res);
+		size_t klen = memcached_result_key_length(res);
+
+		if (klen == lens[0] && memcmp(k, gk, klen) == 0) {
+			g = strtoull(memcached_result_value(res), NULL, 10);
+			have_gen = true;
+			memcached_result_free(res);
+		} else {
+			value = memcached_result_value(res);
+			vlen = memcached_result_length(res);
+			arena_defer(a, (void (*)(void *))memcached_result_free, res);
+		}
+	}
+	if (rc != MEMCACHED_END && rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND) {
+		failed(c, rc, "get");
+		return 0;
+	}
+	recovered(c);
+	if (!have_gen)
+		g = generation(c, collection); /* none yet: start one (nothing can be cached under it) */
+	if (g)
+		remember(c, collection, g);
+	if (!g || !value || !stored_under(a, value, vlen, g, out)) {
 		metrics_count(c->metrics, METRICS_CACHE_MISS);
 		return 0;
 	}
-	*nl = '\0';
-	out->etag = v;
-	out->body = nl + 1;
-	out->len = len - (size_t)(nl + 1 - v);
 	metrics_count(c->metrics, METRICS_CACHE_HIT);
 	return 1;
 }
 
 void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r, int ttl)
 {
-	size_t elen = strlen(r->etag), n = elen + 1 + r->len;
+	char collection[sizeof(c->seen[0].collection)], tag[24];
+	size_t elen = strlen(r->etag), tlen, n;
+	uint64_t g;
 	char *blob;
 	memcached_return_t rc;
 
-	if (!key || paused(c))
+	if (!key || paused(c) || !collection_of(key, collection, sizeof(collection)))
 		return;
+	/*
+	 * Tagged with the generation read before the representation was built, never a later one: a bump in
+	 * between then makes it a miss instead of passing stale data off as current.
+	 */
+	g = remembered(c, collection);
+	if (!g)
+		return;
+	tlen = (size_t)snprintf(tag, sizeof(tag), "%llu\n", (unsigned long long)g);
+	n = tlen + elen + 1 + r->len;
 	blob = xmalloc(n);
-	memcpy(blob, r->etag, elen);
-	blob[elen] = '\n';
-	memcpy(blob + elen + 1, r->body, r->len);
+	memcpy(blob, tag, tlen);
+	memcpy(blob + tlen, r->etag, elen);
+	blob[tlen + elen] = '\n';
+	memcpy(blob + tlen + elen + 1, r->body, r->len);
 	rc = memcached_set(c->mc, key, strlen(key), blob, n, (time_t)ttl, 0);
 	free(blob);
 	if (rc != MEMCACHED_SUCCESS)

@@ -2,7 +2,8 @@
  * Integration: the cache's stampede guard against the stack's real
  * memcached: one filler wins the lock, waiters get its result as soon as it
  * is stored, give up after their bounded wait, and a released or expired
- * lock can be taken again.
+ * lock can be taken again; and its generations: a representation answers
+ * only under the generation it was built in.
  */
 #include "arena.h"
 #include "cache.h"
@@ -68,8 +69,9 @@ START_TEST(a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) { /* the filler, finishing its build 20 ms later */
 		struct cache *f = client();
-		struct cache_repr r = {"\"built\"", "[1]", 3};
+		struct cache_repr r = {"\"built\"", "[1]", 3}, none;
 
+		(void)cache_get_repr(f, a, key, &none); /* the filler's own lookup, as a worker's */
 		usleep(20000);
 		cache_set_repr(f, key, &r, 60);
 		cache_unlock(f, key);
@@ -102,6 +104,50 @@ START_TEST(a_released_lock_can_be_taken_again)
 }
 END_TEST
 
+/* A collection no other test or run uses. */
+static const char *fresh_collection(void)
+{
+	return arena_printf(a, "gentest%d_%llu", (int)getpid(), (unsigned long long)clock_now_us());
+}
+
+START_TEST(a_bump_between_lookup_and_store_keeps_the_old_build_out)
+{
+	struct cache *builder = client(), *editor = client();
+	const char *coll = fresh_collection(), *key = cache_key(builder, a, coll, "item");
+	struct cache_repr out, old = {"\"old\"", "old", 3}, fresh = {"\"new\"", "new", 3};
+
+	ck_assert_int_eq(cache_get_repr(builder, a, key, &out), 0); /* a miss: builds from what it reads now */
+	ck_assert_int_eq(cache_bump(editor, coll), 0);              /* meanwhile an editor saves */
+	cache_set_repr(builder, key, &old, 60);                     /* the build lands after the save */
+	ck_assert_msg(cache_get_repr(editor, a, key, &out) == 0, "a build from before the bump answered: %s", out.body);
+	/* Built after the bump (its lookup saw the new generation): that one answers everyone. */
+	cache_set_repr(editor, key, &fresh, 60);
+	ck_assert_int_eq(cache_get_repr(builder, a, key, &out), 1);
+	ck_assert_int_eq((int)out.len, 3);
+	ck_assert_int_eq(memcmp(out.body, "new", 3), 0);
+	ck_assert_str_eq(out.etag, "\"new\"");
+	cache_free(builder);
+	cache_free(editor);
+}
+END_TEST
+
+START_TEST(nothing_is_stored_without_a_lookup_first)
+{
+	struct cache *c = client(), *other = client();
+	const char *coll = fresh_collection(), *key = cache_key(c, a, coll, "item");
+	struct cache_repr out, r = {"\"e\"", "body", 4};
+
+	/* Without a lookup there is no generation the build is known to come after: not stored. */
+	cache_set_repr(c, key, &r, 60);
+	ck_assert_int_eq(cache_get_repr(other, a, key, &out), 0);
+	cache_set_repr(other, key, &r, 60);
+	ck_assert_int_eq(cache_get_repr(c, a, key, &out), 1);
+	ck_assert_int_eq(memcmp(out.body, "body", 4), 0);
+	cache_free(c);
+	cache_free(other);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("cache_lock");
@@ -110,6 +156,8 @@ int main(int argc, char **argv)
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_add_test(tc, one_filler_others_wait_then_build);
+	tcase_add_test(tc, a_bump_between_lookup_and_store_keeps_the_old_build_out);
+	tcase_add_test(tc, nothing_is_stored_without_a_lookup_first);
 	tcase_add_test(tc, a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored);
 	tcase_add_test(tc, a_released_lock_can_be_taken_again);
 	return harness_main(argc, argv, s, HARNESS_NO_WEB);

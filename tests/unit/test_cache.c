@@ -110,18 +110,22 @@ START_TEST(cache_new_rejects_an_empty_server_list)
 }
 END_TEST
 
-START_TEST(cache_down_gives_no_key_and_pauses)
+START_TEST(cache_down_pauses_after_the_first_failure)
 {
 	struct cache *c = down_cache(60);
 	struct cache_repr r = {0};
+	const char *key = cache_key(c, arena, "client_config", "ios:1.0.0");
 
-	ck_assert_ptr_null(cache_key(c, arena, "client_config", "ios:1.0.0"));
+	/* A key asks memcached nothing; the lookup finds it down. */
+	ck_assert_str_eq(key, "motus:client_config:ios:1.0.0");
+	ck_assert_int_eq(cache_get_repr(c, arena, key, &r), 0);
 	ck_assert_int_eq(counter("error"), 1);
-	/* Within the pause nothing is tried: bypasses are counted instead. */
+	/* Within the pause nothing is tried: no key, and lookups are counted as bypasses. */
 	ck_assert_ptr_null(cache_key(c, arena, "client_config", "ios:1.0.0"));
-	ck_assert_int_eq(cache_get_repr(c, arena, "motus:x:1:y", &r), 0);
+	ck_assert_int_eq(cache_get_repr(c, arena, key, &r), 0);
+	ck_assert_int_eq(cache_generation(c, "client_config"), 0);
 	ck_assert_int_eq(counter("error"), 1);
-	ck_assert_int_eq(counter("bypass"), 2);
+	ck_assert_int_eq(counter("bypass"), 3);
 	ck_assert_int_eq(counter("hit"), 0);
 	ck_assert_int_eq(counter("miss"), 0);
 	ck_assert_ptr_null(r.body);
@@ -129,14 +133,28 @@ START_TEST(cache_down_gives_no_key_and_pauses)
 }
 END_TEST
 
+START_TEST(cache_keys_name_their_collection_and_hash_what_is_not_plain)
+{
+	struct cache *c = down_cache(60);
+
+	ck_assert_str_eq(cache_key(c, arena, "content", "item:a|"), "motus:content:item:a|");
+	ck_assert_str_eq(cache_key(c, arena, "content", "two words"),
+			 "motus:content:#a03f1d611645eb53ad16c1af546ca0792dc884505bab57ede80f4dad6b911d3a");
+	ck_assert_ptr_null(cache_key(c, arena, "a:b", "v")); /* a collection is one plain word */
+	cache_free(c);
+}
+END_TEST
+
 START_TEST(cache_down_logs_one_warning_per_outage)
 {
 	struct cache *c = down_cache(60);
-	struct cache_repr r = {"\"e\"", "body", 4};
+	struct cache_repr r = {"\"e\"", "body", 4}, out = {0};
 
 	for (int i = 0; i < 5; i++) {
-		ck_assert_ptr_null(cache_key(c, arena, "client_config", "v"));
-		cache_set_repr(c, "motus:x:1:y", &r, 60);
+		const char *key = cache_key(c, arena, "client_config", "v");
+
+		ck_assert_int_eq(cache_get_repr(c, arena, key, &out), 0);
+		cache_set_repr(c, key, &r, 60);
 	}
 	ck_assert_int_eq(cache_bump(c, "client_config"), -1); /* invalidation is always attempted */
 	ck_assert_int_eq(log_lines_with("memcached"), 1);
@@ -150,9 +168,9 @@ START_TEST(cache_without_pause_retries_every_call)
 	struct cache *c = down_cache(0);
 	struct cache_repr r = {0};
 
-	ck_assert_ptr_null(cache_key(c, arena, "a", "v"));
-	ck_assert_int_eq(cache_get_repr(c, arena, "motus:a:1:v", &r), 0);
-	ck_assert_ptr_null(cache_key(c, arena, "a", "v"));
+	ck_assert_int_eq(cache_get_repr(c, arena, cache_key(c, arena, "a", "v"), &r), 0);
+	ck_assert_int_eq(cache_get_repr(c, arena, cache_key(c, arena, "a", "v"), &r), 0);
+	ck_assert_int_eq(cache_generation(c, "a"), 0);
 	ck_assert_int_eq(counter("error"), 3);
 	ck_assert_int_eq(counter("bypass"), 0);
 	ck_assert(!cache_ping(c));
@@ -177,7 +195,9 @@ START_TEST(cache_ping_ignores_the_pause)
 {
 	struct cache *c = down_cache(60);
 
-	ck_assert_ptr_null(cache_key(c, arena, "a", "v"));
+	struct cache_repr r = {0};
+
+	ck_assert_int_eq(cache_get_repr(c, arena, cache_key(c, arena, "a", "v"), &r), 0);
 	ck_assert(!cache_ping(c)); /* asks even while paused */
 	ck_assert_int_eq(counter("error"), 2);
 	cache_free(c);
@@ -190,10 +210,10 @@ START_TEST(cache_fill_guard_never_waits_on_a_dead_cache)
 	struct cache_repr out = {0};
 	uint64_t t0 = clock_now_us();
 
-	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:1:v", 1000, &out), CACHE_BUILD);
-	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:1:v", 1000, &out), CACHE_BUILD); /* paused now */
+	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:v", 1000, &out), CACHE_BUILD);
+	ck_assert_int_eq(cache_get_or_lock(c, arena, "motus:x:v", 1000, &out), CACHE_BUILD); /* paused now */
 	ck_assert_int_eq(cache_get_or_lock(c, arena, NULL, 1000, &out), CACHE_BUILD);
-	cache_unlock(c, "motus:x:1:v");
+	cache_unlock(c, "motus:x:v");
 	cache_unlock(c, NULL);
 	ck_assert_uint_lt(clock_now_us() - t0, 500000); /* the 1 s wait never started */
 	ck_assert_int_eq(counter("hit"), 0);
@@ -215,7 +235,8 @@ static Suite *cache_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, cache_new_rejects_an_empty_server_list);
 	tcase_add_test(tc, cache_fill_guard_never_waits_on_a_dead_cache);
-	tcase_add_test(tc, cache_down_gives_no_key_and_pauses);
+	tcase_add_test(tc, cache_down_pauses_after_the_first_failure);
+	tcase_add_test(tc, cache_keys_name_their_collection_and_hash_what_is_not_plain);
 	tcase_add_test(tc, cache_down_logs_one_warning_per_outage);
 	tcase_add_test(tc, cache_without_pause_retries_every_call);
 	tcase_add_test(tc, cache_null_key_is_neither_read_nor_filled);
