@@ -1,7 +1,10 @@
 /*
  * cache: the project's only door to libmemcached. A read-through cache that
- * may vanish at any moment: short timeouts, and after a failure the cache is
- * skipped for cache_retry_s so a dead memcached costs nothing per request.
+ * may vanish at any moment: short timeouts, and after a failure the server
+ * that failed is skipped for cache_retry_s, so a dead memcached costs
+ * nothing per request. With several servers (consistently hashed) each is
+ * paused on its own failures; the keys of a paused server are not moved to
+ * the others but built from Postgres until it answers again.
  * Every collection has a generation; a stored representation carries the
  * one it was built under and answers only while that is still current, so
  * bumping it invalidates the whole collection in one increment. A hit is one
@@ -28,8 +31,9 @@ void cache_free(struct cache *c);
  * The key for `variant` (e.g. a canonical query) of `collection` (a plain
  * word without ':', under 64 bytes): "motus:<collection>:<variant>", the
  * variant hashed when it is long or not printable. Asks memcached nothing.
- * NULL while the cache is paused after a failure: the caller then neither
- * reads nor fills it.
+ * NULL while the server of the key, or the one holding the collection's
+ * generation, is paused after a failure: the caller then neither reads nor
+ * fills the cache.
  */
 const char *cache_key(struct cache *c, struct arena *a, const char *collection, const char *variant);
 
@@ -83,7 +87,7 @@ enum cache_fill cache_get_or_lock(struct cache *c, struct arena *a, const char *
 /* Releases a fill lock taken by cache_get_or_lock (after storing, or on failure); NULL key: nothing. */
 void cache_unlock(struct cache *c, const char *key);
 
-/* Asks memcached directly, ignoring the retry pause: true when it answers. */
+/* Asks every server directly, ignoring the retry pauses: true when all of them answer. */
 bool cache_ping(struct cache *c);
 
 #endif

@@ -18,16 +18,28 @@
 /* Collections whose generation this worker last read; a handful exist. */
 #define SEEN_MAX 16
 
+/* memcached_servers entries; a deploy has a few. */
+#define SERVERS_MAX 32
+
 struct cache {
 	memcached_st *mc;
-	uint64_t retry_us, down_until_us;
+	uint64_t retry_us;
 	struct metrics *metrics;
+	size_t nservers;
+	uint64_t down_until_us[SERVERS_MAX]; /* each server paused on its own failures */
+	char probe[SERVERS_MAX][32];         /* a key that lives on server i, for cache_ping */
 	struct seen {
 		char collection[64];
 		uint64_t generation;
 	} seen[SEEN_MAX];
 	size_t nseen;
 };
+
+/* The server that holds key: libmemcached's own choice (consistent hashing), as an index. */
+static size_t server_of(const struct cache *c, const char *key)
+{
+	return c->nservers > 1 ? memcached_generate_hash(c->mc, key, strlen(key)) % c->nservers : 0;
+}
 
 struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct metrics *m, struct err *e)
 {
@@ -51,6 +63,12 @@ struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct
 		cache_free(c);
 		return NULL;
 	}
+	c->nservers = memcached_server_count(c->mc);
+	if (c->nservers > SERVERS_MAX) {
+		err_set(e, 0, "memcached_servers: more than %d servers", SERVERS_MAX);
+		cache_free(c);
+		return NULL;
+	}
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_NO_BLOCK, 1);
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_DISTRIBUTION, MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
@@ -58,8 +76,17 @@ struct cache *cache_new(const char *servers, int timeout_ms, int retry_s, struct
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, (uint64_t)timeout_ms);
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, (uint64_t)timeout_ms * 1000);
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, (uint64_t)timeout_ms * 1000);
-	/* Our own pause below decides when to try again; libmemcached should not hold servers dead for longer. */
+	/*
+	 * Our own pause below decides when to try a server again, and a paused server's keys are not moved
+	 * to the others: a collection's generation stays on one server, so no server ever holds a
+	 * generation that missed the bumps made while its keys lived elsewhere.
+	 */
 	memcached_behavior_set(c->mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
+	for (size_t i = 0, n = 0; i < c->nservers; i++) {
+		do
+			snprintf(c->probe[i], sizeof(c->probe[i]), "motus:ping:%zu", n++);
+		while (server_of(c, c->probe[i]) != i && n < 100000);
+	}
 	c->retry_us = (uint64_t)retry_s * 1000000u;
 	c->metrics = m;
 	return c;
@@ -73,29 +100,45 @@ void cache_free(struct cache *c)
 	free(c);
 }
 
-static bool paused(struct cache *c)
+static bool server_paused(const struct cache *c, size_t i)
 {
-	if (c->down_until_us && clock_now_us() < c->down_until_us) {
+	return c->down_until_us[i] && clock_now_us() < c->down_until_us[i];
+}
+
+/* True (and counted as a bypass) while the server holding key is paused after a failure. */
+static bool paused(struct cache *c, const char *key)
+{
+	if (server_paused(c, server_of(c, key))) {
 		metrics_count(c->metrics, METRICS_CACHE_BYPASS);
 		return true;
 	}
 	return false;
 }
 
-static void failed(struct cache *c, memcached_return_t rc, const char *op)
+/* A failed command on the server holding key: that server is skipped for cache_retry_s. */
+static void failed(struct cache *c, const char *key, memcached_return_t rc, const char *op)
 {
+	size_t i = server_of(c, key);
+	const memcached_instance_st *in = memcached_server_instance_by_position(c->mc, (uint32_t)i);
+
 	metrics_count(c->metrics, METRICS_CACHE_ERROR);
-	if (!c->down_until_us || clock_now_us() >= c->down_until_us)
-		log_warn("memcached %s failed (%s); skipping the cache for %llu ms", op, memcached_strerror(c->mc, rc),
-			 (unsigned long long)(c->retry_us / 1000));
-	c->down_until_us = clock_now_us() + c->retry_us;
+	if (!server_paused(c, i))
+		log_warn("memcached %s:%u: %s failed (%s); skipping it for %llu ms",
+			 in ? memcached_server_name(in) : "?", in ? (unsigned)memcached_server_port(in) : 0u, op,
+			 memcached_strerror(c->mc, rc), (unsigned long long)(c->retry_us / 1000));
+	c->down_until_us[i] = clock_now_us() + c->retry_us;
 }
 
-static void recovered(struct cache *c)
+static void recovered(struct cache *c, const char *key)
 {
-	if (c->down_until_us) {
-		log_info("memcached reachable again");
-		c->down_until_us = 0;
+	size_t i = server_of(c, key);
+
+	if (c->down_until_us[i]) {
+		const memcached_instance_st *in = memcached_server_instance_by_position(c->mc, (uint32_t)i);
+
+		log_info("memcached %s:%u reachable again", in ? memcached_server_name(in) : "?",
+			 in ? (unsigned)memcached_server_port(in) : 0u);
+		c->down_until_us[i] = 0;
 	}
 }
 
@@ -127,12 +170,12 @@ static uint64_t read_generation(struct cache *c, const char *key, bool *missing)
 		if (rc == MEMCACHED_NOTFOUND)
 			*missing = true;
 		else
-			failed(c, rc, "get");
+			failed(c, key, rc, "get");
 		return 0;
 	}
 	g = strtoull(v, NULL, 10);
 	free(v);
-	recovered(c);
+	recovered(c, key);
 	return g;
 }
 
@@ -152,7 +195,7 @@ static uint64_t generation(struct cache *c, const char *collection)
 	if (rc == MEMCACHED_SUCCESS)
 		return strtoull(init, NULL, 10);
 	if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
-		failed(c, rc, "add");
+		failed(c, key, rc, "add");
 		return 0;
 	}
 	/* Another worker added it first: use theirs (0 if it vanished again: skip the cache this once). */
@@ -169,16 +212,22 @@ static bool plain(const char *s)
 
 const char *cache_key(struct cache *c, struct arena *a, const char *collection, const char *variant)
 {
-	if (paused(c) || strlen(collection) >= sizeof(c->seen[0].collection) || strchr(collection, ':') ||
-	    !plain(collection))
+	char gk[200];
+	const char *key;
+
+	if (strlen(collection) >= sizeof(c->seen[0].collection) || strchr(collection, ':') || !plain(collection))
 		return NULL;
 	if (strlen(variant) > 160 || !plain(variant)) {
 		char hex[65];
 
 		crypto_sha256_hex(hex, variant, strlen(variant));
-		return arena_printf(a, "motus:%s:#%s", collection, hex);
+		key = arena_printf(a, "motus:%s:#%s", collection, hex);
+	} else {
+		key = arena_printf(a, "motus:%s:%s", collection, variant);
 	}
-	return arena_printf(a, "motus:%s:%s", collection, variant);
+	/* A hit needs both the key's server and the one holding the collection's generation. */
+	gen_key(gk, sizeof(gk), collection);
+	return paused(c, gk) || paused(c, key) ? NULL : key;
 }
 
 /* The collection a key of cache_key names, into out (64 bytes); false for a key not made there. */
@@ -222,7 +271,10 @@ static uint64_t remembered(const struct cache *c, const char *collection)
 
 uint64_t cache_generation(struct cache *c, const char *collection)
 {
-	return paused(c) ? 0 : generation(c, collection);
+	char gk[200];
+
+	gen_key(gk, sizeof(gk), collection);
+	return paused(c, gk) ? 0 : generation(c, collection);
 }
 
 int cache_bump(struct cache *c, const char *collection)
@@ -236,10 +288,10 @@ int cache_bump(struct cache *c, const char *collection)
 	if (rc == MEMCACHED_NOTFOUND) /* nothing cached under any generation yet */
 		return 0;
 	if (rc != MEMCACHED_SUCCESS) {
-		failed(c, rc, "incr");
+		failed(c, key, rc, "incr");
 		return -1;
 	}
-	recovered(c);
+	recovered(c, key);
 	return 0;
 }
 
@@ -261,58 +313,100 @@ static bool stored_under(struct arena *a, const char *v, size_t len, uint64_t g,
 	return true;
 }
 
+/* The generation and the representation of one lookup. */
+struct fetched {
+	bool have_gen;
+	uint64_t gen;
+	const char *value; /* NULL: not stored */
+	size_t len;
+};
+
+/* One key by itself: 1 found (*v freed with the arena), 0 not stored, -1 failed (its server is paused). */
+static int get_one(struct cache *c, struct arena *a, const char *key, const char **v, size_t *len)
+{
+	uint32_t flags;
+	memcached_return_t rc;
+	char *got = memcached_get(c->mc, key, strlen(key), len, &flags, &rc);
+
+	if (!got) {
+		if (rc != MEMCACHED_NOTFOUND) {
+			failed(c, key, rc, "get");
+			return -1;
+		}
+		recovered(c, key);
+		return 0;
+	}
+	arena_defer(a, free, got);
+	recovered(c, key);
+	*v = got;
+	return 1;
+}
+
+/*
+ * Both keys in one multi-get: libmemcached sends to each server involved at once, so this is one
+ * round trip. When it fails, each key is asked alone, so the failure is put down to its own server.
+ */
+static int fetch(struct cache *c, struct arena *a, const char *gk, const char *key, struct fetched *f)
+{
+	const char *keys[2] = {gk, key};
+	size_t lens[2] = {strlen(gk), strlen(key)};
+	memcached_result_st *res;
+	memcached_return_t rc;
+	const char *gv = NULL;
+	size_t glen;
+
+	memset(f, 0, sizeof(*f));
+	rc = memcached_mget(c->mc, keys, lens, 2);
+	if (rc == MEMCACHED_SUCCESS) {
+		while ((res = memcached_fetch_result(c->mc, NULL, &rc))) {
+			if (memcached_result_key_length(res) == lens[0] &&
+			    memcmp(memcached_result_key_value(res), gk, lens[0]) == 0) {
+				f->gen = strtoull(memcached_result_value(res), NULL, 10);
+				f->have_gen = true;
+				memcached_result_free(res);
+			} else {
+				f->value = memcached_result_value(res);
+				f->len = memcached_result_length(res);
+				arena_defer(a, (void (*)(void *))memcached_result_free, res);
+			}
+		}
+		if (rc == MEMCACHED_END || rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND) {
+			recovered(c, gk);
+			recovered(c, key);
+			return 0;
+		}
+	}
+	memset(f, 0, sizeof(*f));
+	switch (get_one(c, a, gk, &gv, &glen)) {
+	case -1:
+		return -1;
+	case 1:
+		f->have_gen = true;
+		f->gen = strtoull(gv, NULL, 10);
+		break;
+	}
+	return get_one(c, a, key, &f->value, &f->len) < 0 ? -1 : 0;
+}
+
 /*
  * A stored representation is "<generation>\n<etag>\n<body>"; it answers only while its collection's
- * generation is the one it was built under. Both are fetched with one multi-get: one round trip.
+ * generation is the one it was built under.
  */
 int cache_get_repr(struct cache *c, struct arena *a, const char *key, struct cache_repr *out)
 {
 	char collection[sizeof(c->seen[0].collection)], gk[200];
-	const char *keys[2];
-	size_t lens[2];
-	memcached_return_t rc;
-	memcached_result_st *res;
-	const char *value = NULL;
-	size_t vlen = 0;
-	uint64_t g = 0;
-	bool have_gen = false;
+	struct fetched f;
+	uint64_t g;
 
-	if (!key || paused(c) || !collection_of(key, collection, sizeof(collection)))
+	if (!key || !collection_of(key, collection, sizeof(collection)))
 		return 0;
 	gen_key(gk, sizeof(gk), collection);
-	keys[0] = gk;
-	keys[1] = key;
-	lens[0] = strlen(gk);
-	lens[1] = strlen(key);
-	rc = memcached_mget(c->mc, keys, lens, 2);
-	if (rc != MEMCACHED_SUCCESS) {
-		failed(c, rc, "get");
+	if (paused(c, gk) || paused(c, key) || fetch(c, a, gk, key, &f) < 0)
 		return 0;
-	}
-	while ((res = memcached_fetch_result(c->mc, NULL, &rc))) {
-		const char *k = memcached_result_key_value(res);
-		size_t klen = memcached_result_key_length(res);
-
-		if (klen == lens[0] && memcmp(k, gk, klen) == 0) {
-			g = strtoull(memcached_result_value(res), NULL, 10);
-			have_gen = true;
-			memcached_result_free(res);
-		} else {
-			value = memcached_result_value(res);
-			vlen = memcached_result_length(res);
-			arena_defer(a, (void (*)(void *))memcached_result_free, res);
-		}
-	}
-	if (rc != MEMCACHED_END && rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND) {
-		failed(c, rc, "get");
-		return 0;
-	}
-	recovered(c);
-	if (!have_gen)
-		g = generation(c, collection); /* none yet: start one (nothing can be cached under it) */
+	g = f.have_gen ? f.gen : generation(c, collection); /* none yet: start one (nothing is stored under it) */
 	if (g)
 		remember(c, collection, g);
-	if (!g || !value || !stored_under(a, value, vlen, g, out)) {
+	if (!g || !f.value || !stored_under(a, f.value, f.len, g, out)) {
 		metrics_count(c->metrics, METRICS_CACHE_MISS);
 		return 0;
 	}
@@ -328,7 +422,7 @@ void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r
 	char *blob;
 	memcached_return_t rc;
 
-	if (!key || paused(c) || !collection_of(key, collection, sizeof(collection)))
+	if (!key || !collection_of(key, collection, sizeof(collection)) || paused(c, key))
 		return;
 	/*
 	 * Tagged with the generation read before the representation was built, never a later one: a bump in
@@ -347,7 +441,7 @@ void cache_set_repr(struct cache *c, const char *key, const struct cache_repr *r
 	rc = memcached_set(c->mc, key, strlen(key), blob, n, (time_t)ttl, 0);
 	free(blob);
 	if (rc != MEMCACHED_SUCCESS)
-		failed(c, rc, "set");
+		failed(c, key, rc, "set");
 }
 
 static void lock_key(char *out, size_t n, const char *key)
@@ -367,14 +461,14 @@ enum cache_fill cache_get_or_lock(struct cache *c, struct arena *a, const char *
 		return key && cache_get_repr(c, a, key, out) ? CACHE_HIT : CACHE_BUILD;
 	if (cache_get_repr(c, a, key, out))
 		return CACHE_HIT;
-	if (paused(c))
-		return CACHE_BUILD;
 	lock_key(lk, sizeof(lk), key);
+	if (paused(c, key) || paused(c, lk))
+		return CACHE_BUILD;
 	rc = memcached_add(c->mc, lk, strlen(lk), "1", 1, (time_t)CACHE_LOCK_TTL_S, 0);
 	if (rc == MEMCACHED_SUCCESS)
 		return CACHE_FILL;
 	if (rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
-		failed(c, rc, "add");
+		failed(c, lk, rc, "add");
 		return CACHE_BUILD;
 	}
 	/* Someone else is building it: wait briefly for their result. */
@@ -383,7 +477,7 @@ enum cache_fill cache_get_or_lock(struct cache *c, struct arena *a, const char *
 		usleep(step);
 		if (cache_get_repr(c, a, key, out))
 			return CACHE_HIT;
-		if (paused(c))
+		if (paused(c, key))
 			break;
 		if (step < 8000)
 			step *= 2;
@@ -396,27 +490,33 @@ void cache_unlock(struct cache *c, const char *key)
 	char lk[300];
 	memcached_return_t rc;
 
-	if (!key || strlen(key) + 6 > sizeof(lk) || paused(c))
+	if (!key || strlen(key) + 6 > sizeof(lk))
 		return;
 	lock_key(lk, sizeof(lk), key);
+	if (paused(c, lk))
+		return;
 	rc = memcached_delete(c->mc, lk, strlen(lk), 0);
 	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
-		failed(c, rc, "delete");
+		failed(c, lk, rc, "delete");
 }
 
 bool cache_ping(struct cache *c)
 {
-	char key[] = "motus:ping";
-	size_t len;
-	uint32_t flags;
-	memcached_return_t rc;
-	char *v = memcached_get(c->mc, key, strlen(key), &len, &flags, &rc);
+	bool all = true;
 
-	free(v);
-	if (v || rc == MEMCACHED_NOTFOUND) {
-		recovered(c);
-		return true;
+	for (size_t i = 0; i < c->nservers; i++) {
+		size_t len;
+		uint32_t flags;
+		memcached_return_t rc;
+		char *v = memcached_get(c->mc, c->probe[i], strlen(c->probe[i]), &len, &flags, &rc);
+
+		free(v);
+		if (v || rc == MEMCACHED_NOTFOUND) {
+			recovered(c, c->probe[i]);
+		} else {
+			failed(c, c->probe[i], rc, "get");
+			all = false;
+		}
 	}
-	failed(c, rc, "get");
-	return false;
+	return all;
 }

@@ -10,8 +10,11 @@
 #include "clock.h"
 #include "harness.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -148,6 +151,54 @@ START_TEST(nothing_is_stored_without_a_lookup_first)
 }
 END_TEST
 
+/* A loopback port nothing listens on. */
+static int closed_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+START_TEST(a_dead_server_is_paused_alone)
+{
+	struct err e = {0};
+	struct cache *c =
+		cache_new(arena_printf(a, "127.0.0.1:%s,127.0.0.1:%d", harness_env("memcached_port"), closed_port()),
+			  200, 60, NULL, &e);
+	int first_failure = -1, hits_after = 0;
+
+	ck_assert_msg(c != NULL, "%s", e.msg);
+	/* Collections spread over both servers: the dead one's are skipped, the live one's still hit. */
+	for (int i = 0; i < 64; i++) {
+		const char *coll = arena_printf(a, "%s%d", fresh_collection(), i), *key = cache_key(c, a, coll, "v");
+		struct cache_repr out, r = {"\"e\"", "body", 4};
+		bool hit;
+
+		if (key) {
+			(void)cache_get_repr(c, a, key, &out);
+			cache_set_repr(c, key, &r, 60);
+		}
+		hit = key && cache_get_repr(c, a, key, &out) == 1;
+		if (!hit && first_failure < 0)
+			first_failure = i;
+		else if (hit && first_failure >= 0)
+			hits_after++;
+	}
+	ck_assert_msg(first_failure >= 0, "no key of 64 fell on the dead server");
+	ck_assert_msg(hits_after > 0, "after the dead server failed (at key %d), the live one served nothing",
+		      first_failure);
+	ck_assert(!cache_ping(c)); /* not every server answers */
+	cache_free(c);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("cache_lock");
@@ -158,6 +209,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, one_filler_others_wait_then_build);
 	tcase_add_test(tc, a_bump_between_lookup_and_store_keeps_the_old_build_out);
 	tcase_add_test(tc, nothing_is_stored_without_a_lookup_first);
+	tcase_add_test(tc, a_dead_server_is_paused_alone);
 	tcase_add_test(tc, a_waiter_gets_the_fillers_result_as_soon_as_it_is_stored);
 	tcase_add_test(tc, a_released_lock_can_be_taken_again);
 	return harness_main(argc, argv, s, HARNESS_NO_WEB);
