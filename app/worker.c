@@ -30,6 +30,11 @@ int worker_init(struct worker *w, const char *config_path, unsigned parts, struc
 	w->db = db_new(conf_str(&w->conf, CONF_DB_CONNINFO), (int)conf_int(&w->conf, CONF_DB_CONNECT_TIMEOUT_S),
 		       (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS),
 		       conf_int(&w->conf, CONF_DB_PREPARED_STATEMENTS) == 1);
+	if (*conf_str(&w->conf, CONF_DB_READ_CONNINFO))
+		w->db_read = db_new(conf_str(&w->conf, CONF_DB_READ_CONNINFO),
+				    (int)conf_int(&w->conf, CONF_DB_CONNECT_TIMEOUT_S),
+				    (int)conf_int(&w->conf, CONF_DB_STATEMENT_TIMEOUT_MS),
+				    conf_int(&w->conf, CONF_DB_PREPARED_STATEMENTS) == 1);
 	w->cache = cache_new(conf_str(&w->conf, CONF_MEMCACHED_SERVERS), (int)conf_int(&w->conf, CONF_CACHE_TIMEOUT_MS),
 			     (int)conf_int(&w->conf, CONF_CACHE_RETRY_S), w->metrics, e);
 	if (!w->cache)
@@ -49,6 +54,7 @@ void worker_release(struct worker *w)
 	jwt_cache_free(w->verified_tokens);
 	cache_free(w->cache);
 	db_free(w->db);
+	db_free(w->db_read);
 	metrics_detach(w->metrics);
 	arena_free(w->arena);
 	conf_release(&w->conf);

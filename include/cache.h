@@ -43,6 +43,17 @@ uint64_t cache_generation(struct cache *c, const char *collection);
 /* Invalidates every key of the collection. -1 when memcached is unreachable. */
 int cache_bump(struct cache *c, const char *collection) MOTUS_MUSTCHECK;
 
+/*
+ * cache_bump for a change committed at write_position (db_write_position; NULL:
+ * unknown): the position is stored first, on the server of the generation, so
+ * whoever sees the new generation finds it (cache_last_write) and can tell
+ * whether a replica has that change yet.
+ */
+int cache_bump_after(struct cache *c, const char *collection, const char *write_position) MOTUS_MUSTCHECK;
+
+/* The write position of the collection's last change, in the arena; NULL when none is known. */
+const char *cache_last_write(struct cache *c, struct arena *a, const char *collection);
+
 /* A finished representation: its ETag and bytes, ready to write. */
 struct cache_repr {
 	const char *etag;

@@ -17,6 +17,10 @@
 #define CONF_SETTINGS(X)                                                                                              \
 	X(DB_CONNINFO, "db_conninfo", CONF_STR, "dbname=motus", 0, 0, true,                                           \
 	  "libpq connection string of the primary database")                                                          \
+	X(DB_READ_CONNINFO, "db_read_conninfo", CONF_STR, "", 0, 0, true,                                             \
+	  "libpq connection string of a read replica for catalogue reads; empty: everything reads the primary")       \
+	X(DB_READ_RETRY_S, "db_read_retry_s", CONF_INT, "5", 1, 3600, false,                                          \
+	  "after the replica failed, catalogue reads go to the primary for this long before it is tried again")       \
 	X(DB_STATEMENT_TIMEOUT_MS, "db_statement_timeout_ms", CONF_INT, "5000", 10, 600000, false,                    \
 	  "longest a single SQL statement may run before Postgres cancels it")                                        \
 	X(DB_CONNECT_TIMEOUT_S, "db_connect_timeout_s", CONF_INT, "2", 1, 60, false,                                  \

@@ -73,6 +73,16 @@ void db_rollback(struct db *db);
 /* SELECT 1, connecting first if needed. */
 int db_ping(struct db *db, struct err *e) MOTUS_MUSTCHECK;
 
+/*
+ * The primary's flushed WAL position (pg_current_wal_flush_lsn): after a
+ * synchronous commit, a replica that has replayed up to it has that commit.
+ * Into the arena; NULL on failure (and on a standby, which has none).
+ */
+const char *db_write_position(struct db *db, struct arena *a, struct err *e);
+
+/* Whether this server (a standby) has replayed up to position: 1 yes, 0 not yet, -1 on failure. */
+int db_replayed(struct db *db, struct arena *a, const char *position, struct err *e) MOTUS_MUSTCHECK;
+
 /* True between a successful db_begin() and the commit or rollback. */
 bool db_in_tx(const struct db *db);
 

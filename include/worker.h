@@ -2,13 +2,15 @@
  * worker: the process-lifetime state of a Motus program, built once at
  * start-up and read-only afterwards: settings, the request arena, the
  * database connection, the cache client and the shared metrics slot. The
- * one exception is the copy of the token signing keys, which signing_key.c
- * loads on first use and refreshes in place.
+ * exceptions are the copy of the token signing keys, which signing_key.c
+ * loads on first use and refreshes in place, the verified tokens
+ * (jwt_cache) and the replica's pause (replica.c).
  */
 #ifndef MOTUS_WORKER_H
 #define MOTUS_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 #include "err.h"
@@ -24,6 +26,8 @@ struct worker {
 	struct conf conf;
 	struct arena *arena; /* reset before every request */
 	struct db *db;
+	struct db *db_read;             /* the read replica (db_read_conninfo); NULL: none */
+	uint64_t db_read_down_until_us; /* the replica failed: catalogue reads use the primary until then */
 	struct cache *cache;
 	struct metrics *metrics; /* NULL outside the FastCGI pool */
 	struct tmpl_set *templates;

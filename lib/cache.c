@@ -277,13 +277,33 @@ uint64_t cache_generation(struct cache *c, const char *collection)
 	return paused(c, gk) ? 0 : generation(c, collection);
 }
 
+static void position_key(char *out, size_t n, const char *collection)
+{
+	snprintf(out, n, "motus:pos:%s", collection);
+}
+
 int cache_bump(struct cache *c, const char *collection)
 {
-	char key[200];
+	return cache_bump_after(c, collection, NULL);
+}
+
+int cache_bump_after(struct cache *c, const char *collection, const char *write_position)
+{
+	char key[200], pk[200];
 	uint64_t v;
 	memcached_return_t rc;
 
 	gen_key(key, sizeof(key), collection);
+	if (write_position) {
+		/* Grouped by the generation's key: on its server, so both are there or neither is. */
+		position_key(pk, sizeof(pk), collection);
+		rc = memcached_set_by_key(c->mc, key, strlen(key), pk, strlen(pk), write_position,
+					  strlen(write_position), 0, 0);
+		if (rc != MEMCACHED_SUCCESS) {
+			failed(c, key, rc, "set");
+			return -1;
+		}
+	}
 	rc = memcached_increment(c->mc, key, strlen(key), 1, &v);
 	if (rc == MEMCACHED_NOTFOUND) /* nothing cached under any generation yet */
 		return 0;
@@ -293,6 +313,28 @@ int cache_bump(struct cache *c, const char *collection)
 	}
 	recovered(c, key);
 	return 0;
+}
+
+const char *cache_last_write(struct cache *c, struct arena *a, const char *collection)
+{
+	char key[200], pk[200];
+	size_t len;
+	uint32_t flags;
+	memcached_return_t rc;
+	char *v;
+
+	gen_key(key, sizeof(key), collection);
+	if (paused(c, key))
+		return NULL;
+	position_key(pk, sizeof(pk), collection);
+	v = memcached_get_by_key(c->mc, key, strlen(key), pk, strlen(pk), &len, &flags, &rc);
+	if (!v) {
+		if (rc != MEMCACHED_NOTFOUND)
+			failed(c, key, rc, "get");
+		return NULL;
+	}
+	arena_defer(a, free, v);
+	return v;
 }
 
 /* Splits a stored value into out when it was stored under generation g: the body stays where it is. */

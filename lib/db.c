@@ -342,6 +342,28 @@ int db_ping(struct db *db, struct err *e)
 	return 0;
 }
 
+/* Flushed, so a standby can be sent everything up to it (see lib/op.c: such commits are synchronous). */
+static const char write_position_sql[] = "SELECT pg_current_wal_flush_lsn()::text";
+
+const char *db_write_position(struct db *db, struct arena *a, struct err *e)
+{
+	const char *lsn = NULL;
+
+	return db_query_value(db, a, write_position_sql, 0, NULL, &lsn, e) == 1 ? lsn : NULL;
+}
+
+/* COALESCE: a server that replays nothing (a primary) has everything it serves. */
+static const char replayed_sql[] = "SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, true)::text";
+
+int db_replayed(struct db *db, struct arena *a, const char *position, struct err *e)
+{
+	const char *params[] = {position}, *yes = NULL;
+
+	if (db_query_value(db, a, replayed_sql, 1, params, &yes, e) != 1)
+		return -1;
+	return str_eq(yes, "true") ? 1 : 0;
+}
+
 size_t db_rows(const struct db_result *r)
 {
 	return (size_t)PQntuples((const PGresult *)r);

@@ -36,6 +36,10 @@ static const char *const counter_text[METRICS_COUNTERS][3] = {
 				     "Bearer tokens looked up among those the worker verified, by result."},
 	[METRICS_TOKEN_CACHE_MISS] = {"motus_token_cache_requests_total", "result=\"miss\"", ""},
 	[METRICS_DB_ERROR] = {"motus_db_errors_total", "", "Database statements that failed."},
+	[METRICS_REPLICA_READ] = {"motus_catalogue_reads_total", "db=\"replica\"",
+				  "Catalogue reads with a replica configured, by where they went."},
+	[METRICS_REPLICA_BEHIND] = {"motus_catalogue_reads_total", "db=\"primary\",reason=\"replica_behind\"", ""},
+	[METRICS_REPLICA_DOWN] = {"motus_catalogue_reads_total", "db=\"primary\",reason=\"replica_down\"", ""},
 	[METRICS_WORKER_START] = {"motus_worker_starts_total", "", "Worker processes started."},
 };
 

@@ -70,11 +70,17 @@ void op_on_rollback(struct op *op, void (*fn)(void *arg), void *arg)
 static void run_effects(struct op *op, bool committed)
 {
 	struct op_effect *e = op->effects;
+	const char *position = NULL;
+	struct err ignored = {0};
 
 	op->effects = NULL;
 	for (; e; e = e->next) {
 		if (e->when == EFFECT_BUMP) {
-			if (committed && (!op->cache || cache_bump(op->cache, e->collection) < 0))
+			/* Where the commit left the WAL: catalogue reads check a replica has it (app/model/replica.c).
+			 */
+			if (committed && op->cache && !position)
+				position = db_write_position(op->db, op->arena, &ignored);
+			if (committed && (!op->cache || cache_bump_after(op->cache, e->collection, position) < 0))
 				log_warn("%s changed %s but its cache generation could not be bumped; cached entries "
 					 "expire on their own",
 					 op->name, e->collection);
@@ -82,6 +88,30 @@ static void run_effects(struct op *op, bool committed)
 			e->fn(e->arg);
 		}
 	}
+}
+
+static bool bumps(const struct op *op)
+{
+	for (const struct op_effect *e = op->effects; e; e = e->next)
+		if (e->when == EFFECT_BUMP)
+			return true;
+	return false;
+}
+
+/*
+ * A change that bumps a cache generation commits synchronously and with a
+ * commit record of its own (an xid, even when it wrote nothing itself), so
+ * once it is committed the WAL is flushed past it and past every commit
+ * before it: the flush position read afterwards (db_write_position) is one a
+ * replica can reach, and having reached it, shows the change. Catalogue
+ * changes are rare; the rest keep synchronous_commit as configured.
+ */
+static int flushed_commit(struct op *op)
+{
+	if (db_exec(op->db, op->arena, "SET LOCAL synchronous_commit TO on", 0, NULL, &op->err) < 0 ||
+	    db_exec(op->db, op->arena, "SELECT pg_current_xact_id()", 0, NULL, &op->err) < 0)
+		return -1;
+	return 0;
 }
 
 static bool fails_here(const struct op *op, const char *name)
@@ -123,6 +153,8 @@ enum op_outcome op_run(struct op *op, const char *name, op_step step, void *arg)
 		err_set(&op->err, 0, "%s: failure injected before the commit", name);
 		o = OP_FAILED;
 	}
+	if (o == OP_DONE && !op->dry_run && bumps(op) && flushed_commit(op) < 0)
+		o = op_fail(op);
 	if (o == OP_DONE && !op->dry_run) {
 		if (db_commit(op->db, &op->err) == 0)
 			committed = true;

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "log.h"
 #include "op.h"
+#include "replica.h"
 #include "str.h"
 #include "validate.h"
 #include "worker.h"
@@ -89,7 +90,7 @@ int client_config_find(struct worker *w, struct arena *a, const char *platform, 
 
 	if (cache_get_repr(w->cache, a, key, out))
 		return 1;
-	r = db_query(w->db, a, find_sql, 2, params, e);
+	r = replica_query(w, a, COLLECTION, find_sql, 2, params, e);
 	if (!r)
 		return -1;
 	if (db_rows(r) == 0)

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "log.h"
 #include "op.h"
+#include "replica.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
@@ -366,7 +367,7 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	}
 	params[8] = arena_printf(a, "%d", cq->limit);
 	params[9] = entitlements;
-	r = db_query(w->db, a, list_sql, 10, params, e);
+	r = replica_query(w, a, COLLECTION, list_sql, 10, params, e);
 	items = r ? json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e) : NULL;
 	if (!items) {
 		done(w, a, key, NULL, out, locked);
@@ -398,7 +399,7 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 	key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "item:%s|%s", slug, entitlements));
 	if (lookup(w, a, key, out, &locked))
 		return 1;
-	r = db_query(w->db, a, find_sql, 2, params, e);
+	r = replica_query(w, a, COLLECTION, find_sql, 2, params, e);
 	done(w, a, key, r && db_rows(r) ? db_value(r, 0, 0) : NULL, out, locked);
 	if (!r)
 		return -1;
@@ -413,7 +414,7 @@ int content_tags(struct worker *w, struct arena *a, struct cache_repr *out, stru
 
 	if (lookup(w, a, key, out, &locked))
 		return 0;
-	r = db_query(w->db, a, tags_sql, 0, NULL, e);
+	r = replica_query(w, a, COLLECTION, tags_sql, 0, NULL, e);
 	done(w, a, key, r ? db_value(r, 0, 0) : NULL, out, locked);
 	return r ? 0 : -1;
 }
@@ -429,7 +430,7 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 
 	if (cache_get_repr(w->cache, a, key, out))
 		return 0;
-	r = db_query(w->db, a, popular_sql, 3, params, e);
+	r = replica_query(w, a, COLLECTION, popular_sql, 3, params, e);
 	if (!r)
 		return -1;
 	fill(w, a, key, db_value(r, 0, 0), out);
@@ -453,7 +454,7 @@ int content_changes(struct worker *w, struct arena *a, const struct content_posi
 			arena_printf(a, "changes:%s:%d|%s", next ? next : "", limit, entitlements));
 	if (cache_get_repr(w->cache, a, key, out))
 		return 0;
-	r = db_query(w->db, a, changes_sql, 4, params, e);
+	r = replica_query(w, a, COLLECTION, changes_sql, 4, params, e);
 	if (!r)
 		return -1;
 	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);

@@ -8,6 +8,7 @@
 #
 #   stack.sh start | stop | status | env
 #   stack.sh memcached-stop | memcached-start | pg-restart | pool-pids | pool-reload
+#   stack.sh replica-stop | replica-start | replica-pause | replica-resume   (its WAL replay)
 #   stack.sh worker-kill [GROUP] | worker-start | worker-pids [GROUP]   (SIGKILL / start motus-worker)
 #   stack.sh smtp-refuse on|off | smtp-hold on|off | smtp-slow on|off
 #            (the sink answers MAIL FROM with 451 / not until hold is off / after 100 ms)
@@ -18,6 +19,8 @@
 #   MOTUS_WEB        nginx (default), apache or both
 #   MOTUS_PORTS=auto pick free loopback ports (tests)
 #   MOTUS_PG_FAST=1  fsync off: a throwaway cluster
+#   MOTUS_PG_REPLICA=1  a streaming replica of it too (its own socket directory),
+#                    which catalogue reads use (db_read_conninfo)
 #   MOTUS_TEST_CLOCK=1  a test clock (throwaway test stacks only): Postgres's now()
 #                    and the app's clock_unix() run ahead by the seconds in
 #                    $var/etc/test-clock, which tests move (harness_clock_advance)
@@ -81,6 +84,7 @@ load_settings() {
         # A stack started by an older stack.sh has no sink port yet, nor a test clock.
         smtp_sink_port=${smtp_sink_port:-$(setting smtp_sink_port)}
         test_clock=${test_clock:-}
+        pg_replica=${pg_replica:-}
         return
     fi
     if [ "${MOTUS_PORTS:-}" = auto ]; then
@@ -91,6 +95,7 @@ load_settings() {
     fi
     workers=$(setting workers)
     test_clock=${MOTUS_TEST_CLOCK:-}
+    pg_replica=${MOTUS_PG_REPLICA:-}
 }
 
 write_env() {
@@ -102,6 +107,7 @@ memcached_port=$memcached_port
 smtp_sink_port=$smtp_sink_port
 worker_groups_given="$worker_groups_given"
 test_clock=$test_clock
+pg_replica=$pg_replica
 workers=$workers
 web=$web
 build=$build
@@ -135,12 +141,12 @@ prepare() {
     # run/: the FastCGI socket and metrics, reachable by the web server's group only.
     # pgrun/: the Postgres socket (trust auth), reachable by the stack's owner only.
     install -d -m 0750 "$var/run"
-    install -d -m 0700 "$var/pgrun"
+    install -d -m 0700 "$var/pgrun" "$var/pgrun-replica"
     if ((root)); then
         runuser -u motus -- test -x "$var" 2>/dev/null ||
             die "$var must be reachable by the motus user (a parent directory is private); set MOTUS_VAR_DIR"
         chown motus:www-data "$var/run"
-        chown motus:motus "$var/pgrun"
+        chown motus:motus "$var/pgrun" "$var/pgrun-replica"
         chown www-data:www-data "$var/nginx" "$var/apache"
         touch "$var/log/motus-fcgi.log" && chown motus "$var/log/motus-fcgi.log"
         chown motus:motus "$var/mail"
@@ -196,6 +202,7 @@ smtp_url = smtp://127.0.0.1:$smtp_sink_port
 mail_from = no-reply@motus.localhost
 EOF
         if [ "$test_clock" = 1 ]; then echo "test_clock_file = $var/etc/test-clock"; fi
+        if [ "$pg_replica" = 1 ]; then echo "db_read_conninfo = host=$var/pgrun-replica dbname=motus user=motus"; fi
     } > "$var/etc/motus.conf.new"
     chmod 0640 "$var/etc/motus.conf.new"
     ((root)) && chgrp motus "$var/etc/motus.conf.new"
@@ -240,6 +247,33 @@ pg_stop() {
 
 pg_restart() {
     as_owner "$pgbin/pg_ctl" -D "$var/pg" -l "$var/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+}
+
+# The streaming replica (pg_replica=1): a base backup of the primary that follows its WAL.
+replica_start() {
+    [ "$pg_replica" = 1 ] || return 0
+    if [ ! -f "$var/pg-replica/PG_VERSION" ]; then
+        install -d -m 0700 "$var/pg-replica"
+        ((root)) && chown motus:motus "$var/pg-replica"
+        as_owner "$pgbin/pg_basebackup" -h "$var/pgrun" -U motus -D "$var/pg-replica" -R -X stream \
+            >"$var/log/basebackup.log" 2>&1 || die "the replica's base backup failed: see $var/log/basebackup.log"
+        echo "unix_socket_directories = '$var/pgrun-replica'" >> "$var/pg-replica/postgresql.conf"
+    fi
+    as_owner "$pgbin/pg_ctl" -D "$var/pg-replica" status >/dev/null 2>&1 && return
+    ((root)) && { touch "$var/log/postgres-replica.log"; chown motus "$var/log/postgres-replica.log"; }
+    as_owner "$pgbin/pg_ctl" -D "$var/pg-replica" -l "$var/log/postgres-replica.log" -w -t 60 start >/dev/null ||
+        die "the replica did not start: see $var/log/postgres-replica.log"
+}
+
+replica_stop() {
+    [ -f "$var/pg-replica/PG_VERSION" ] || return 0
+    as_owner "$pgbin/pg_ctl" -D "$var/pg-replica" status >/dev/null 2>&1 || return 0
+    as_owner "$pgbin/pg_ctl" -D "$var/pg-replica" -m fast -w stop >/dev/null
+}
+
+# Pauses or resumes the replica's WAL replay: it stays up, serving what it has, and falls behind.
+replica_replay() {
+    as_owner "$pgbin/psql" -X -q -At -h "$var/pgrun-replica" -U motus -d motus -c "SELECT pg_wal_replay_$1()" >/dev/null
 }
 
 # The test clock (test_clock=1): every session of the database resolves now() to
@@ -587,6 +621,7 @@ start() {
     ctl seed >>"$var/log/migrate.log" 2>&1 || die "seeding failed: $(cat "$var/log/migrate.log")"
     # A fresh stack gets its first token signing key; later starts keep the active one.
     ctl keys generate >>"$var/log/migrate.log" 2>&1 || die "signing key generation failed: $(cat "$var/log/migrate.log")"
+    replica_start
     demo_staff
     pool_start
     sink_start
@@ -650,6 +685,7 @@ stop() {
     sink_stop
     pool_stop
     memcached_stop
+    replica_stop
     pg_stop
     say "Motus stack in $var stopped."
 }
@@ -683,6 +719,10 @@ env) cat "$var/stack.env" ;;
 memcached-stop) load_settings; memcached_stop ;;
 memcached-start) load_settings; memcached_start ;;
 pg-restart) pg_restart ;;
+replica-stop) replica_stop ;;
+replica-start) load_settings; replica_start ;;
+replica-pause) replica_replay pause ;;
+replica-resume) replica_replay resume ;;
 pool-pids) pgrep -P "$(cat "$var/run/pool.pid")" ;;
 pool-reload) pool_reload ;;
 worker-kill) load_settings; workers_kill "${2:-}" ;;
