@@ -1,5 +1,6 @@
 # Motus: one non-recursive Makefile. `make` builds into build/, `make asan`
-# into build-asan/ (AddressSanitizer + UBSan, one malloc per arena allocation).
+# into build-asan/ (AddressSanitizer + UBSan, one malloc per arena allocation),
+# `make fuzz` into build-fuzz/ (clang, libFuzzer + ASan + UBSan) and runs the fuzz targets.
 
 BUILD   ?= build
 SAN     ?=
@@ -26,11 +27,19 @@ ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The fuzz build (clang only): every object carries libFuzzer's coverage hooks; the targets link its main.
+ifeq ($(SAN),fuzz)
+ALL_CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined -DMOTUS_ARENA_MALLOC
+LDFLAGS += -fsanitize=fuzzer,address,undefined
+endif
+
 LIB_SRC  := $(wildcard lib/*.c)
 APP_SRC  := $(filter-out app/main_%.c,$(wildcard app/*.c app/api/*.c app/cms/*.c app/ctl/*.c app/model/*.c app/jobs/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INT_SRC  := $(wildcard tests/integration/test_*.c)
 INT_SUPPORT_SRC := $(filter-out $(INT_SRC),$(wildcard tests/integration/*.c))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 # What --version says: the release, the commit (and whether the tree had changes), the day of the build
 # (SOURCE_DATE_EPOCH when set, for reproducible builds). lib/version.o is rebuilt only when these change.
@@ -44,6 +53,9 @@ APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 INT_BIN  := $(INT_SRC:%.c=$(BUILD)/%)
 INT_SUPPORT_OBJ := $(INT_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+# Each fuzz target twice: replay_NAME (make all: the kept inputs, no libFuzzer) and fuzz_NAME (make fuzz).
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
 PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)/smtp-sink
 
 # Keep the objects make builds on the way to a test binary: deleting them as intermediates rebuilt every
@@ -51,10 +63,10 @@ PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)
 .SECONDARY:
 
 .PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench chaos format \
-	format-check clean
+	format-check clean fuzz fuzz-targets
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN)
+all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN) $(REPLAY_BIN)
 
 asan:
 	$(MAKE) BUILD=build-asan SAN=1 all
@@ -107,6 +119,27 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(INT_SUPPORT_OBJ) 
 			       $(BUILD)/libmotus.a
 	$(LINK)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+# A fuzz target's replay: its inputs from files, built with the build's own compiler and sanitizers.
+$(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/libmotusapp.a \
+			      $(BUILD)/libmotus.a
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# A fuzz target proper: libFuzzer's main (make fuzz only, SAN=fuzz).
+$(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libmotusapp.a $(BUILD)/libmotus.a
+	$(LINK)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-targets: $(FUZZ_BIN)
+
+# A fuzzing campaign: every target for FUZZ_SECONDS (default 60), FUZZ_JOBS at once (default: cores);
+# FUZZ_TARGETS="json jwt" for some; FUZZ_MERGE=1 keeps the new inputs that add coverage in the corpus.
+# Crashes land in tests/fuzz/crashers/NAME/. Needs clang with libFuzzer (etc/dev/deps.sh --fuzz).
+fuzz:
+	@etc/dev/deps.sh --fuzz
+	$(MAKE) -j$(JOBS) BUILD=build-fuzz CC=clang SAN=fuzz fuzz-targets
+	tests/fuzz/run.sh build-fuzz
 
 deps:
 	@etc/dev/deps.sh
@@ -173,12 +206,14 @@ chaos: deps
 	tests/chaos/run.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c
+	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c \
+		tests/fuzz/*.[ch]
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c
+	clang-format --dry-run --Werror $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c \
+		tests/fuzz/*.[ch]
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(shell find build build-asan -name '*.d' 2>/dev/null)
+-include $(shell find build build-asan build-fuzz -name '*.d' 2>/dev/null)

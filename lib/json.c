@@ -30,6 +30,35 @@ static bool only_space(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * True when o nests containers more than levels deep. json-c's limit (set to
+ * max_depth + 1 below, so a value inside the innermost allowed container is
+ * accepted) also lets an empty container sit in that last level: "[[[[]]]]"
+ * passes it at 3, so the containers are counted here. The recursion is as
+ * deep as the tokener allowed, max_depth + 1.
+ */
+static bool nested_deeper_than(json_object *o, int levels)
+{
+	if (json_object_is_type(o, json_type_array)) {
+		size_t n = json_object_array_length(o);
+
+		if (levels == 0)
+			return true;
+		for (size_t i = 0; i < n; i++)
+			if (nested_deeper_than(json_object_array_get_idx(o, i), levels - 1))
+				return true;
+	} else if (json_object_is_type(o, json_type_object)) {
+		struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
+
+		if (levels == 0)
+			return true;
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+			if (nested_deeper_than(json_object_iter_peek_value(&it), levels - 1))
+				return true;
+	}
+	return false;
+}
+
 struct json *json_parse(struct arena *a, const char *text, size_t len, int max_depth, struct err *e)
 {
 	json_tokener *tok;
@@ -73,6 +102,11 @@ struct json *json_parse(struct arena *a, const char *text, size_t len, int max_d
 	if (!json_object_is_type(o, json_type_object) && !json_object_is_type(o, json_type_array)) {
 		json_object_put(o);
 		err_set_field(e, 400, "body", "the JSON body must be an object or an array");
+		return NULL;
+	}
+	if (nested_deeper_than(o, max_depth)) {
+		json_object_put(o);
+		err_set_field(e, 400, "body", "JSON nested deeper than %d levels", max_depth);
 		return NULL;
 	}
 	return own(a, o);

@@ -10,7 +10,7 @@ promtool check rules etc/prometheus/motus-rules.yml >/dev/null
 for f in www/openapi.json etc/grafana/motus-dashboard.json www/errors/*.json tests/oauth/package.json tests/browser/package.json; do
     node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$f" || { echo "lint: $f is not JSON"; exit 1; }
 done
-for f in etc/dev/*.sh etc/pool/motus-pool tests/*.sh tests/support/*.sh tests/integration/run.sh tests/bench/run.sh tests/chaos/run.sh tests/browser/run.sh .ci/run; do
+for f in etc/dev/*.sh etc/pool/motus-pool tests/*.sh tests/fuzz/*.sh tests/support/*.sh tests/integration/run.sh tests/bench/run.sh tests/chaos/run.sh tests/browser/run.sh .ci/run; do
     bash -n "$f"
 done
 for f in tests/oauth/*.mjs tests/browser/*.mjs; do

@@ -265,9 +265,12 @@ static enum op_outcome erase_step(struct op *op, void *arg)
 		"DELETE FROM email_token WHERE user_id = $1",
 		"DELETE FROM oauth_code WHERE user_id = $1",
 		"DELETE FROM refresh_token WHERE user_id = $1",
-		/* The row stays (orders and subscriptions will point at it), with nothing that identifies a person. */
-		"UPDATE app_user SET email = 'erased-' || id || '@invalid', password_hash = '!', display_name = '',"
-		" email_verified_at = NULL, deleted_at = now(), updated_at = now() WHERE id = $1",
+		/*
+		 * The row stays (orders and subscriptions will point at it), with nothing that identifies a person.
+		 * In parentheses: one statement on two lines, not two elements missing a comma (clang asks).
+		 */
+		("UPDATE app_user SET email = 'erased-' || id || '@invalid', password_hash = '!', display_name = '',"
+		 " email_verified_at = NULL, deleted_at = now(), updated_at = now() WHERE id = $1"),
 	};
 	const char *params[] = {arg};
 	enum op_outcome o = user_lock_tx(op, arg);

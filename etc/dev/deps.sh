@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Motus builds, runs and tests with, when missing,
 # and (as root) the `motus` system user the workers and the dev Postgres run as.
+# With --fuzz, only what `make fuzz` needs beyond that: clang and its libFuzzer
+# runtime (make test replays the fuzz inputs with the normal compiler).
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,9 @@ packages=(
     wrk prometheus
     chromium
 )
+if [ "${1:-}" = --fuzz ]; then
+    packages=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +40,7 @@ if ((${#missing[@]})); then
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     [ -z "$ours" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
+[ "${1:-}" != --fuzz ] || exit 0
 
 # The OAuth client-library test and the browser suite run under Node (20.19 or
 # newer) with packages from npm; the browser suite drives Debian's chromium.

@@ -64,6 +64,10 @@ static const struct {
 	{"surrogate bytes", "[\"\xed\xa0\x80\"]", 0, 32},
 	{"4 levels at depth 3", "[[[[1]]]]", 0, 3},
 	{"4 object levels at depth 3", "{\"a\":{\"b\":{\"c\":{\"d\":1}}}}", 0, 3},
+	/* Found by fuzzing: an empty container in the level past the cap got through json-c's own limit. */
+	{"an empty 4th array at depth 3", "[[[[]]]]", 0, 3},
+	{"an empty 4th object at depth 3", "{\"a\":{\"b\":{\"c\":{}}}}", 0, 3},
+	{"an empty object at depth 0", "{}", 0, 0},
 	{"deep at default", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 0, 32},
 };
 
@@ -85,6 +89,8 @@ static const struct {
 	int depth;
 } depth_ok[] = {
 	{"[[[1]]]", 3},
+	{"[[[]]]", 3},
+	{"{}", 1},
 	{"{\"a\":{\"b\":{\"c\":1}}}", 3},
 	{"[{\"a\":[\"x\"]}]", 3},
 	{"{\"a\":{\"b\":1}}", 2}, /* the smallest max_json_depth the settings allow */
