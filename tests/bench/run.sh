@@ -14,7 +14,7 @@ var=$(mktemp -d /tmp/motus-bench.XXXXXX)
 chmod 0755 "$var"
 export MOTUS_VAR_DIR=$var MOTUS_BUILD=build MOTUS_WEB=nginx MOTUS_PORTS=auto MOTUS_PG_FAST=1
 # The log-in scenario posts the same account's form thousands of times: lift its limits.
-export MOTUS_LOGIN_LIMIT_ACCOUNT=100000 MOTUS_LOGIN_LIMIT_IP=100000
+export MOTUS_LOGIN_LIMIT_ACCOUNT=100000 MOTUS_LOGIN_LIMIT_IP=100000 MOTUS_LOGIN_LIMIT_ACCOUNT_IP=100000
 trap 'etc/dev/stack.sh stop >/dev/null 2>&1 || true; rm -rf "$var"' EXIT
 etc/dev/stack.sh start >/dev/null
 # shellcheck disable=SC1091
@@ -110,6 +110,7 @@ login_tokens() {
         --data "$q&csrf_token=$csrf&email=bench%40example.org&password=correct+horse+battery" "$base/oauth/authorize")
     code=$(sed 's/.*[?&]code=\([^&]*\).*/\1/' <<<"$loc")
     tok=$(curl -s --data "grant_type=authorization_code&code=$code&client_id=motus-cli&code_verifier=$verifier&redirect_uri=$(printf %s "$redirect" | sed 's|:|%3A|g; s|/|%2F|g')" "$base/oauth/token")
+    grep -q '"refresh_token":"[0-9a-f]*"' <<<"$tok" || { echo "bench: a log-in gave no tokens: $tok" >&2; exit 1; }
     echo "$(sed 's/.*"access_token":"\([^"]*\)".*/\1/' <<<"$tok") $(sed 's/.*"refresh_token":"\([^"]*\)".*/\1/' <<<"$tok")"
 }
 
