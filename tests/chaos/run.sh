@@ -96,17 +96,22 @@ fault_pg_restart() {
     echo "$t0 $t1" > "$var/pg-window"
 }
 fault_pool_reload() { stack pool-reload; sleep 2; stack pool-reload; }
-# Twice, with the sink answering slowly (100 ms) so that a job is in the middle of its send; a
-# supervisor (systemd's Restart=always) starts the workers again, here the script does, right away.
+# Twice, each time with a job in the middle of its send: the sink holds its answer to MAIL FROM, so
+# the email worker is waiting on it when it is killed. A supervisor (systemd's Restart=always) starts
+# the workers again; here the script does, right away. The held job is taken over once its lease ends.
 fault_kill_queue_workers() {
-    stack smtp-slow on
     for _ in 1 2; do
-        sleep 1
+        stack smtp-hold on
+        for _ in $(seq 50); do
+            [ "$(psql_stack "SELECT count(*) FROM job WHERE state = 'running'")" -gt 0 ] && break
+            sleep 0.1
+        done
         psql_stack "SELECT count(*) FROM job WHERE state = 'running'" >> "$var/in-flight"
         stack worker-kill
         stack worker-start
+        stack smtp-hold off
+        sleep 0.5
     done
-    stack smtp-slow off
 }
 
 phases=(
@@ -207,8 +212,8 @@ echo "like writes acknowledged: $writes; final states checked: $((acked_on + ack
     "acknowledged likes missing: $missing, acknowledged unlikes found: $resurrected"
 echo "jobs queued (acknowledged to the producer): $queued; delivered once: $once; delivered more than once: $twice;" \
     "lost: $lost; dead: $dead"
-echo "queue workers SIGKILLed with $(paste -sd+ "$var/in-flight" | sed 's/+/ and /') job(s) in flight;" \
-    "jobs run again after their lease ran out: $again"
+echo "queue workers SIGKILLed twice in the middle of a send (jobs running at the kills:" \
+    "$(paste -sd+ "$var/in-flight" | sed 's/+/ and /')); jobs run again after their lease ran out: $again"
 echo "$(nproc) cores; $workers FastCGI workers; $conns connections (one user each); ${seconds} s per phase;" \
     "queue lease 5 s."
 [ "$missing" = 0 ] && [ "$resurrected" = 0 ] && [ "$twice" = 0 ] && [ "$lost" = 0 ] && [ "$bad" = 0 ]
