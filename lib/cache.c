@@ -156,6 +156,18 @@ static uint64_t fresh_generation(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* A generation as memcached returns it: len bytes of digits, not necessarily NUL-terminated. 0: not one. */
+static uint64_t parse_generation(const char *v, size_t len)
+{
+	char digits[24];
+
+	if (len == 0 || len >= sizeof(digits))
+		return 0;
+	memcpy(digits, v, len);
+	digits[len] = '\0';
+	return strtoull(digits, NULL, 10);
+}
+
 /* Reads the generation; 0 with *missing set when memcached has none, 0 alone on failure. */
 static uint64_t read_generation(struct cache *c, const char *key, bool *missing)
 {
@@ -173,7 +185,7 @@ static uint64_t read_generation(struct cache *c, const char *key, bool *missing)
 			failed(c, key, rc, "get");
 		return 0;
 	}
-	g = strtoull(v, NULL, 10);
+	g = parse_generation(v, len);
 	free(v);
 	recovered(c, key);
 	return g;
@@ -403,7 +415,7 @@ static int fetch(struct cache *c, struct arena *a, const char *gk, const char *k
 		while ((res = memcached_fetch_result(c->mc, NULL, &rc))) {
 			if (memcached_result_key_length(res) == lens[0] &&
 			    memcmp(memcached_result_key_value(res), gk, lens[0]) == 0) {
-				f->gen = strtoull(memcached_result_value(res), NULL, 10);
+				f->gen = parse_generation(memcached_result_value(res), memcached_result_length(res));
 				f->have_gen = true;
 				memcached_result_free(res);
 			} else {
@@ -424,7 +436,7 @@ static int fetch(struct cache *c, struct arena *a, const char *gk, const char *k
 		return -1;
 	case 1:
 		f->have_gen = true;
-		f->gen = strtoull(gv, NULL, 10);
+		f->gen = parse_generation(gv, glen);
 		break;
 	}
 	return get_one(c, a, key, &f->value, &f->len) < 0 ? -1 : 0;
