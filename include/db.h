@@ -80,6 +80,9 @@ int db_ping(struct db *db, struct err *e) MOTUS_MUSTCHECK;
  */
 const char *db_write_position(struct db *db, struct arena *a, struct err *e);
 
+/* A position no standby reaches: stored when the real one could not be read, it sends reads to the primary. */
+#define DB_POSITION_UNKNOWN "FFFFFFFF/FFFFFFFF"
+
 /* Whether this server (a standby) has replayed up to position: 1 yes, 0 not yet, -1 on failure. */
 int db_replayed(struct db *db, struct arena *a, const char *position, struct err *e) MOTUS_MUSTCHECK;
 

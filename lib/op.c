@@ -67,19 +67,34 @@ void op_on_rollback(struct op *op, void (*fn)(void *arg), void *arg)
 	add_effect(op, EFFECT_ROLLBACK, fn, arg, NULL);
 }
 
+/*
+ * Where the commit left the WAL, for catalogue reads to check a replica has it (app/model/replica.c).
+ * When it cannot be read, an older position must not stand: DB_POSITION_UNKNOWN sends those reads to
+ * the primary until the next change records a real one.
+ */
+static const char *commit_position(struct op *op)
+{
+	struct err e = {0};
+	const char *position = db_write_position(op->db, op->arena, &e);
+
+	if (position)
+		return position;
+	log_warn("%s: the commit's WAL position is unknown (%s); catalogue reads use the primary until the next "
+		 "change",
+		 op->name, e.msg);
+	return DB_POSITION_UNKNOWN;
+}
+
 static void run_effects(struct op *op, bool committed)
 {
 	struct op_effect *e = op->effects;
 	const char *position = NULL;
-	struct err ignored = {0};
 
 	op->effects = NULL;
 	for (; e; e = e->next) {
 		if (e->when == EFFECT_BUMP) {
-			/* Where the commit left the WAL: catalogue reads check a replica has it (app/model/replica.c).
-			 */
 			if (committed && op->cache && !position)
-				position = db_write_position(op->db, op->arena, &ignored);
+				position = commit_position(op);
 			if (committed && (!op->cache || cache_bump_after(op->cache, e->collection, position) < 0))
 				log_warn("%s changed %s but its cache generation could not be bumped; cached entries "
 					 "expire on their own",

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct db *db;
 static struct arena *a;
@@ -164,6 +165,26 @@ START_TEST(a_new_connection_prepares_afresh)
 }
 END_TEST
 
+START_TEST(a_replica_reaches_a_write_position_and_never_the_unknown_one)
+{
+	struct db *replica =
+		db_new(arena_printf(a, "host=%s/pgrun-replica dbname=motus user=motus", harness_var()), 5, 5000, true);
+	struct err e = {0};
+	const char *position = db_write_position(db, a, &e);
+	double deadline = now_s() + 10;
+	int reached;
+
+	ck_assert_msg(position != NULL, "%s", e.msg);
+	while ((reached = db_replayed(replica, a, position, &e)) == 0 && now_s() < deadline)
+		usleep(20000);
+	ck_assert_msg(reached == 1, "the replica never replayed up to %s (%s)", position, e.msg);
+	ck_assert_int_eq(db_replayed(replica, a, DB_POSITION_UNKNOWN, &e), 0);
+	/* A primary replays nothing and has everything it serves. */
+	ck_assert_int_eq(db_replayed(db, a, DB_POSITION_UNKNOWN, &e), 1);
+	db_free(replica);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("db");
@@ -179,5 +200,6 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, a_table_changed_under_a_prepared_statement_is_prepared_again);
 	tcase_add_test(tc, statements_a_pooler_dropped_are_prepared_again);
 	tcase_add_test(tc, a_new_connection_prepares_afresh);
+	tcase_add_test(tc, a_replica_reaches_a_write_position_and_never_the_unknown_one);
 	return harness_main(argc, argv, s, HARNESS_NO_WEB);
 }
