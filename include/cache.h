@@ -51,8 +51,20 @@ int cache_bump(struct cache *c, const char *collection) MOTUS_MUSTCHECK;
  */
 int cache_bump_after(struct cache *c, const char *collection, const char *write_position) MOTUS_MUSTCHECK;
 
-/* The write position of the collection's last change, in the arena; NULL when none is known. */
-const char *cache_last_write(struct cache *c, struct arena *a, const char *collection);
+/*
+ * The write position of the collection's last change, in the arena: 1 and
+ * *position set; 0 when none is stored (never written, or flushed, evicted or
+ * lost with a restart); -1 when memcached cannot say (the server is paused or
+ * failed).
+ */
+int cache_last_write(struct cache *c, struct arena *a, const char *collection, const char **position);
+
+/*
+ * Stores position as the collection's last write unless one is stored
+ * already (a bump that stored its own wins): for a position the primary gave
+ * when none was known. 0, or -1 when memcached failed.
+ */
+int cache_note_write(struct cache *c, const char *collection, const char *position);
 
 /* A finished representation: its ETag and bytes, ready to write. */
 struct cache_repr {

@@ -80,6 +80,13 @@ int db_ping(struct db *db, struct err *e) MOTUS_MUSTCHECK;
  */
 const char *db_write_position(struct db *db, struct arena *a, struct err *e);
 
+/*
+ * The primary's WAL insert position (pg_current_wal_insert_lsn): past every
+ * commit made so far, flushed or not, so a replica that has replayed up to it
+ * shows everything the primary shows now. Into the arena; NULL on failure.
+ */
+const char *db_current_position(struct db *db, struct arena *a, struct err *e);
+
 /* A position no standby reaches: stored when the real one could not be read, it sends reads to the primary. */
 #define DB_POSITION_UNKNOWN "FFFFFFFF/FFFFFFFF"
 

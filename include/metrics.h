@@ -26,9 +26,11 @@ enum metrics_counter {
 	METRICS_TOKEN_CACHE_HIT, /* a bearer token found among those this worker verified */
 	METRICS_TOKEN_CACHE_MISS,
 	METRICS_DB_ERROR,
-	METRICS_REPLICA_READ,   /* a catalogue read the replica served */
-	METRICS_REPLICA_BEHIND, /* sent to the primary: the replica had not replayed the collection's last change */
-	METRICS_REPLICA_DOWN,   /* sent to the primary: the replica failed or is paused after failing */
+	METRICS_REPLICA_READ,    /* a catalogue read the replica served */
+	METRICS_REPLICA_BEHIND,  /* sent to the primary: the replica had not replayed the collection's last change */
+	METRICS_REPLICA_DOWN,    /* sent to the primary: the replica failed or is paused after failing */
+	METRICS_REPLICA_UNKNOWN, /* sent to the primary: neither memcached nor the primary could say what it must have
+				  */
 	METRICS_WORKER_START,
 	METRICS_COUNTERS
 };

@@ -327,7 +327,7 @@ int cache_bump_after(struct cache *c, const char *collection, const char *write_
 	return 0;
 }
 
-const char *cache_last_write(struct cache *c, struct arena *a, const char *collection)
+int cache_last_write(struct cache *c, struct arena *a, const char *collection, const char **position)
 {
 	char key[200], pk[200];
 	size_t len;
@@ -337,16 +337,35 @@ const char *cache_last_write(struct cache *c, struct arena *a, const char *colle
 
 	gen_key(key, sizeof(key), collection);
 	if (paused(c, key))
-		return NULL;
+		return -1;
 	position_key(pk, sizeof(pk), collection);
 	v = memcached_get_by_key(c->mc, key, strlen(key), pk, strlen(pk), &len, &flags, &rc);
 	if (!v) {
-		if (rc != MEMCACHED_NOTFOUND)
-			failed(c, key, rc, "get");
-		return NULL;
+		if (rc == MEMCACHED_NOTFOUND)
+			return 0;
+		failed(c, key, rc, "get");
+		return -1;
 	}
 	arena_defer(a, free, v);
-	return v;
+	*position = v;
+	return 1;
+}
+
+int cache_note_write(struct cache *c, const char *collection, const char *position)
+{
+	char key[200], pk[200];
+	memcached_return_t rc;
+
+	gen_key(key, sizeof(key), collection);
+	if (paused(c, key))
+		return -1;
+	position_key(pk, sizeof(pk), collection);
+	rc = memcached_add_by_key(c->mc, key, strlen(key), pk, strlen(pk), position, strlen(position), 0, 0);
+	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTSTORED && rc != MEMCACHED_DATA_EXISTS) {
+		failed(c, key, rc, "add");
+		return -1;
+	}
+	return 0;
 }
 
 /* Splits a stored value into out when it was stored under generation g: the body stays where it is. */

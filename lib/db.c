@@ -352,6 +352,15 @@ const char *db_write_position(struct db *db, struct arena *a, struct err *e)
 	return db_query_value(db, a, write_position_sql, 0, NULL, &lsn, e) == 1 ? lsn : NULL;
 }
 
+static const char current_position_sql[] = "SELECT pg_current_wal_insert_lsn()::text";
+
+const char *db_current_position(struct db *db, struct arena *a, struct err *e)
+{
+	const char *lsn = NULL;
+
+	return db_query_value(db, a, current_position_sql, 0, NULL, &lsn, e) == 1 ? lsn : NULL;
+}
+
 /* COALESCE: a server that replays nothing (a primary) has everything it serves. */
 static const char replayed_sql[] = "SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, true)::text";
 

@@ -40,6 +40,7 @@ static const char *const counter_text[METRICS_COUNTERS][3] = {
 				  "Catalogue reads with a replica configured, by where they went."},
 	[METRICS_REPLICA_BEHIND] = {"motus_catalogue_reads_total", "db=\"primary\",reason=\"replica_behind\"", ""},
 	[METRICS_REPLICA_DOWN] = {"motus_catalogue_reads_total", "db=\"primary\",reason=\"replica_down\"", ""},
+	[METRICS_REPLICA_UNKNOWN] = {"motus_catalogue_reads_total", "db=\"primary\",reason=\"position_unknown\"", ""},
 	[METRICS_WORKER_START] = {"motus_worker_starts_total", "", "Worker processes started."},
 };
 

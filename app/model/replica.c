@@ -22,24 +22,46 @@ static struct db *primary(struct worker *w, enum metrics_counter why)
 	return w->db;
 }
 
+/*
+ * When memcached has no position for the collection (never stored, or flushed,
+ * evicted or lost with a restart), the primary's position now stands in: past
+ * every change made so far. It is stored for the next builds unless a bump
+ * stores its own first.
+ */
+static const char *position_now(struct worker *w, struct arena *a, const char *collection)
+{
+	struct err e = {0};
+	const char *position = db_current_position(w->db, a, &e);
+
+	if (position && cache_note_write(w->cache, collection, position) < 0)
+		log_debug("the position for %s could not be stored; the next build asks again", collection);
+	return position;
+}
+
 struct db *replica_for(struct worker *w, struct arena *a, const char *collection)
 {
-	const char *position;
+	const char *position = NULL;
 	struct err e = {0};
 
 	if (!w->db_read)
 		return w->db;
 	if (w->db_read_down_until_us && clock_now_us() < w->db_read_down_until_us)
 		return primary(w, METRICS_REPLICA_DOWN);
-	position = cache_last_write(w->cache, a, collection);
-	if (position) {
-		switch (db_replayed(w->db_read, a, position, &e)) {
-		case -1:
-			replica_failed(w, &e);
-			return primary(w, METRICS_REPLICA_DOWN);
-		case 0:
-			return primary(w, METRICS_REPLICA_BEHIND);
-		}
+	switch (cache_last_write(w->cache, a, collection, &position)) {
+	case -1: /* memcached cannot say what the replica must have */
+		return primary(w, METRICS_REPLICA_UNKNOWN);
+	case 0:
+		position = position_now(w, a, collection);
+		if (!position)
+			return primary(w, METRICS_REPLICA_UNKNOWN);
+		break;
+	}
+	switch (db_replayed(w->db_read, a, position, &e)) {
+	case -1:
+		replica_failed(w, &e);
+		return primary(w, METRICS_REPLICA_DOWN);
+	case 0:
+		return primary(w, METRICS_REPLICA_BEHIND);
 	}
 	if (w->db_read_down_until_us) {
 		log_info("read replica answers again");

@@ -443,39 +443,45 @@ bool pool_wait_size(int want, double seconds)
 	return false;
 }
 
-long memcached_stat(const char *name)
+const char *memcached_say(const char *command, const char *until)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
-	char req[] = "stats\r\n", resp[8192], *p, key[80];
-	size_t got = 0;
+	char *resp = arena_alloc(mem(), 8192);
+	size_t got = 0, len = strlen(command);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	long value = -1;
 
 	sa.sin_port = htons((uint16_t)atoi(harness_env("memcached_port")));
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || write(fd, command, len) != (ssize_t)len) {
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return NULL;
 	}
-	while (got < sizeof(resp) - 1) {
-		ssize_t n = read(fd, resp + got, sizeof(resp) - 1 - got);
+	resp[0] = '\0';
+	while (got < 8191) {
+		ssize_t n = read(fd, resp + got, 8191 - got);
 
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 		resp[got] = '\0';
-		if (strstr(resp, "END\r\n"))
+		if (strstr(resp, until))
 			break;
 	}
 	close(fd);
-	resp[got] = '\0';
+	return resp;
+}
+
+long memcached_stat(const char *name)
+{
+	const char *resp = memcached_say("stats\r\n", "END\r\n"), *p;
+	char key[80];
+
+	if (!resp)
+		return -1;
 	snprintf(key, sizeof(key), "STAT %s ", name);
 	p = strstr(resp, key);
-	if (p)
-		value = strtol(p + strlen(key), NULL, 10);
-	return value;
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
 struct db *harness_db(int statement_timeout_ms)

@@ -118,6 +118,10 @@ void stack_ctl(const char *command);
 int pool_pids(pid_t *pids, int max);
 /* Polls until the pool has `want` live workers; false after the deadline. */
 bool pool_wait_size(int want, double seconds);
+/* Sends command (with its \r\n) to the stack's memcached and reads until the answer holds until; NULL when memcached
+ * does not answer. */
+const char *memcached_say(const char *command, const char *until);
+
 /* memcached's own counter (e.g. "get_hits"); -1 when memcached does not answer. */
 long memcached_stat(const char *name);
 /* A new lib/db connection to the stack's database (db_free it). */

@@ -66,6 +66,38 @@ START_TEST(a_lagging_replica_never_serves_a_change_it_has_not_replayed)
 }
 END_TEST
 
+/*
+ * A change made straight in Postgres, with no bump, and a memcached that has
+ * lost everything (as after a restart): there is no stored position to check,
+ * and the paused replica still has the old row. The read must show the change.
+ */
+START_TEST(a_forgotten_position_never_lets_a_lagging_replica_answer)
+{
+	const char *url = arena_printf(harness_arena(), "https://example.org/forgotten-%d", (int)getpid());
+	const char *flushed;
+	double behind = metric_sum(BEHIND);
+	int workers = atoi(harness_env("workers"));
+
+	ck_assert_msg(replica_serves_again(10), "catalogue reads never reached the replica");
+	stack_ctl("replica-pause");
+	sql(arena_printf(harness_arena(), "UPDATE client_config SET update_url = '%s' WHERE platform = 'android'",
+			 url));
+	flushed = memcached_say("flush_all\r\n", "\r\n");
+	ck_assert_msg(flushed && str_eq(flushed, "OK\r\n"), "memcached flush_all: %s", flushed ? flushed : "no answer");
+	for (int i = 0; i < 3 * workers; i++) {
+		struct reply *r =
+			http_request("GET", "/v1/config?platform=android&version=2.0.0", bypass_nginx, NULL, 0);
+
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_msg(str_eq(reply_str(r, "update_url"), url), "read %s after the change to %s",
+			      reply_str(r, "update_url"), url);
+	}
+	ck_assert_double_gt(metric_sum(BEHIND), behind);
+	stack_ctl("replica-resume");
+	ck_assert_msg(replica_serves_again(10), "the replica caught up but reads stayed on the primary");
+}
+END_TEST
+
 START_TEST(a_stopped_replica_sends_catalogue_reads_to_the_primary)
 {
 	double down = metric_sum(DOWN);
@@ -86,6 +118,7 @@ int main(int argc, char **argv)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_lagging_replica_never_serves_a_change_it_has_not_replayed);
+	tcase_add_test(tc, a_forgotten_position_never_lets_a_lagging_replica_answer);
 	tcase_add_test(tc, a_stopped_replica_sends_catalogue_reads_to_the_primary);
 	return harness_main(argc, argv, s, HARNESS_ONE_WEB);
 }
