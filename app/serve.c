@@ -27,6 +27,22 @@ static void field_problem(struct http_response *resp, int status, const char *co
 	http_problem_fields(resp, status, code, e->msg, &f, 1);
 }
 
+/*
+ * The request is refused before its handler runs: a problem with code (and
+ * e's field when e is given), or on an OAuth endpoint the RFC 6749 §5.2
+ * invalid_request its clients parse (400; 413 stays 413).
+ */
+static void refuse(const struct route *rt, struct http_response *resp, int status, const char *code,
+		   const struct err *e, const char *detail)
+{
+	if (rt && (rt->flags & ROUTE_OAUTH_ERRORS))
+		http_oauth_error(resp, status == 413 ? 413 : 400, "invalid_request", e ? e->msg : detail);
+	else if (e)
+		field_problem(resp, status, code, e);
+	else
+		http_problem(resp, status, code, detail);
+}
+
 /* The media type is `want`, parameters ("; charset=utf-8") aside. */
 static bool is_type(const char *type, const char *want)
 {
@@ -112,7 +128,7 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 	struct err e = {0};
 
 	if (!(rt->flags & ROUTE_QUERY_LENIENT) && http_query_only(&req->query, rt->query, &e) < 0) {
-		field_problem(resp, 400, "unknown_parameter", &e);
+		refuse(rt, resp, 400, "unknown_parameter", &e, NULL);
 		return false;
 	}
 	if ((rt->flags & ROUTE_METRICS_ACL) &&
@@ -142,12 +158,12 @@ static bool enforce(struct worker *w, const struct route *rt, struct http_reques
 	}
 	if (rt->flags & ROUTE_FORM_BODY) {
 		if (!is_type(http_request_env(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
-			http_problem(resp, 415, "unsupported_media_type",
-				     "send the body as application/x-www-form-urlencoded");
+			refuse(rt, resp, 415, "unsupported_media_type", NULL,
+			       "send the body as application/x-www-form-urlencoded");
 			return false;
 		}
 		if (http_query_parse(&req->form, req->arena, req->body, &e) < 0) {
-			field_problem(resp, 400, "malformed_form", &e);
+			refuse(rt, resp, 400, "malformed_form", &e, NULL);
 			return false;
 		}
 	}
@@ -235,9 +251,9 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	if (http_request_read_body(&req, fcgi_read, x, routes_body_limit(rt, &w->conf), &body_e) < 0) {
 		/* Without a route the answer is already the 400, 404 or 405. */
 		if ((rt || refused) && body_e.code == 413)
-			http_problem(&resp, 413, "payload_too_large", body_e.msg);
+			refuse(rt, &resp, 413, "payload_too_large", NULL, body_e.msg);
 		else if (rt)
-			field_problem(&resp, 400, parse_error_code(&body_e), &body_e);
+			refuse(rt, &resp, 400, parse_error_code(&body_e), &body_e, NULL);
 	} else if (head_ok && rt && enforce(w, rt, &req, &resp)) {
 		rt->handler(w, &req, &resp);
 	}

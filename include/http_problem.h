@@ -23,4 +23,12 @@ void http_problem(struct http_response *resp, int status, const char *code, cons
 void http_problem_fields(struct http_response *resp, int status, const char *code, const char *detail,
 			 const struct http_problem_field *fields, size_t n);
 
+/*
+ * An OAuth 2 error (RFC 6749 §5.2) instead of a problem: {"error",
+ * "error_description"} as application/json, no-store and Pragma: no-cache.
+ * What the token and revocation endpoints answer, even to a request the
+ * pipeline refuses before their handler runs. description may be NULL.
+ */
+void http_oauth_error(struct http_response *resp, int status, const char *error, const char *description);
+
 #endif

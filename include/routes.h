@@ -33,6 +33,8 @@ enum route_flags {
 					     the handler calls cms_csrf_check before changing anything */
 	ROUTE_UPLOAD = 1 << 9,            /* the body may be up to max_upload_bytes instead of max_body_bytes */
 	ROUTE_CACHE_IN_HANDLER = 1 << 10, /* the handler sets Cache-Control itself (a lifetime only it knows) */
+	ROUTE_OAUTH_ERRORS = 1 << 11,     /* the pipeline's refusals of the request are RFC 6749 §5.2 errors,
+					     not problems (the token and revocation endpoints) */
 };
 
 struct route {

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "http_response.h"
 #include "json.h"
+#include "log.h"
 
 void http_problem_fields(struct http_response *resp, int status, const char *code, const char *detail,
 			 const struct http_problem_field *fields, size_t n)
@@ -37,4 +38,20 @@ void http_problem_fields(struct http_response *resp, int status, const char *cod
 void http_problem(struct http_response *resp, int status, const char *code, const char *detail)
 {
 	http_problem_fields(resp, status, code, detail, NULL, 0);
+}
+
+void http_oauth_error(struct http_response *resp, int status, const char *error, const char *description)
+{
+	struct json *doc = json_new_object(resp->arena);
+	size_t len;
+
+	json_set_string(doc, "error", error);
+	if (description)
+		json_set_string(doc, "error_description", description);
+	const char *body = json_serialize(doc, &len);
+	http_response_body(resp, status, "application/json", body, len);
+	resp->cache_control = HTTP_CACHE_NO_STORE;
+	resp->etag = NULL;
+	if (http_response_header(resp, "Pragma", "no-cache") < 0)
+		log_error("Pragma refused");
 }

@@ -10,6 +10,8 @@
 #include "api.h"
 #include "api_reply.h"
 #include "arena.h"
+#include "base64.h"
+#include "http_problem.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "json.h"
@@ -20,18 +22,8 @@
 #include "str.h"
 #include "worker.h"
 
-/* RFC 6749 §5.2 error: {"error", "error_description"}, never stored (the route's no-store, and Pragma). */
-static void oauth_error(struct http_response *resp, int status, const char *error, const char *description)
-{
-	struct json *d = json_new_object(resp->arena);
-
-	json_set_string(d, "error", error);
-	if (description)
-		json_set_string(d, "error_description", description);
-	api_reply_json(resp, status, json_serialize(d, NULL));
-	if (http_response_header(resp, "Pragma", "no-cache") < 0)
-		log_error("Pragma refused");
-}
+#include <string.h>
+#include <strings.h>
 
 /*
  * The one place the token and revocation endpoints answer an operation's
@@ -53,35 +45,82 @@ static bool oauth_reply_outcome(struct http_response *resp, const struct op *op,
 	case OP_FORBIDDEN:
 		for (size_t i = 0; refusals[i]; i++)
 			if (str_eq(op->code, refusals[i])) {
-				oauth_error(resp, 400, op->code, op->detail);
+				http_oauth_error(resp, 400, op->code, op->detail);
 				return false;
 			}
 		log_error("%s refused with %s, which is no RFC 6749 error", op->name, op->code ? op->code : "no code");
 		break;
 	case OP_UNAVAILABLE:
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
+		http_oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
 		return false;
 	case OP_FAILED:
 		break;
 	}
-	oauth_error(resp, 500, "server_error", NULL);
+	http_oauth_error(resp, 500, "server_error", NULL);
 	return false;
 }
 
-/* Finds the (public) client named in the form; false with invalid_client written otherwise. */
+/* RFC 6749 §5.2: a client that authenticated with Basic is told how to, with 401. */
+static void challenge_basic(struct http_response *resp)
+{
+	if (http_response_header(resp, "WWW-Authenticate", "Basic realm=\"motus\"") < 0)
+		log_error("WWW-Authenticate refused");
+}
+
+/*
+ * The client_id of HTTP Basic client authentication (RFC 6749 §2.3.1: both
+ * parts form-encoded, then base64): a public client has no secret, and many
+ * libraries send Basic with an empty one. "" when no Basic header was sent;
+ * NULL (resp written) when it cannot be taken.
+ */
+static const char *basic_client_id(struct http_request *req, struct http_response *resp)
+{
+	const char *auth = http_request_header(req, "Authorization");
+	char *pair, *colon;
+	size_t n;
+
+	if (!auth || strncasecmp(auth, "Basic ", 6) != 0)
+		return "";
+	pair = base64_decode(req->arena, auth + 6, strlen(auth + 6), &n);
+	colon = pair ? memchr(pair, ':', n) : NULL;
+	if (!colon) {
+		http_oauth_error(resp, 400, "invalid_request", "the Basic credentials are not client_id:secret");
+		return NULL;
+	}
+	if (colon + 1 != pair + n) {
+		http_oauth_error(resp, 401, "invalid_client", "a public client has no secret: send an empty one");
+		challenge_basic(resp);
+		return NULL;
+	}
+	return str_url_decode(req->arena, pair, (size_t)(colon - pair), true);
+}
+
+/* Finds the (public) client named in the form or by Basic; false with the error written otherwise. */
 static bool token_client(struct worker *w, struct http_request *req, struct http_response *resp, struct oauth_client *c)
 {
-	const char *id = http_query_get(&req->form, "client_id");
+	const char *id = http_query_get(&req->form, "client_id"), *basic = basic_client_id(req, resp);
 	struct err e = {0};
-	int found = id ? oauth_client_find(w->db, req->arena, id, c, &e) : 0;
+	int found;
 
+	if (!basic)
+		return false;
+	if (*basic) {
+		if (id && !str_eq(id, basic)) {
+			http_oauth_error(resp, 400, "invalid_request", "client_id differs from the Basic credentials");
+			return false;
+		}
+		id = basic;
+	}
+	found = id ? oauth_client_find(w->db, req->arena, id, c, &e) : 0;
 	if (found < 0) {
-		oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
+		http_oauth_error(resp, 503, "temporarily_unavailable", "try again shortly");
 		return false;
 	}
 	if (found == 0) {
-		oauth_error(resp, 401, "invalid_client", "unknown client_id");
-		if (http_response_header(resp, "WWW-Authenticate", "Bearer realm=\"motus\"") < 0)
+		http_oauth_error(resp, 401, "invalid_client", id ? "unknown client_id" : "client_id is required");
+		if (*basic)
+			challenge_basic(resp);
+		else if (http_response_header(resp, "WWW-Authenticate", "Bearer realm=\"motus\"") < 0)
 			log_error("WWW-Authenticate refused");
 		return false;
 	}
@@ -102,7 +141,7 @@ static void token_response(struct worker *w, struct http_response *resp, const s
 	access = access_token_issue(w, resp->arena, g->user_id, g->token_scope, g->client_id, 0, &c, &e);
 	if (!access) {
 		log_error("access token not issued: %s", e.msg);
-		oauth_error(resp, 500, "server_error", NULL);
+		http_oauth_error(resp, 500, "server_error", NULL);
 		return;
 	}
 	json_set_string(d, "access_token", access);
@@ -125,11 +164,11 @@ static void grant_code(struct worker *w, struct http_request *req, struct http_r
 	struct op op;
 
 	if (!code || !uri || !verifier) {
-		oauth_error(resp, 400, "invalid_request", "code, redirect_uri and code_verifier are required");
+		http_oauth_error(resp, 400, "invalid_request", "code, redirect_uri and code_verifier are required");
 		return;
 	}
 	if (!oauth_grant_verifier_valid(verifier)) {
-		oauth_error(resp, 400, "invalid_request", "code_verifier must be 43 to 128 unreserved characters");
+		http_oauth_error(resp, 400, "invalid_request", "code_verifier must be 43 to 128 unreserved characters");
 		return;
 	}
 	api_op(&op, w, req);
@@ -146,7 +185,7 @@ static void grant_refresh(struct worker *w, struct http_request *req, struct htt
 	struct op op;
 
 	if (!token) {
-		oauth_error(resp, 400, "invalid_request", "refresh_token is required");
+		http_oauth_error(resp, 400, "invalid_request", "refresh_token is required");
 		return;
 	}
 	api_op(&op, w, req);
@@ -160,11 +199,12 @@ API_HANDLER(api_oauth_token)
 	struct oauth_client c;
 
 	if (!type) {
-		oauth_error(resp, 400, "invalid_request", "grant_type is required");
+		http_oauth_error(resp, 400, "invalid_request", "grant_type is required");
 		return;
 	}
 	if (!str_eq(type, "authorization_code") && !str_eq(type, "refresh_token")) {
-		oauth_error(resp, 400, "unsupported_grant_type", "use authorization_code (with PKCE) or refresh_token");
+		http_oauth_error(resp, 400, "unsupported_grant_type",
+				 "use authorization_code (with PKCE) or refresh_token");
 		return;
 	}
 	if (!token_client(w, req, resp, &c))
@@ -182,7 +222,7 @@ API_HANDLER(api_oauth_revoke)
 	struct op op;
 
 	if (!token) {
-		oauth_error(resp, 400, "invalid_request", "token is required");
+		http_oauth_error(resp, 400, "invalid_request", "token is required");
 		return;
 	}
 	if (!token_client(w, req, resp, &c))

@@ -7,6 +7,7 @@
  * unregistered redirect URIs, missing CSRF tokens, rate limits.
  */
 #include "arena.h"
+#include "base64.h"
 #include "buf.h"
 #include "crypto.h"
 #include "harness.h"
@@ -134,6 +135,75 @@ START_TEST(token_answers_are_never_stored_and_another_scope_leaves_the_refresh_t
 	ck_assert_int_eq(post_form("/oauth/revoke", arena_printf(a, "token=junk&client_id=%s", CLIENT), NULL)->status,
 			 200);
 	ck_assert_int_eq(refresh(t.refresh)->status, 400);
+}
+END_TEST
+
+/* POST /oauth/token with a body and a header of our choosing. */
+static struct reply *token_request(const char *type, const char *body, const char *auth)
+{
+	const char *headers[3] = {arena_printf(a, "Content-Type: %s", type), auth, NULL};
+
+	return http_request("POST", "/oauth/token", headers, body, strlen(body));
+}
+
+static void assert_rfc6749(const struct reply *r, long status, const char *error)
+{
+	ck_assert_msg(r->status == status, "%ld, wanted %ld: %s", r->status, status, r->body);
+	ck_assert_str_eq(reply_header(r, "Content-Type"), "application/json");
+	ck_assert_str_eq(reply_str(r, "error"), error);
+	ck_assert_ptr_nonnull(reply_str(r, "error_description"));
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "no-store");
+	ck_assert_str_eq(reply_header(r, "Pragma"), "no-cache");
+}
+
+START_TEST(public_clients_may_use_basic_with_an_empty_secret_and_every_bad_request_is_an_rfc6749_error)
+{
+	const char *email = unique_email("basic"), *form = "application/x-www-form-urlencoded";
+	const char *basic =
+		arena_printf(a, "Authorization: Basic %s", base64_encode(a, CLIENT ":", strlen(CLIENT ":"), 0));
+	struct tokens t;
+	struct reply *r;
+
+	signup_verified(email);
+	t = login_tokens(email, PASSWORD);
+	/* What simple-oauth2 and others send for a public client: Basic, client_id and an empty secret. */
+	r = token_request(form, arena_printf(a, "grant_type=refresh_token&refresh_token=%s", t.refresh), basic);
+	ck_assert_msg(r->status == 200, "Basic with an empty secret: %ld %s", r->status, r->body);
+	t = tokens_of(r);
+	/* The same client named twice is fine; two different ones are not. */
+	r = token_request(form,
+			  arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=%s", t.refresh, CLIENT),
+			  basic);
+	ck_assert_int_eq(r->status, 200);
+	t = tokens_of(r);
+	assert_rfc6749(token_request(form,
+				     arena_printf(a, "grant_type=refresh_token&refresh_token=%s&client_id=motus-web",
+						  t.refresh),
+				     basic),
+		       400, "invalid_request");
+	/* A public client has no secret to send. */
+	r = token_request(form, arena_printf(a, "grant_type=refresh_token&refresh_token=%s", t.refresh),
+			  arena_printf(a, "Authorization: Basic %s", base64_encode(a, CLIENT ":s3cret", 13, 0)));
+	assert_rfc6749(r, 401, "invalid_client");
+	ck_assert_str_eq(reply_header(r, "WWW-Authenticate"), "Basic realm=\"motus\"");
+	/* None of the refusals spent the refresh token. */
+	ck_assert_int_eq(refresh(t.refresh)->status, 200);
+
+	/* Refused before the handler runs, still in RFC 6749 form: a JSON body, a form that is not one, a query. */
+	assert_rfc6749(token_request("application/json", "{\"grant_type\":\"refresh_token\"}", NULL), 400,
+		       "invalid_request");
+	assert_rfc6749(token_request(form, "grant_type=%zz", NULL), 400, "invalid_request");
+	r = http_request("POST", "/oauth/token?debug=1",
+			 (const char *const[]){"Content-Type: application/x-www-form-urlencoded", NULL},
+			 "grant_type=refresh_token", 24);
+	assert_rfc6749(r, 400, "invalid_request");
+	r = http_request("POST", "/oauth/revoke", (const char *const[]){"Content-Type: application/json", NULL}, "{}",
+			 2);
+	assert_rfc6749(r, 400, "invalid_request");
+	/* The API keeps its problem documents. */
+	r = http_request("POST", "/v1/auth/signup", (const char *const[]){"Content-Type: text/plain", NULL}, "x", 1);
+	ck_assert_int_eq(r->status, 415);
+	ck_assert_str_eq(reply_header(r, "Content-Type"), "application/problem+json");
 }
 END_TEST
 
@@ -357,6 +427,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, the_whole_journey);
 	tcase_add_test(tc, codes_verifiers_and_redirects_are_checked);
 	tcase_add_test(tc, token_answers_are_never_stored_and_another_scope_leaves_the_refresh_token_unspent);
+	tcase_add_test(tc, public_clients_may_use_basic_with_an_empty_secret_and_every_bad_request_is_an_rfc6749_error);
 	tcase_add_test(tc, login_form_needs_its_csrf_token_and_the_right_password);
 	tcase_add_test(tc, unverified_accounts_cannot_log_in);
 	tcase_add_test(tc, signup_validates_and_refuses_duplicates);
