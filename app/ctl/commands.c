@@ -56,9 +56,10 @@ const struct ctl_command ctl_commands[] = {
 	{"keys", "list", "", "list the signing keys and their states", 0, 0, ctl_keys_list},
 	{"keys", "pem", "[KID]", "print a public key (default: the active one) as PEM", 0, 1, ctl_keys_pem},
 
-	{"token", "issue", "[--at UNIX_TIME] SUBJECT [SCOPE...]",
-	 "print an access token for SUBJECT with the scopes (for operations and tests; --at: issued then)", 1, -1,
-	 ctl_token_issue},
+	{"token", "issue", "[--at UNIX_TIME] [--client CLIENT_ID] SUBJECT [SCOPE...]",
+	 "print an access token for SUBJECT with the scopes (for operations and tests; --at: issued then; "
+	 "--client: the client_id it names, motusctl when not given)",
+	 1, -1, ctl_token_issue},
 
 	{"jobs", "list", "[pending|running|done|dead|all] [LIMIT]", "list jobs (default: the dead letters, 50)", 0, 2,
 	 ctl_jobs_list},

@@ -198,6 +198,13 @@ START_TEST(token_info_answers_the_verified_claims)
 	ck_assert_str_eq(json_string(json_get(segment(token, 0), "alg")), "ES256");
 	ck_assert_str_eq(json_string(json_get(claims, "iss")), harness_env("MOTUS_JWT_ISSUER"));
 	ck_assert_str_eq(json_string(json_get(claims, "aud")), "motus-api");
+	/* RFC 9068 §2.2 requires client_id: the operator's client, or the one named. */
+	ck_assert_str_eq(json_string(json_get(claims, "client_id")), "motusctl");
+	ck_assert_str_eq(json_string(json_get(segment(issue("--client motus-web it-user-1"), 1), "client_id")),
+			 "motus-web");
+	ck_assert_str_eq(
+		json_string(json_get(segment(issue("--at 1700000000 --client motus-ios it-user-1"), 1), "client_id")),
+		"motus-ios");
 }
 END_TEST
 
