@@ -38,8 +38,10 @@ enum op_outcome user_signup_create(struct worker *w, struct op *op, const struct
 	const char *password = json_string(json_get(doc, "password"));
 	struct signup s = {w, user_email_normalize(op->arena, json_string(json_get(doc, "email"))), NULL,
 			   json_string(json_get(doc, "display_name")), id};
+	static const char *const fields[] = {"email", "password", "display_name", NULL};
 	struct err e = {0};
 
+	validate_known_fields(&op->v, doc, fields);
 	if (!s.email)
 		validate_add(&op->v, "email", json_get(doc, "email") ? "invalid" : "required",
 			     "a valid email address is required");

@@ -254,6 +254,13 @@ START_TEST(signup_validates_and_refuses_duplicates)
 		      arena_printf(a, "{\"email\":\"jos\xc3\xa9-%s\",\"password\":\"%s\"}", email, PASSWORD), NULL);
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_error_field(r, 0, "field"), "email");
+	/* A member sign-up does not know is refused, as PATCH /v1/me refuses one, and nothing is created. */
+	r = post_json("/v1/auth/signup",
+		      arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\",\"admin\":true}", email, PASSWORD), NULL);
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "admin");
+	ck_assert_str_eq(reply_error_field(r, 0, "code"), "unknown_field");
+	ck_assert_str_eq(sql(arena_printf(a, "SELECT count(*) FROM app_user WHERE email = '%s'", email)), "0");
 	r = post_json("/v1/auth/signup", arena_printf(a, "{\"email\":\"%s\",\"password\":\"%s\"}", email, PASSWORD),
 		      NULL);
 	ck_assert_int_eq(r->status, 201);
