@@ -371,6 +371,78 @@ START_TEST(export_has_everything_and_deletion_erases_it)
 }
 END_TEST
 
+/*
+ * Every table that holds a user id, as the schema says (a foreign key to
+ * app_user or a user_id column), with where the export shows it, or why it
+ * does not. A table added later without a line here fails the test below.
+ */
+static const struct {
+	const char *table, *export_key, *not_exported_because;
+} personal_tables[] = {
+	{"user_preferences", "preferences", NULL},
+	{"user_consent", "consents", NULL},
+	{"refresh_token", "sessions", NULL},
+	{"content_like", "likes", NULL},
+	{"entitlement", "entitlements", NULL},
+	{"email_token", NULL, "digests of single-use email links, which are spent or expire within a day"},
+	{"oauth_code", NULL, "digests of authorization codes, which live a minute"},
+};
+
+static const char user_tables_sql[] =
+	"SELECT string_agg(t, ' ' ORDER BY t) FROM ("
+	" SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'app_user'::regclass"
+	" UNION SELECT table_name::text FROM information_schema.columns"
+	"  WHERE table_schema = current_schema() AND column_name = 'user_id') tables";
+
+START_TEST(every_table_with_a_user_id_is_in_the_export_and_erased)
+{
+	struct user u = new_user("walk");
+	char *tables = arena_strdup(a, sql(user_tables_sql)), *save = NULL;
+	size_t known = sizeof(personal_tables) / sizeof(*personal_tables), seen = 0;
+	struct reply *r;
+
+	/* Something in every table the export shows. */
+	ck_assert_int_eq(send_json("PUT", "/v1/me/preferences", u.t.access,
+				   "{\"diet\":\"vegan\",\"goals\":[],\"equipment\":[],\"units\":\"metric\"}")
+				 ->status,
+			 200);
+	ck_assert_int_eq(send_json("PUT", "/v1/me/consents", u.t.access, "{\"analytics\":true}")->status, 200);
+	ck_assert_int_eq(send_json("PUT", "/v1/content/lentil-soup/like", u.t.access, NULL)->status, 204);
+	ck_assert_int_eq(motusctl(arena_printf(a, "user grant %s premium:plus --days 30", u.email)), 0);
+	r = get_bearer("/v1/me/export", u.t.access);
+	ck_assert_int_eq(r->status, 200);
+
+	for (char *t = strtok_r(tables, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		size_t i = 0;
+
+		while (i < known && !str_eq(personal_tables[i].table, t))
+			i++;
+		ck_assert_msg(i < known,
+			      "table %s holds a user id but nobody said how the export shows it: add it to the export "
+			      "(user_export_json), to erasure (user.erase) and to personal_tables",
+			      t);
+		seen++;
+		if (personal_tables[i].export_key) {
+			struct json *v = json_get(r->json, personal_tables[i].export_key);
+
+			ck_assert_msg(v && (json_array_len(v) > 0 || json_get(v, "updated_at")),
+				      "the export shows nothing of %s under %s: %s", t, personal_tables[i].export_key,
+				      r->body);
+		}
+		ck_assert_msg(*sql(arena_printf(a, "SELECT count(*) FROM %s WHERE user_id = '%s'", t, u.id)) != '0',
+			      "the test left %s empty for the user: it proves nothing there", t);
+	}
+	ck_assert_uint_eq(seen, known); /* no line here for a table that is gone */
+
+	ck_assert_int_eq(send_json("DELETE", "/v1/me", u.t.access, NULL)->status, 204);
+	for (size_t i = 0; i < known; i++)
+		ck_assert_msg(str_eq(sql(arena_printf(a, "SELECT count(*) FROM %s WHERE user_id = '%s'",
+						      personal_tables[i].table, u.id)),
+				     "0"),
+			      "erasure left rows of the user in %s", personal_tables[i].table);
+}
+END_TEST
+
 START_TEST(an_erased_accounts_token_still_verifies_but_writes_nothing)
 {
 	struct user u = new_user("erased");
@@ -468,6 +540,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, consents_are_recorded_and_synced_signed);
 	tcase_add_test(tc, one_user_never_reaches_another_users_data);
 	tcase_add_test(tc, export_has_everything_and_deletion_erases_it);
+	tcase_add_test(tc, every_table_with_a_user_id_is_in_the_export_and_erased);
 	tcase_add_test(tc, an_erased_accounts_token_still_verifies_but_writes_nothing);
 	tcase_add_test(tc, a_disabled_accounts_token_writes_nothing);
 	tcase_add_test(tc, display_names_are_one_line_counted_in_characters);
