@@ -8,6 +8,7 @@
  * error page, never a redirect.
  */
 #include "api.h"
+#include "api_page.h"
 #include "api_reply.h"
 #include "arena.h"
 #include "auth_limit.h"
@@ -44,27 +45,12 @@ static const char *const authz_params[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
 
-static void page(struct worker *w, struct http_response *resp, int status, const char *name, struct json *data)
-{
-	struct buf out;
-	struct err e = {0};
-
-	buf_init(&out, resp->arena);
-	if (tmpl_set_render(w->templates, name, data, &out, &e) < 0) {
-		log_error("template %s: %s", name, e.msg);
-		http_problem(resp, 500, "internal_error", NULL);
-		return;
-	}
-	http_response_body(resp, status, "text/html; charset=utf-8", out.data, out.len);
-	resp->csp = HTTP_CSP_PAGE;
-}
-
 static void error_page(struct worker *w, struct http_response *resp, const char *message)
 {
 	struct json *d = json_new_object(resp->arena);
 
 	json_set_string(d, "message", message);
-	page(w, resp, 400, "oauth/error", d);
+	api_page(w, resp, 400, "oauth/error", d);
 }
 
 /* The requested scope, defaulted and checked against what this server grants. NULL when unsupported. */
@@ -148,11 +134,6 @@ static bool authz_read(struct worker *w, const struct http_query *q, struct http
 	return true;
 }
 
-static bool secure_request(const struct http_request *req)
-{
-	return str_eq(http_request_env(req, "HTTPS"), "on");
-}
-
 /* The log-in form: the request's parameters ride along as hidden fields, with a CSRF token. */
 static void login_page(struct worker *w, struct http_request *req, struct http_response *resp, const struct authz *z,
 		       int status, const char *error, const char *email, const char *csrf)
@@ -174,28 +155,9 @@ static void login_page(struct worker *w, struct http_request *req, struct http_r
 		json_set_string(p, "name", authz_params[i]);
 		json_set_string(p, "value", values[i]);
 	}
-	page(w, resp, status, "oauth/login", d);
+	api_page(w, resp, status, "oauth/login", d);
 
-	struct http_cookie c = {.name = CSRF_COOKIE,
-				.value = csrf,
-				.path = "/oauth/authorize",
-				.max_age = 1800,
-				.secure = secure_request(req),
-				.samesite = "Strict"};
-	const char *set = http_cookie_format(resp->arena, &c);
-	if (!set || http_response_header(resp, "Set-Cookie", set) < 0)
-		log_error("could not set the log-in CSRF cookie");
-}
-
-static const char *new_csrf(struct arena *a)
-{
-	unsigned char raw[24];
-	char *hex = arena_alloc(a, 2 * sizeof(raw) + 1);
-
-	if (crypto_random(raw, sizeof(raw)) < 0)
-		return NULL;
-	str_hex(hex, raw, sizeof(raw));
-	return hex;
+	api_page_csrf_cookie(req, resp, CSRF_COOKIE, "/oauth/authorize", csrf, 1800);
 }
 
 API_HANDLER(api_oauth_authorize_page)
@@ -205,7 +167,7 @@ API_HANDLER(api_oauth_authorize_page)
 
 	if (!authz_read(w, &req->query, resp, &z))
 		return;
-	csrf = new_csrf(req->arena);
+	csrf = api_page_csrf_new(req->arena);
 	if (!csrf) {
 		http_problem(resp, 500, "internal_error", NULL);
 		return;
@@ -262,8 +224,6 @@ static const char *refusal(enum credential_login r, int *status)
 API_HANDLER(api_oauth_authorize_submit)
 {
 	struct authz z;
-	const char *csrf_form = http_query_get(&req->form, "csrf_token");
-	const char *csrf_cookie = http_cookie_get(req, CSRF_COOKIE);
 	const char *email = user_email_normalize(req->arena, http_query_get(&req->form, "email"));
 	const char *password = http_query_get(&req->form, "password");
 	const char *why, *code, *csrf;
@@ -276,12 +236,12 @@ API_HANDLER(api_oauth_authorize_submit)
 	if (!authz_read(w, &req->form, resp, &z))
 		return;
 	/* Synchronizer token: the form must carry the value of our SameSite cookie. */
-	if (!csrf_form || !csrf_cookie || !str_equal_ct(csrf_form, csrf_cookie)) {
+	if (!api_page_csrf_ok(req, CSRF_COOKIE)) {
 		http_problem(resp, 403, "csrf_failed",
 			     "the form expired or was not sent from our log-in page; reload it");
 		return;
 	}
-	csrf = new_csrf(req->arena); /* a fresh token for the page shown again on failure */
+	csrf = api_page_csrf_new(req->arena); /* a fresh token for the page shown again on failure */
 	if (!csrf) {
 		http_problem(resp, 500, "internal_error", NULL);
 		return;
@@ -302,20 +262,13 @@ API_HANDLER(api_oauth_authorize_submit)
 		return;
 	redirect(w, resp, &z, "code", code, NULL);
 	/* The CSRF cookie has done its job. */
-	struct http_cookie gone = {.name = CSRF_COOKIE,
-				   .value = "",
-				   .path = "/oauth/authorize",
-				   .max_age = 0,
-				   .secure = secure_request(req),
-				   .samesite = "Strict"};
-	if (http_response_header(resp, "Set-Cookie", http_cookie_format(req->arena, &gone)) < 0)
-		log_error("could not clear the log-in CSRF cookie");
+	api_page_csrf_cookie(req, resp, CSRF_COOKIE, "/oauth/authorize", "", 0);
 	/* Guessing this account's password elsewhere will not throttle this browser (login_device). */
 	struct http_cookie device = {.name = DEVICE_COOKIE,
 				     .value = login_device_issue(w, req->arena, "app", u.email),
 				     .path = "/oauth/authorize",
 				     .max_age = LOGIN_DEVICE_MAX_AGE_S,
-				     .secure = secure_request(req),
+				     .secure = api_page_secure(req),
 				     .samesite = "Strict"};
 	const char *set = device.value ? http_cookie_format(req->arena, &device) : NULL;
 	if (!set || http_response_header(resp, "Set-Cookie", set) < 0)
