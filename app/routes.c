@@ -26,6 +26,7 @@ static const char *const cms_users_query[] = {"q", "page", NULL};
 static const char *const cms_new_query[] = {"kind", NULL};
 static const char *const cms_page_query[] = {"page", NULL};
 static const char *const signed_query[] = {"exp", "sig", NULL};
+static const char *const link_query[] = {"token", NULL};
 static const char *const authorize_query[] = {
 	"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method",
 	"scope",         NULL};
@@ -64,6 +65,54 @@ const struct route routes[] = {
 	 NULL,
 	 NULL,
 	 HTTP_CACHE_NO_STORE},
+	{{"POST", "/v1/auth/verify-email/resend"},
+	 api_auth_verify_email_resend,
+	 ROUTE_JSON_BODY,
+	 NULL,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+
+	/* The account pages the links in emails lead to (api/account_pages.c); a mail's link may gain tracking
+	 * parameters on its way, so their queries are lenient. */
+	{{"GET", "/account/verify-email"},
+	 api_account_verify_page,
+	 ROUTE_QUERY_LENIENT,
+	 link_query,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"POST", "/account/verify-email"},
+	 api_account_verify_submit,
+	 ROUTE_FORM_BODY,
+	 NULL,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"GET", "/account/reset-password"},
+	 api_account_reset_page,
+	 ROUTE_QUERY_LENIENT,
+	 link_query,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"POST", "/account/reset-password"},
+	 api_account_reset_submit,
+	 ROUTE_FORM_BODY,
+	 NULL,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"GET", "/account/forgot-password"}, api_account_forgot_page, 0, NULL, NULL, HTTP_CACHE_NO_STORE},
+	{{"POST", "/account/forgot-password"},
+	 api_account_forgot_submit,
+	 ROUTE_FORM_BODY,
+	 NULL,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"POST", "/account/resend-verification"},
+	 api_account_resend_submit,
+	 ROUTE_FORM_BODY,
+	 NULL,
+	 NULL,
+	 HTTP_CACHE_NO_STORE},
+	{{"GET", "/account/signup"}, api_account_signup_page, 0, NULL, NULL, HTTP_CACHE_NO_STORE},
+	{{"POST", "/account/signup"}, api_account_signup_submit, ROUTE_FORM_BODY, NULL, NULL, HTTP_CACHE_NO_STORE},
 	/* RFC 6749 §3.1: an authorization server ignores parameters it does not know. */
 	{{"GET", "/oauth/authorize"},
 	 api_oauth_authorize_page,

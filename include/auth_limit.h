@@ -24,6 +24,7 @@ enum auth_limit_kind {
 	AUTH_LIMIT_CMS_LOGIN, /* the CMS's log-in form: per address and per account */
 	AUTH_LIMIT_SIGNUP,    /* per address only */
 	AUTH_LIMIT_RESET,     /* a password reset request: per address and per account */
+	AUTH_LIMIT_RESEND,    /* a new verification link asked for: the reset's limits, counted apart */
 };
 
 enum auth_limit {

@@ -80,8 +80,10 @@
 	  "a CMS session unused for this long ends (idle timeout)")                                                   \
 	X(CMS_SESSION_MAX_S, "cms_session_max_s", CONF_INT, "43200", 300, 2592000, false,                             \
 	  "a CMS session ends this long after log-in, however busy (absolute timeout)")                               \
-	X(APP_LINK_BASE, "app_link_base", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                             \
-	  "base URL of the links in emails (the web app or universal links)")                                         \
+	X(PUBLIC_BASE_URL, "public_base_url", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                         \
+	  "where people and apps reach this server (scheme://host[:port]): the base of the links in emails")          \
+	X(APP_LINK_BASE, "app_link_base", CONF_STR, "", 0, 0, false,                                                  \
+	  "base URL of the links in emails (the apps' universal links); empty: this server's account pages")          \
 	X(JWT_ISSUER, "jwt_issuer", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                                   \
 	  "iss of every access token and the OAuth issuer identifier: the API's public base URL")                     \
 	X(JWT_AUDIENCE, "jwt_audience", CONF_STR, "motus-api", 0, 0, false,                                           \

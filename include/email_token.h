@@ -16,8 +16,10 @@ struct op;
 struct worker;
 
 enum email_token_purpose {
-	EMAIL_TOKEN_VERIFY, /* "verify_email": confirms the address of a new account */
-	EMAIL_TOKEN_RESET,  /* "reset_password": sets a new password */
+	EMAIL_TOKEN_VERIFY,       /* "verify_email": confirms the address of a new account */
+	EMAIL_TOKEN_RESET,        /* "reset_password": sets a new password */
+	EMAIL_TOKEN_VERIFY_AGAIN, /* "verify_email" again, asked for: a new link, not the sign-up's email deduplicated
+				   */
 };
 
 /* The account a link is for. */

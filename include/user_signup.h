@@ -31,4 +31,12 @@ enum op_outcome user_signup_create(struct worker *w, struct op *op, const struct
  */
 enum op_outcome user_signup_verify_email(struct worker *w, struct op *op, const char *token) MOTUS_MUSTCHECK;
 
+/*
+ * POST /v1/auth/verify-email/resend ("user.verify_email_resend"): a new
+ * verification link for the account of email (normalised) when it exists,
+ * is not yet verified and is not disabled; nothing otherwise, with the same
+ * outcome, so nobody learns who has an account. Done for a NULL email too.
+ */
+enum op_outcome user_signup_resend_verification(struct worker *w, struct op *op, const char *email) MOTUS_MUSTCHECK;
+
 #endif

@@ -93,3 +93,20 @@ API_HANDLER(api_auth_password_reset_confirm)
 			      user_password_reset_confirm(w, &op, member(req, "token"), member(req, "password"))))
 		api_reply_empty(resp);
 }
+
+API_HANDLER(api_auth_verify_email_resend)
+{
+	const char *email = user_email_normalize(req->arena, member(req, "email"));
+	struct op op;
+
+	if (!email) {
+		api_reply_invalid_field(resp, "email", "invalid", "a valid email address is required");
+		return;
+	}
+	if (!within(w, req, resp, AUTH_LIMIT_RESEND, email))
+		return;
+	/* The same answer whether or not the account exists or waits for confirmation: no enumeration. */
+	api_op(&op, w, req);
+	if (api_reply_outcome(resp, &op, user_signup_resend_verification(w, &op, email)))
+		api_reply_json(resp, 202, "{\"status\":\"accepted\"}");
+}

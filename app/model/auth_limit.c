@@ -14,6 +14,7 @@ static const struct {
 				  CONF_LOGIN_LIMIT_ACCOUNT_IP},
 	[AUTH_LIMIT_SIGNUP] = {"signup", CONF_SIGNUP_LIMIT_IP, CONF_COUNT, CONF_COUNT},
 	[AUTH_LIMIT_RESET] = {"reset", CONF_RESET_LIMIT_IP, CONF_RESET_LIMIT_ACCOUNT, CONF_COUNT},
+	[AUTH_LIMIT_RESEND] = {"resend", CONF_RESET_LIMIT_IP, CONF_RESET_LIMIT_ACCOUNT, CONF_COUNT},
 };
 
 /* One hit on prefix:what:value against the setting limit. */

@@ -20,10 +20,20 @@ static const struct {
 				CONF_EMAIL_VERIFY_TTL_S, true},
 	[EMAIL_TOKEN_RESET] = {"reset_password", "Reset your Motus password", "/reset-password",
 			       CONF_PASSWORD_RESET_TTL_S, false},
+	[EMAIL_TOKEN_VERIFY_AGAIN] = {"verify_email", "Confirm your email address for Motus", "/verify-email",
+				      CONF_EMAIL_VERIFY_TTL_S, false},
 };
 
 static const char issue_sql[] = "INSERT INTO email_token (token_hash, user_id, purpose, expires_at)"
 				" VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))";
+
+/* Where the links point: the apps' handler when one is set, else this server's account pages. */
+static const char *link_base(struct worker *w, struct arena *a)
+{
+	const char *app = conf_str(&w->conf, CONF_APP_LINK_BASE);
+
+	return *app ? app : arena_printf(a, "%s/account", conf_str(&w->conf, CONF_PUBLIC_BASE_URL));
+}
 
 /* The text and HTML parts of email/<name> about link. -1 with op->err set. */
 static int render(struct worker *w, struct op *op, const char *name, const struct email_token_to *to, const char *link,
@@ -56,8 +66,7 @@ int email_token_send_tx(struct worker *w, struct op *op, enum email_token_purpos
 	const char *params[] = {digest, to->user_id, purposes[purpose].name, arena_printf(op->arena, "%ld", ttl_s)};
 	if (db_exec(op->db, op->arena, issue_sql, 4, params, &op->err) < 0)
 		return -1;
-	link = arena_printf(op->arena, "%s%s?token=%s", conf_str(&w->conf, CONF_APP_LINK_BASE), purposes[purpose].path,
-			    plain);
+	link = arena_printf(op->arena, "%s%s?token=%s", link_base(w, op->arena), purposes[purpose].path, plain);
 	if (render(w, op, purposes[purpose].name, to, link, ttl_s, &text, &html) < 0)
 		return -1;
 

@@ -193,6 +193,7 @@ admin_token = $admin_token
 media_dir = $var/media
 media_url_secret = $media_url_secret
 jwt_issuer = $issuer
+public_base_url = $issuer
 workers = $workers
 http_port = $http_port
 apache_port = $apache_port

@@ -162,8 +162,7 @@ const char *authorize_query(const char *client, const char *redirect, const stru
 			    enc(client), enc(redirect), p->challenge);
 }
 
-/* The value of a hidden input of the page. */
-static const char *hidden(const char *html, const char *name)
+const char *hidden(const char *html, const char *name)
 {
 	const char *p = strstr(html, arena_printf(A, "name=\"%s\" value=\"", name)), *end;
 
@@ -173,8 +172,7 @@ static const char *hidden(const char *html, const char *name)
 	return arena_strndup(A, p, (size_t)(end - p));
 }
 
-/* "name=value" of the Set-Cookie header. */
-static const char *cookie_of(const struct reply *r)
+const char *cookie_of(const struct reply *r)
 {
 	const char *set = reply_header(r, "Set-Cookie");
 

@@ -28,6 +28,10 @@ const char *unique_email(const char *who);
 
 struct reply *post_json(const char *path, const char *body, const char *bearer);
 struct reply *post_form(const char *path, const char *body, const char *cookie);
+/* The value of the hidden input name of an HTML page. */
+const char *hidden(const char *html, const char *name);
+/* "name=value" of a reply's Set-Cookie header. */
+const char *cookie_of(const struct reply *r);
 struct reply *get_bearer(const char *path, const char *token);
 
 /* The stored message to `to` linking to `path` (quoted-printable undone), or NULL. */
