@@ -132,6 +132,7 @@ SELECT t, initcap(replace(t, '-', ' ')) FROM (
     UNION SELECT jsonb_array_elements_text(body->'body_focus') FROM content WHERE kind = 'workout'
     UNION SELECT 'couch-to-5k'
 ) AS s
+WHERE t IS NOT NULL -- an item of another's (a draft without a meal or a level) names none
 ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name;
 
 INSERT INTO content_tag (content_id, tag_id)
