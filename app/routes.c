@@ -8,6 +8,7 @@
 #include "http_response.h"
 #include "media.h"
 #include "signing_key.h"
+#include "vocabulary.h"
 
 #include "str.h"
 #include "xmalloc.h"
@@ -15,7 +16,8 @@
 #include <stdio.h>
 
 static const char *const config_query[] = {"platform", "version", NULL};
-static const char *const content_query[] = {"kind", "tag", "meal", "diet", "q", "sort", "cursor", "limit", NULL};
+static const char *const content_query[] = {"kind", "tag",  "meal",   "diet",  "equipment",
+					    "q",    "sort", "cursor", "limit", NULL};
 static const char *const popular_query[] = {"kind", "window", NULL};
 static const char *const changes_query[] = {"since", NULL};
 static const char *const page_query[] = {"cursor", "limit", NULL};
@@ -44,6 +46,7 @@ const struct route routes[] = {
 	 SIGNING_KEY_JWKS_CACHE_CONTROL},
 	{{"GET", "/v1/config"}, api_config_get, 0, config_query, NULL, CLIENT_CONFIG_CACHE_CONTROL},
 	{{"GET", "/v1/token-info"}, api_token_info, ROUTE_BEARER, NULL, NULL, HTTP_CACHE_NO_STORE},
+	{{"GET", "/v1/vocabularies"}, api_vocabularies_get, 0, NULL, NULL, VOCABULARY_CACHE_CONTROL},
 	{{"PUT", "/v1/admin/config/{platform}"},
 	 api_config_put,
 	 ROUTE_SERVICE_TOKEN | ROUTE_JSON_BODY,

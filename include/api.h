@@ -45,6 +45,7 @@ API_HANDLER(api_me_consents_put);
 API_HANDLER(api_content_list);
 API_HANDLER(api_content_get);
 API_HANDLER(api_tags_list);
+API_HANDLER(api_vocabularies_get);
 API_HANDLER(api_content_popular);
 API_HANDLER(api_content_changes);
 API_HANDLER(api_content_like_put);

@@ -82,6 +82,8 @@
 	  "a CMS session ends this long after log-in, however busy (absolute timeout)")                               \
 	X(PUBLIC_BASE_URL, "public_base_url", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                         \
 	  "where people and apps reach this server (scheme://host[:port]): the base of the links in emails")          \
+	X(MEDIA_BASE_URL, "media_base_url", CONF_STR, "", 0, 0, false,                                                \
+	  "where the API's media URLs start (a CDN in front of /media/); empty: public_base_url")                     \
 	X(APP_LINK_BASE, "app_link_base", CONF_STR, "", 0, 0, false,                                                  \
 	  "base URL of the links in emails (the apps' universal links); empty: this server's account pages")          \
 	X(JWT_ISSUER, "jwt_issuer", CONF_STR, "http://127.0.0.1:8080", 0, 0, false,                                   \

@@ -32,7 +32,7 @@ extern const char *const content_kinds[]; /* NULL-terminated */
 
 /* A validated list query; NULL members are absent filters. */
 struct content_query {
-	const char *kind, *tag, *meal, *diet, *q;
+	const char *kind, *tag, *meal, *diet, *equipment, *q; /* diet, equipment: words of vocabulary.h */
 	enum content_sort sort;
 	bool has_cursor;
 	int64_t after_key, after_id; /* the keyset position the cursor names */

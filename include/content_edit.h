@@ -6,9 +6,10 @@
  *    (premium only), image_url, duration_s, tags: [tag slugs], body}
  *
  * with a kind-specific body (the shapes GET /v1/content/{slug} serves):
- *   recipe  {meal, servings, ingredients: [{name, quantity, unit} or a line of
- *            text], steps: [text], nutrition: {kcal, protein_g, ...}, diet: [slugs]}
- *   workout {level, equipment: [text], body_focus: [slugs], video_media_id, video_url}
+ *   recipe  {meal, servings, ingredients: [{name, quantity?, unit?}], steps:
+ *            [text], nutrition: {kcal, protein_g, ...}, diet: [diets]}
+ *   workout {level, equipment: [equipment], body_focus: [slugs], video_media_id, video_url}
+ * (diets and equipment: the words of vocabulary.h)
  *   run     {week, day, transcript (WebVTT), audio_media_id, audio_url}
  * (a workout's or run's duration_s is copied into its stored body, as the
  * API serves it, and left out of the document).
@@ -54,6 +55,14 @@ extern const char *const content_edit_nutrients[];
  * validate_ok(v).
  */
 bool content_edit_validate(const struct json *doc, struct validate *v);
+
+/*
+ * The stored form of a valid document, as JSON text in a: the same document
+ * with body.diet and body.equipment in byte order (one order, whatever face
+ * sent the words; the CMS's checkboxes have an order of their own), so a
+ * document saved unchanged is stored unchanged.
+ */
+const char *content_edit_canonical(struct arena *a, const struct json *doc);
 
 /*
  * An item in any status (not deleted) for the edit form:

@@ -70,6 +70,13 @@ const char *media_url_signature(struct arena *a, const char *secret, const char 
 /* The signed path /media/{id}?exp=EXP&sig=SIG, in the arena. */
 const char *media_signed_path(struct arena *a, const char *secret, const char *id, int64_t exp);
 
+/*
+ * Where the API's media URLs start: media_base_url, else public_base_url. A
+ * stored /media/ path (an upload) is served under it, so every media URL the
+ * API gives (image_url, video_url, audio_url, a signed URL) is absolute.
+ */
+const char *media_public_base(struct worker *w);
+
 enum media_url_check { MEDIA_URL_OK, MEDIA_URL_INVALID, MEDIA_URL_EXPIRED };
 
 /*

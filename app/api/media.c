@@ -63,7 +63,10 @@ API_HANDLER(api_media_get)
 	}
 	exp = clock_unix() + conf_int(&w->conf, CONF_MEDIA_URL_TTL_S);
 	doc = json_new_object(req->arena);
-	json_set_string(doc, "url", media_signed_path(req->arena, conf_str(&w->conf, CONF_MEDIA_URL_SECRET), id, exp));
+	json_set_string(
+		doc, "url",
+		arena_printf(req->arena, "%s%s", media_public_base(w),
+			     media_signed_path(req->arena, conf_str(&w->conf, CONF_MEDIA_URL_SECRET), id, exp)));
 	json_set_string(doc, "expires_at", rfc3339(req->arena, exp));
 	json_set_string(doc, "content_type", m.content_type);
 	json_set_int(doc, "bytes", m.bytes);

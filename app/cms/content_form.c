@@ -8,6 +8,7 @@
 #include "media.h"
 #include "str.h"
 #include "validate.h"
+#include "vocabulary.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,10 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Diets offered as checkboxes; a document's others are offered too, so an edit never drops one. */
-static const char *const diets[] = {"vegetarian", "vegan", "gluten-free",  "dairy-free",
-				    "low-carb",   "keto",  "high-protein", NULL};
 
 /* The labels of content_edit_nutrients, in its order. */
 static const struct {
@@ -449,7 +446,7 @@ static int media_choices(struct worker *w, struct arena *a, struct json *d, cons
 int cms_content_form_data(struct worker *w, struct arena *a, struct json *data, struct json *f, const char *kind,
 			  struct err *e)
 {
-	struct json *errors = json_get(data, "errors"), *arr;
+	struct json *errors = json_get(data, "errors"), *arr, *words;
 	const char *access = json_string(json_get(f, "access"));
 	struct json_iter it;
 	const char *k;
@@ -475,20 +472,26 @@ int cms_content_form_data(struct worker *w, struct arena *a, struct json *data, 
 		json_set_string(o, "error", json_string(json_get(errors, name)));
 	}
 	arr = json_set_array(data, "diets");
-	for (size_t i = 0; diets[i]; i++) {
+	for (const struct vocabulary_word *d = vocabulary_diets.words; d->slug; d++) {
 		struct json *o = json_push_object(arr);
 
-		json_set_string(o, "slug", diets[i]);
-		json_set_bool(o, "checked", json_get(f, arena_printf(a, "diet_%s", diets[i])) != NULL);
+		json_set_string(o, "slug", d->slug);
+		json_set_string(o, "label", d->label);
+		json_set_bool(o, "checked", json_get(f, arena_printf(a, "diet_%s", d->slug)) != NULL);
 	}
+	/* A stored word the vocabulary no longer has is offered too, so an edit never drops it unseen. */
 	json_iter_init(&it, f);
 	while (json_iter_next(&it, &k, &val))
-		if (str_starts_with(k, "diet_") && !one_of(k + 5, diets)) {
+		if (str_starts_with(k, "diet_") && !vocabulary_has(&vocabulary_diets, k + 5)) {
 			struct json *o = json_push_object(arr);
 
 			json_set_string(o, "slug", k + 5);
+			json_set_string(o, "label", k + 5);
 			json_set_bool(o, "checked", true);
 		}
+	words = json_set_array(data, "equipment_words");
+	for (const struct vocabulary_word *word = vocabulary_equipment.words; word->slug; word++)
+		json_push_string(words, word->slug);
 	if (media_choices(w, a, data, "images", "image", json_string(json_get(f, "image_url")), true, e) < 0 ||
 	    (str_eq(kind, "workout") &&
 	     media_choices(w, a, data, "videos", "video", json_string(json_get(f, "video_media_id")), false, e) < 0) ||

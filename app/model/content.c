@@ -9,11 +9,13 @@
 #include "http_response.h"
 #include "json.h"
 #include "log.h"
+#include "media.h"
 #include "op.h"
 #include "replica.h"
 #include "str.h"
 #include "user.h"
 #include "validate.h"
+#include "vocabulary.h"
 #include "worker.h"
 
 #include <ctype.h>
@@ -41,17 +43,19 @@ static const char *const sorts[] = {"newest", "popular", NULL};
  * like count is part of the cached representation (see README).
  */
 #define ENTITLED "(c.access = 'free' OR c.required_scope = ANY (string_to_array(" ENT ", ' ')))"
-#define ITEM_JSON                                                                                     \
-	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary," \
-	" 'image_url', c.image_url, 'duration_s', c.duration_s, 'access', c.access,"                  \
-	" 'required_scope', c.required_scope, 'published_at', iso_utc(c.published_at),"               \
-	" 'tags', COALESCE((SELECT jsonb_agg(t.slug ORDER BY t.slug) FROM content_tag ct JOIN tag t"  \
-	"   ON t.id = ct.tag_id WHERE ct.content_id = c.id), '[]'::jsonb),"                           \
-	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"             \
-	" 'locked', NOT " ENTITLED ")"                                                                \
-	" || CASE WHEN " ENTITLED " THEN jsonb_build_object('body', c.body) ELSE '{}'::jsonb END)"
+#define ITEM_JSON                                                                                         \
+	"(jsonb_build_object('slug', c.slug, 'kind', c.kind, 'title', c.title, 'summary', c.summary,"     \
+	" 'image_url', media_url(c.image_url, " BASE "), 'duration_s', c.duration_s, 'access', c.access," \
+	" 'required_scope', c.required_scope, 'published_at', iso_utc(c.published_at),"                   \
+	" 'tags', COALESCE((SELECT jsonb_agg(t.slug ORDER BY t.slug) FROM content_tag ct JOIN tag t"      \
+	"   ON t.id = ct.tag_id WHERE ct.content_id = c.id), '[]'::jsonb),"                               \
+	" 'like_count', (SELECT count(*) FROM content_like l WHERE l.content_id = c.id),"                 \
+	" 'locked', NOT " ENTITLED ")"                                                                    \
+	" || CASE WHEN " ENTITLED " THEN jsonb_build_object('body', media_urls_in(c.body, " BASE          \
+	")) ELSE '{}'::jsonb END)"
 
-#define ENT "$10"
+#define ENT  "$10"
+#define BASE "$12::text"
 static const char list_sql[] =
 	"WITH k AS ("
 	" SELECT c.*, CASE WHEN $6 = 'popular' THEN (SELECT count(*) FROM content_like l WHERE l.content_id = c.id)"
@@ -63,6 +67,7 @@ static const char list_sql[] =
 	" AND ($3::text IS NULL OR c.body->>'meal' = $3)"
 	" AND ($4::text IS NULL OR c.body->'diet' ? $4)"
 	" AND ($5::text IS NULL OR c.search @@ websearch_to_tsquery('english', $5))"
+	" AND ($11::text IS NULL OR c.body->'equipment' ? $11)"
 	"), page AS ("
 	" SELECT k.*, row_number() OVER (ORDER BY sort_key DESC, id DESC) AS n FROM k"
 	" WHERE $7::bigint IS NULL OR (sort_key, id) < ($7::bigint, $8::bigint)"
@@ -74,11 +79,14 @@ static const char list_sql[] =
 	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $9::int))[1]"
 	" FROM page c";
 #undef ENT
+#undef BASE
 
-#define ENT "$2"
+#define ENT  "$2"
+#define BASE "$3::text"
 static const char find_sql[] = "SELECT " ITEM_JSON "::text FROM content c"
 			       " WHERE c.slug = $1 AND c.status = 'published' AND c.deleted_at IS NULL";
 #undef ENT
+#undef BASE
 
 static const char tags_sql[] =
 	"SELECT jsonb_build_object('items', COALESCE(jsonb_agg(jsonb_build_object('slug', s.slug, 'name', s.name,"
@@ -88,7 +96,8 @@ static const char tags_sql[] =
 	"  GROUP BY t.id) s";
 
 /* Likes in the window ($1: 1d, 7d or 30d), most first; ties: the newer item first. */
-#define ENT "$3"
+#define ENT  "$3"
+#define BASE "$4::text"
 static const char popular_sql[] =
 	"WITH ranked AS ("
 	" SELECT l.content_id, count(*) AS n FROM content_like l"
@@ -102,8 +111,10 @@ static const char popular_sql[] =
 	" || jsonb_build_object('window_likes', c.n)"
 	"   ORDER BY c.n DESC, c.id DESC), '[]'::jsonb))::text FROM top c";
 #undef ENT
+#undef BASE
 
-#define ENT "$4"
+#define ENT  "$4"
+#define BASE "$5::text"
 static const char changes_sql[] =
 	"WITH page AS ("
 	" SELECT c.* FROM content c"
@@ -118,6 +129,7 @@ static const char changes_sql[] =
 	" (array_agg(c.id ORDER BY c.updated_at DESC, c.id DESC))[1]"
 	" FROM page c";
 #undef ENT
+#undef BASE
 
 /* Both answer the account's state (user_live_or_refuse) and whether the item is there; only a live one writes. */
 #define LIKER \
@@ -137,7 +149,8 @@ static const char unlike_sql[] =
 	" SELECT (SELECT disabled FROM u), (SELECT count(*) FROM c)";
 #undef LIKER
 
-#define ENT "$5"
+#define ENT  "$5"
+#define BASE "$6::text"
 static const char likes_of_sql[] =
 	"WITH page AS ("
 	" SELECT c.*, l.created_at AS liked_at, row_number() OVER (ORDER BY l.created_at DESC, c.id DESC) AS n"
@@ -147,13 +160,14 @@ static const char likes_of_sql[] =
 	" ORDER BY l.created_at DESC, c.id DESC LIMIT $4::int + 1"
 	")"
 	" SELECT COALESCE(jsonb_agg(" ITEM_JSON " || jsonb_build_object('liked_at',"
-	"   to_char(c.liked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')) ORDER BY c.n)"
+	"   iso_utc(c.liked_at)) ORDER BY c.n)"
 	"   FILTER (WHERE c.n <= $4::int), '[]')::text,"
 	" count(*) > $4::int,"
 	" (array_agg(epoch_us(c.liked_at) ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1],"
 	" (array_agg(c.id ORDER BY c.n DESC) FILTER (WHERE c.n <= $4::int))[1]"
 	" FROM page c";
 #undef ENT
+#undef BASE
 
 static const char *slug_param(struct validate *v, const struct http_query *q, const char *name)
 {
@@ -174,6 +188,15 @@ static const char *choice_param(struct validate *v, const struct http_query *q, 
 	return s && validate_choice(v, name, s, choices) ? s : NULL;
 }
 
+/* A filter that must be a word of voc (GET /v1/vocabularies). */
+static const char *word_param(struct validate *v, const struct http_query *q, const char *name,
+			      const struct vocabulary *voc)
+{
+	const char *s = http_query_get(q, name);
+
+	return s && vocabulary_check(v, name, s, voc) ? s : NULL;
+}
+
 bool content_query_parse(struct content_query *out, const struct http_query *q, struct validate *v)
 {
 	const char *sort, *limit = http_query_get(q, "limit"), *cursor = http_query_get(q, "cursor");
@@ -182,7 +205,8 @@ bool content_query_parse(struct content_query *out, const struct http_query *q, 
 	out->kind = choice_param(v, q, "kind", content_kinds);
 	out->meal = choice_param(v, q, "meal", meals);
 	out->tag = slug_param(v, q, "tag");
-	out->diet = slug_param(v, q, "diet");
+	out->diet = word_param(v, q, "diet", &vocabulary_diets);
+	out->equipment = word_param(v, q, "equipment", &vocabulary_equipment);
 	out->q = http_query_get(q, "q");
 	if (out->q && (!*out->q || strlen(out->q) > Q_MAX)) {
 		validate_add(v, "q", "invalid", "must be 1 to %d characters of search text", Q_MAX);
@@ -227,6 +251,7 @@ const char *content_query_canonical(const struct content_query *cq, struct arena
 	add_param(&b, "cursor", cq->has_cursor ? content_cursor_encode(a, cq->sort, cq->after_key, cq->after_id) : NULL,
 		  a);
 	add_param(&b, "diet", cq->diet, a);
+	add_param(&b, "equipment", cq->equipment, a);
 	add_param(&b, "kind", cq->kind, a);
 	add_param(&b, "limit", cq->limit != CONTENT_LIMIT_DEFAULT ? arena_printf(a, "%d", cq->limit) : NULL, a);
 	add_param(&b, "meal", cq->meal, a);
@@ -353,7 +378,7 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 {
 	const char *key = cache_key(w->cache, a, COLLECTION,
 				    arena_printf(a, "list:%s|%s", entitlements, content_query_canonical(cq, a)));
-	const char *params[10] = {cq->kind, cq->tag, cq->meal,
+	const char *params[12] = {cq->kind, cq->tag, cq->meal,
 				  cq->diet, cq->q,   cq->sort == CONTENT_SORT_POPULAR ? "popular" : "newest"};
 	struct db_result *r;
 	struct json *page, *items;
@@ -367,7 +392,9 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 	}
 	params[8] = arena_printf(a, "%d", cq->limit);
 	params[9] = entitlements;
-	r = replica_query(w, a, COLLECTION, list_sql, 10, params, e);
+	params[10] = cq->equipment;
+	params[11] = media_public_base(w);
+	r = replica_query(w, a, COLLECTION, list_sql, 12, params, e);
 	items = r ? json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e) : NULL;
 	if (!items) {
 		done(w, a, key, NULL, out, locked);
@@ -389,7 +416,7 @@ int content_list(struct worker *w, struct arena *a, const struct content_query *
 int content_find(struct worker *w, struct arena *a, const char *slug, const char *entitlements, struct cache_repr *out,
 		 struct err *e)
 {
-	const char *params[] = {slug, entitlements};
+	const char *params[] = {slug, entitlements, media_public_base(w)};
 	const char *key;
 	struct db_result *r;
 	bool locked;
@@ -399,7 +426,7 @@ int content_find(struct worker *w, struct arena *a, const char *slug, const char
 	key = cache_key(w->cache, a, COLLECTION, arena_printf(a, "item:%s|%s", slug, entitlements));
 	if (lookup(w, a, key, out, &locked))
 		return 1;
-	r = replica_query(w, a, COLLECTION, find_sql, 2, params, e);
+	r = replica_query(w, a, COLLECTION, find_sql, 3, params, e);
 	done(w, a, key, r && db_rows(r) ? db_value(r, 0, 0) : NULL, out, locked);
 	if (!r)
 		return -1;
@@ -423,14 +450,14 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 		    struct cache_repr *out, struct err *e)
 {
 	const char *days = str_eq(window, "1d") ? "1" : str_eq(window, "30d") ? "30" : "7";
-	const char *params[] = {days, kind, entitlements};
+	const char *params[] = {days, kind, entitlements, media_public_base(w)};
 	const char *key = cache_key(w->cache, a, COLLECTION,
 				    arena_printf(a, "popular:%s:%s|%s", kind ? kind : "", days, entitlements));
 	struct db_result *r;
 
 	if (cache_get_repr(w->cache, a, key, out))
 		return 0;
-	r = replica_query(w, a, COLLECTION, popular_sql, 3, params, e);
+	r = replica_query(w, a, COLLECTION, popular_sql, 4, params, e);
 	if (!r)
 		return -1;
 	fill(w, a, key, db_value(r, 0, 0), out);
@@ -440,7 +467,7 @@ int content_popular(struct worker *w, struct arena *a, const char *kind, const c
 int content_changes(struct worker *w, struct arena *a, const struct content_position *since, int limit,
 		    const char *entitlements, struct cache_repr *out, struct err *e)
 {
-	const char *params[4] = {NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	const char *params[5] = {NULL, NULL, arena_printf(a, "%d", limit), entitlements, media_public_base(w)};
 	const char *key, *next = NULL;
 	struct db_result *r;
 	struct json *page, *items;
@@ -454,7 +481,7 @@ int content_changes(struct worker *w, struct arena *a, const struct content_posi
 			arena_printf(a, "changes:%s:%d|%s", next ? next : "", limit, entitlements));
 	if (cache_get_repr(w->cache, a, key, out))
 		return 0;
-	r = replica_query(w, a, COLLECTION, changes_sql, 4, params, e);
+	r = replica_query(w, a, COLLECTION, changes_sql, 5, params, e);
 	if (!r)
 		return -1;
 	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);
@@ -505,7 +532,8 @@ enum op_outcome content_like_set(struct worker *w, struct op *op, const char *us
 int content_likes_of(struct worker *w, struct arena *a, const char *user_id, const struct content_position *after,
 		     int limit, const char *entitlements, const char **json, struct err *e)
 {
-	const char *params[5] = {str_uuid(a, user_id), NULL, NULL, arena_printf(a, "%d", limit), entitlements};
+	const char *params[6] = {str_uuid(a, user_id),         NULL,         NULL,
+				 arena_printf(a, "%d", limit), entitlements, media_public_base(w)};
 	struct db_result *r;
 	struct json *page, *items;
 
@@ -520,7 +548,7 @@ int content_likes_of(struct worker *w, struct arena *a, const char *user_id, con
 		*json = json_serialize(page, NULL);
 		return 0;
 	}
-	r = db_query(w->db, a, likes_of_sql, 5, params, e);
+	r = db_query(w->db, a, likes_of_sql, 6, params, e);
 	if (!r)
 		return -1;
 	items = json_parse(a, db_value(r, 0, 0), strlen(db_value(r, 0, 0)), 64, e);

@@ -260,7 +260,7 @@ enum op_outcome content_edit_save_at(struct worker *w, struct op *op, int64_t id
 		return op_refuse(op, OP_NOT_FOUND, "content_not_found", "There is no such content item.");
 	if (!content_edit_validate(doc, &op->v))
 		return OP_INVALID;
-	c.doc = json_serialize(doc, NULL);
+	c.doc = content_edit_canonical(op->arena, doc);
 	o = op_run(op, c.action, save_step, &c);
 	if (o == OP_DONE && new_id)
 		*new_id = c.id;

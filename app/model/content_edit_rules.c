@@ -6,8 +6,10 @@
 #include "json.h"
 #include "str.h"
 #include "validate.h"
+#include "vocabulary.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TITLE_MAX      200
@@ -204,8 +206,9 @@ static bool object(struct validate *v, const struct json *j, const char *path)
 	return true;
 }
 
-/* A list of distinct slugs (tags, diets, body focus). */
-static void slug_list(struct validate *v, const struct json *j, const char *path, size_t max, bool min_one)
+/* A list of distinct slugs (tags, body focus), or of words of voc when it is not NULL (diets, equipment). */
+static void slug_list(struct validate *v, const struct json *j, const char *path, size_t max, bool min_one,
+		      const struct vocabulary *voc)
 {
 	if (!array(v, j, path, max, min_one))
 		return;
@@ -217,6 +220,8 @@ static void slug_list(struct validate *v, const struct json *j, const char *path
 				     "must be a slug such as high-protein (a-z, 0-9 and -, at most 50)");
 			continue;
 		}
+		if (voc && !vocabulary_check(v, at(v, path, i), s, voc))
+			continue;
 		for (size_t k = 0; k < i; k++)
 			if (str_eq(s, json_string(json_array_at(j, k)))) {
 				validate_add(v, at(v, path, i), "duplicate", "is listed twice");
@@ -258,12 +263,9 @@ static void ingredient(struct validate *v, const struct json *j, const char *pat
 	struct json *q, *u;
 	const char *unit;
 
-	if (j && json_kind_of(j) == JSON_STRING) { /* a line of text, "80 g rolled oats" */
-		text(v, j, path, LINE_MAX, false);
-		return;
-	}
+	/* One shape: an object, never a line of text (the CMS turns its lines into objects). */
 	if (!j || json_kind_of(j) != JSON_OBJECT) {
-		validate_add(v, path, "invalid", "must be {name, quantity, unit} or a line of text");
+		validate_add(v, path, "invalid", "must be an object {name, quantity, unit}");
 		return;
 	}
 	known_fields(v, j, path, ingredient_fields);
@@ -314,7 +316,7 @@ static void recipe(struct validate *v, const struct json *b)
 				number(v, val, dot(v, "body.nutrition", k), 100000);
 	}
 	if ((j = optional(b, "diet")))
-		slug_list(v, j, "body.diet", TAGS_MAX, false);
+		slug_list(v, j, "body.diet", TAGS_MAX, false, &vocabulary_diets);
 }
 
 static void workout(struct validate *v, const struct json *b)
@@ -329,9 +331,9 @@ static void workout(struct validate *v, const struct json *b)
 			validate_choice(v, "body.level", json_string(j), content_edit_levels);
 	}
 	if ((j = optional(b, "equipment")))
-		text_list(v, j, "body.equipment", TAGS_MAX, 50, false);
+		slug_list(v, j, "body.equipment", TAGS_MAX, false, &vocabulary_equipment);
 	if ((j = optional(b, "body_focus")))
-		slug_list(v, j, "body.body_focus", 10, false);
+		slug_list(v, j, "body.body_focus", 10, false, NULL);
 	media_id(v, b, "video_media_id");
 	media_url(v, b, "video_url");
 }
@@ -409,7 +411,7 @@ bool content_edit_validate(const struct json *doc, struct validate *v)
 	if ((j = optional(doc, "duration_s")))
 		integer(v, j, "duration_s", 0, DURATION_MAX);
 	if ((j = optional(doc, "tags")))
-		slug_list(v, j, "tags", TAGS_MAX, false);
+		slug_list(v, j, "tags", TAGS_MAX, false, NULL);
 	if ((j = required(v, doc, "body", "body")) && object(v, j, "body") && kind) {
 		if (str_eq(kind, "recipe"))
 			recipe(v, j);
@@ -419,4 +421,41 @@ bool content_edit_validate(const struct json *doc, struct validate *v)
 			run(v, j);
 	}
 	return validate_ok(v);
+}
+
+static int by_bytes(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* obj's member key, an array of strings, again in byte order. */
+static void sort_words(struct arena *a, struct json *obj, const char *key)
+{
+	struct json *words = json_get(obj, key), *sorted;
+	size_t n = json_array_len(words);
+	const char **s;
+
+	if (!words || json_kind_of(words) != JSON_ARRAY || n < 2)
+		return;
+	s = arena_alloc(a, n * sizeof(*s));
+	for (size_t i = 0; i < n; i++)
+		s[i] = json_string(json_array_at(words, i));
+	qsort(s, n, sizeof(*s), by_bytes);
+	sorted = json_new_array(a);
+	for (size_t i = 0; i < n; i++)
+		json_push_string(sorted, s[i]);
+	json_set_value(obj, key, sorted);
+}
+
+const char *content_edit_canonical(struct arena *a, const struct json *doc)
+{
+	const char *text = json_serialize(doc, NULL);
+	struct err e = {0};
+	struct json *copy = json_parse(a, text, strlen(text), 64, &e), *body = json_get(copy, "body");
+
+	if (!body || json_kind_of(body) != JSON_OBJECT)
+		return text;
+	sort_words(a, body, "diet");
+	sort_words(a, body, "equipment");
+	return json_serialize(copy, NULL);
 }

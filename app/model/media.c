@@ -544,3 +544,10 @@ enum op_outcome media_store(struct worker *w, struct op *op, const void *data, s
 	op_on_rollback(op, remove_file, st);
 	return op_run(op, "media.upload", store_step, st);
 }
+
+const char *media_public_base(struct worker *w)
+{
+	const char *base = conf_str(&w->conf, CONF_MEDIA_BASE_URL);
+
+	return *base ? base : conf_str(&w->conf, CONF_PUBLIC_BASE_URL);
+}

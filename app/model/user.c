@@ -181,7 +181,7 @@ int user_profile_json(struct db *db, struct arena *a, const char *id, const char
 {
 	return one_json(db, a,
 			"SELECT json_build_object('id', id, 'email', email, 'display_name', display_name,"
-			" 'email_verified', email_verified_at IS NOT NULL, 'created_at', created_at)::text"
+			" 'email_verified', email_verified_at IS NOT NULL, 'created_at', iso_utc(created_at))::text"
 			" FROM app_user WHERE id = $1 AND deleted_at IS NULL",
 			id, out, e);
 }
@@ -192,24 +192,25 @@ int user_export_json(struct db *db, struct arena *a, const char *id, const char 
 		db, a,
 		"SELECT json_build_object("
 		" 'account', json_build_object('id', u.id, 'email', u.email, 'display_name', u.display_name,"
-		"   'email_verified_at', u.email_verified_at, 'created_at', u.created_at, 'updated_at', u.updated_at),"
+		"   'email_verified_at', iso_utc(u.email_verified_at), 'created_at', iso_utc(u.created_at),"
+		"   'updated_at', iso_utc(u.updated_at)),"
 		" 'preferences', (SELECT json_build_object('diet', p.diet, 'goals', p.goals, 'equipment', p.equipment,"
-		"   'units', p.units, 'updated_at', p.updated_at) FROM user_preferences p WHERE p.user_id = u.id),"
+		"   'units', p.units, 'updated_at', iso_utc(p.updated_at)) FROM user_preferences p WHERE p.user_id = u.id),"
 		" 'consents', COALESCE((SELECT json_agg(json_build_object('kind', c.kind, 'granted', c.granted,"
-		"   'source', c.source, 'recorded_at', c.recorded_at) ORDER BY c.recorded_at, c.id)"
+		"   'source', c.source, 'recorded_at', iso_utc(c.recorded_at)) ORDER BY c.recorded_at, c.id)"
 		"   FROM user_consent c WHERE c.user_id = u.id), '[]'::json),"
 		" 'sessions', COALESCE((SELECT json_agg(json_build_object('client_id', t.client_id,"
-		"   'started_at', t.started_at, 'last_refreshed_at', t.last_at) ORDER BY t.started_at)"
+		"   'started_at', iso_utc(t.started_at), 'last_refreshed_at', iso_utc(t.last_at)) ORDER BY t.started_at)"
 		"   FROM (SELECT client_id, min(created_at) AS started_at, max(created_at) AS last_at"
 		"         FROM refresh_token WHERE user_id = u.id AND revoked_at IS NULL AND expires_at > now()"
 		"         GROUP BY family_id, client_id) t), '[]'::json),"
-		" 'likes', COALESCE((SELECT json_agg(json_build_object('slug', c.slug, 'liked_at', l.created_at)"
+		" 'likes', COALESCE((SELECT json_agg(json_build_object('slug', c.slug, 'liked_at', iso_utc(l.created_at))"
 		"   ORDER BY l.created_at, c.id) FROM content_like l JOIN content c ON c.id = l.content_id"
 		"   WHERE l.user_id = u.id), '[]'::json),"
-		" 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope, 'granted_at', g.granted_at,"
-		"   'expires_at', g.expires_at, 'revoked_at', g.revoked_at) ORDER BY g.scope)"
+		" 'entitlements', COALESCE((SELECT json_agg(json_build_object('scope', g.scope, 'granted_at', iso_utc(g.granted_at),"
+		"   'expires_at', iso_utc(g.expires_at), 'revoked_at', iso_utc(g.revoked_at)) ORDER BY g.scope)"
 		"   FROM entitlement g WHERE g.user_id = u.id), '[]'::json),"
-		" 'exported_at', now())::text"
+		" 'exported_at', iso_utc(now()))::text"
 		" FROM app_user u WHERE u.id = $1 AND u.deleted_at IS NULL",
 		id, out, e);
 }

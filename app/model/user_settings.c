@@ -7,17 +7,11 @@
 #include "str.h"
 #include "user.h"
 #include "validate.h"
+#include "vocabulary.h"
 #include "worker.h"
 
 #include <string.h>
 
-static const char *const diets[] = {"omnivore", "vegetarian", "vegan",       "pescatarian",
-				    "keto",     "paleo",      "gluten_free", NULL};
-static const char *const goals[] = {"lose_weight",   "build_muscle", "improve_endurance", "eat_healthier",
-				    "reduce_stress", "run_5k",       "improve_mobility",  NULL};
-static const char *const equipment[] = {"dumbbells",   "kettlebell", "resistance_band", "yoga_mat",
-					"pull_up_bar", "bench",      "treadmill",       "bike",
-					"rower",       NULL};
 static const char *const units[] = {"metric", "imperial", NULL};
 static const char *const consent_kinds[] = {"marketing_email", "analytics", NULL};
 
@@ -31,14 +25,15 @@ int user_settings_preferences(struct db *db, struct arena *a, const char *user_i
 		db, a,
 		"SELECT json_build_object('diet', COALESCE(p.diet, 'omnivore'), 'goals', COALESCE(p.goals, '{}'),"
 		" 'equipment', COALESCE(p.equipment, '{}'), 'units', COALESCE(p.units, 'metric'),"
-		" 'updated_at', p.updated_at)::text"
+		" 'updated_at', iso_utc(p.updated_at))::text"
 		" FROM app_user u LEFT JOIN user_preferences p ON p.user_id = u.id"
 		" WHERE u.id = $1 AND u.deleted_at IS NULL",
 		1, params, out, e);
 }
 
-/* A string member that must be one of choices. */
-static const char *choice(struct validate *v, const struct json *doc, const char *field, const char *const *choices)
+/* A string member that must be one of choices, or a word of voc when choices is NULL. */
+static const char *choice(struct validate *v, const struct json *doc, const char *field, const char *const *choices,
+			  const struct vocabulary *voc)
 {
 	const char *s = json_string(json_get(doc, field));
 
@@ -50,12 +45,14 @@ static const char *choice(struct validate *v, const struct json *doc, const char
 		validate_add(v, field, "invalid", "must be a string");
 		return NULL;
 	}
+	if (!choices)
+		return vocabulary_check(v, field, s, voc) ? s : NULL;
 	return validate_choice(v, field, s, choices) ? s : NULL;
 }
 
 /* An array of distinct strings from choices, returned as JSON text for json_array_elements_text. */
 static const char *choices(struct validate *v, struct arena *a, const struct json *doc, const char *field,
-			   const char *const *allowed)
+			   const struct vocabulary *voc)
 {
 	struct json *arr = json_get(doc, field), *out = json_new_array(a);
 	size_t n = json_array_len(arr);
@@ -76,7 +73,7 @@ static const char *choices(struct validate *v, struct arena *a, const struct jso
 			validate_add(v, name, "invalid", "must be a string");
 			continue;
 		}
-		if (!validate_choice(v, name, s, allowed))
+		if (!vocabulary_check(v, name, s, voc))
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if (str_eq(s, json_string(json_array_at(arr, j))))
@@ -131,10 +128,10 @@ enum op_outcome user_settings_save_preferences(struct worker *w, struct op *op, 
 		return invalid(op, "the preferences are invalid");
 	}
 	validate_known_fields(v, doc, fields);
-	p.diet = choice(v, doc, "diet", diets);
-	p.goals = choices(v, op->arena, doc, "goals", goals);
-	p.equipment = choices(v, op->arena, doc, "equipment", equipment);
-	p.units = choice(v, doc, "units", units);
+	p.diet = choice(v, doc, "diet", NULL, &vocabulary_diets);
+	p.goals = choices(v, op->arena, doc, "goals", &vocabulary_goals);
+	p.equipment = choices(v, op->arena, doc, "equipment", &vocabulary_equipment);
+	p.units = choice(v, doc, "units", units, NULL);
 	if (op_check(op) != OP_DONE)
 		return invalid(op, "the preferences are invalid");
 	return op_run(op, "user.save_preferences", preferences_step, &p);
@@ -149,7 +146,7 @@ int user_settings_consents(struct db *db, struct arena *a, const char *user_id, 
 	return db_query_value(
 		db, a,
 		"SELECT json_object_agg(k.kind, json_build_object('granted', COALESCE(c.granted, false),"
-		"  'source', c.source, 'recorded_at', c.recorded_at) ORDER BY k.kind)::text"
+		"  'source', c.source, 'recorded_at', iso_utc(c.recorded_at)) ORDER BY k.kind)::text"
 		" FROM app_user u CROSS JOIN unnest(ARRAY['marketing_email', 'analytics']) AS k(kind)"
 		" LEFT JOIN LATERAL (SELECT granted, source, recorded_at FROM user_consent"
 		"   WHERE user_id = u.id AND kind = k.kind ORDER BY recorded_at DESC, id DESC LIMIT 1) c ON true"
@@ -196,7 +193,7 @@ static const char record_sql[] =
 	"   WHERE c.granted IS DISTINCT FROM w.granted"
 	"   RETURNING kind, granted, source, recorded_at)"
 	" SELECT COALESCE(json_agg(json_build_object('kind', kind, 'granted', granted, 'source', source,"
-	"   'recorded_at', recorded_at) ORDER BY kind), '[]'::json)::text FROM added";
+	"   'recorded_at', iso_utc(recorded_at)) ORDER BY kind), '[]'::json)::text FROM added";
 
 /*
  * The job that tells the marketing platform (job_consent_sync.c sends it):

@@ -129,6 +129,16 @@ START_TEST(filters_and_search_narrow_the_list)
 	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?q=zzzqqq"))), 0);
 	r = http_get("/v1/content?kind=workout&tag=core");
 	ck_assert_uint_eq(json_array_len(items(r)), 2);
+	/* The vocabulary's words filter; another spelling is a 400 naming the filter. */
+	ck_assert_uint_eq(json_array_len(items(http_get("/v1/content?equipment=mat"))), 4);
+	ck_assert(list_has("/v1/content?equipment=resistance-band", "glute-builder"));
+	ck_assert(!list_has("/v1/content?equipment=resistance-band", "core-crusher"));
+	r = http_get("/v1/content?equipment=yoga_mat");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "equipment");
+	r = http_get("/v1/content?diet=gluten_free");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "diet");
 }
 END_TEST
 

@@ -282,6 +282,11 @@ START_TEST(an_edit_of_a_published_item_is_served_at_once)
 		ck_assert_str_eq(reply_str(r, "title"), "Before");
 	}
 	ck_assert(wait_title(path, "Before"));
+	/* Stored as the upload's path, served absolute under the public base URL: one shape for every image. */
+	ck_assert_str_eq(json_string(json_get(json_get(get(id), "document"), "image_url")), "/media/x/bowl.jpg");
+	ck_assert_str_eq(reply_str(r, "image_url"),
+			 arena_printf(a, "%s/media/x/bowl.jpg", motusctl_out("config get public_base_url")));
+	ck_assert(str_starts_with(reply_str(r, "image_url"), harness_env("MOTUS_JWT_ISSUER")));
 
 	save(id, recipe(slug, "After"));
 	r = http_request("GET", path, headers, NULL, 0);

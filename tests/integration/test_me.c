@@ -118,8 +118,8 @@ END_TEST
 START_TEST(preferences_round_trip_and_are_validated)
 {
 	struct user u = new_user("prefs");
-	const char *doc =
-		"{\"diet\":\"vegan\",\"goals\":[\"run_5k\",\"eat_healthier\"],\"equipment\":[\"yoga_mat\"],\"units\":\"imperial\"}";
+	const char *doc = "{\"diet\":\"gluten-free\",\"goals\":[\"run-5k\",\"eat-healthier\"],\"equipment\":[\"mat\"],"
+			  "\"units\":\"imperial\"}";
 	struct reply *r = get_bearer("/v1/me/preferences", u.t.access);
 
 	ck_assert_int_eq(r->status, 200);
@@ -127,16 +127,30 @@ START_TEST(preferences_round_trip_and_are_validated)
 	r = send_json("PUT", "/v1/me/preferences", u.t.access, doc);
 	ck_assert_int_eq(r->status, 200);
 	r = get_bearer("/v1/me/preferences", u.t.access);
-	ck_assert_str_eq(reply_str(r, "diet"), "vegan");
+	ck_assert_str_eq(reply_str(r, "diet"), "gluten-free");
 	ck_assert_str_eq(reply_str(r, "units"), "imperial");
 	ck_assert_int_eq(json_array_len(json_get(r->json, "goals")), 2);
 	r = send_json(
 		"PUT", "/v1/me/preferences", u.t.access,
-		"{\"diet\":\"carnivore\",\"goals\":[\"run_5k\",\"run_5k\"],\"equipment\":[],\"units\":\"metric\",\"x\":1}");
+		"{\"diet\":\"carnivore\",\"goals\":[\"run-5k\",\"run-5k\"],\"equipment\":[],\"units\":\"metric\",\"x\":1}");
 	ck_assert_int_eq(r->status, 400);
 	ck_assert_str_eq(reply_str(r, "code"), "validation_failed");
 	ck_assert_int_eq(json_array_len(json_get(r->json, "errors")), 3); /* x, diet, goals[1] */
-	ck_assert_str_eq(reply_str(get_bearer("/v1/me/preferences", u.t.access), "diet"), "vegan");
+	ck_assert_str_eq(reply_str(get_bearer("/v1/me/preferences", u.t.access), "diet"), "gluten-free");
+	/* One vocabulary, the content's: the words as GET /v1/vocabularies spells them, not another spelling. */
+	r = send_json("PUT", "/v1/me/preferences", u.t.access,
+		      "{\"diet\":\"gluten_free\",\"goals\":[],\"equipment\":[\"yoga_mat\"],\"units\":\"metric\"}");
+	ck_assert_int_eq(r->status, 400);
+	ck_assert_str_eq(reply_error_field(r, 0, "field"), "diet");
+	ck_assert_str_eq(reply_error_field(r, 1, "field"), "equipment[0]");
+	r = http_get("/v1/vocabularies");
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(reply_header(r, "Cache-Control"), "public, max-age=3600");
+	ck_assert_ptr_nonnull(reply_header(r, "ETag"));
+	for (const char *const *k = (const char *const[]){"diets", "goals", "equipment", NULL}; *k; k++)
+		ck_assert_int_gt(json_array_len(json_get(r->json, *k)), 0);
+	ck_assert_ptr_nonnull(strstr(r->body, "{\"slug\":\"gluten-free\",\"label\":\"Gluten-free\"}"));
+	ck_assert_ptr_nonnull(strstr(r->body, "{\"slug\":\"mat\",\"label\":\"Mat\"}"));
 }
 END_TEST
 

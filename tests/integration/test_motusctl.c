@@ -1,5 +1,6 @@
 /* Integration: motusctl against the stack's Postgres: migrations under the advisory lock, settings checks. */
 #include "arena.h"
+#include "db.h"
 #include "harness.h"
 
 #include <dirent.h>
@@ -58,6 +59,80 @@ START_TEST(two_hosts_migrating_at_once_apply_each_file_once)
 	ck_assert_int_eq(atoi(out), count_migration_files());
 	snprintf(query, sizeof(query), "DROP DATABASE %s", db);
 	sql(query);
+}
+END_TEST
+
+/* One statement on the database conninfo names; its first value ("" for none). */
+static const char *on(const char *conninfo, const char *statement)
+{
+	struct db *db = db_new(conninfo, 5, 30000, false);
+	struct err e = {0};
+	struct db_result *r = db_query(db, harness_arena(), statement, 0, NULL, &e);
+	const char *out = r && db_rows(r) ? arena_strdup(harness_arena(), db_value(r, 0, 0)) : "";
+
+	db_free(db);
+	ck_assert_msg(r != NULL, "SQL failed: %s\n%s", e.msg, statement);
+	return out;
+}
+
+/*
+ * Rows written in the shapes of before 0012 (ingredients as lines of text,
+ * words spelt another way, in items, revisions and preferences): after the
+ * migration every one has the one shape the API serves and the CMS saves.
+ */
+START_TEST(the_one_shape_migration_rewrites_rows_of_the_old_shapes)
+{
+	const char *src = getenv("MOTUS_SRC_DIR") ? getenv("MOTUS_SRC_DIR") : ".";
+	char dir[] = "/tmp/motus-migrations.XXXXXX", db[64], conninfo[1200], cmd[2600];
+	const char *user;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db, sizeof(db), "motus_shape_%d", (int)getpid());
+	sql(arena_printf(harness_arena(), "CREATE DATABASE %s", db));
+	snprintf(conninfo, sizeof(conninfo), "host=%s/pgrun dbname=%s user=motus", harness_var(), db);
+	setenv("MOTUS_DB_CONNINFO", conninfo, 1);
+	setenv("MOTUS_MIGRATIONS_DIR", dir, 1);
+	/* Every migration before 0012, then the rows, then 0012. */
+	snprintf(cmd, sizeof(cmd),
+		 "for f in %s/sql/migrations/*.sql; do case $(basename $f) in 00[01][0-9]_*) "
+		 "[ $(basename $f | cut -c1-4) -lt 0012 ] && ln -s $f %s/; esac; done; true",
+		 src, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(motusctl("migrate"), 0);
+	on(conninfo, "INSERT INTO content (slug, kind, title, body) VALUES ('old-oats', 'recipe', 'Oats',"
+		     " '{\"meal\": \"breakfast\", \"servings\": 1, \"diet\": [\"gluten_free\", \"vegan\"],"
+		     " \"ingredients\": [\"80 g rolled oats\", \"1/2 cup milk\", \"3 eggs\", \"lemon\","
+		     " {\"name\": \"salt\"}], \"steps\": [\"Stir.\"]}'),"
+		     " ('old-bands', 'workout', 'Bands', '{\"level\": \"beginner\","
+		     " \"equipment\": [\"Resistance band\", \"yoga_mat\", \"dumbbells\"]}')");
+	on(conninfo, "INSERT INTO content_revision (content_id, number, document, saved_by)"
+		     " SELECT id, 1, jsonb_build_object('slug', slug, 'body', body), 'cli:test' FROM content");
+	user = on(conninfo, "INSERT INTO app_user (email, password_hash) VALUES ('old@example.com', '!') RETURNING id");
+	on(conninfo, arena_printf(harness_arena(),
+				  "INSERT INTO user_preferences (user_id, diet, goals, equipment) VALUES ('%s',"
+				  " 'gluten_free', '{run_5k,eat_healthier}', '{yoga_mat,pull_up_bar}')",
+				  user));
+	ck_assert_int_eq(system(arena_printf(harness_arena(), "ln -s %s/sql/migrations/0012_*.sql %s/", src, dir)), 0);
+	ck_assert_int_eq(motusctl("migrate"), 0);
+	unsetenv("MOTUS_DB_CONNINFO");
+	unsetenv("MOTUS_MIGRATIONS_DIR");
+
+	ck_assert_str_eq(on(conninfo, "SELECT body->'ingredients' FROM content WHERE slug = 'old-oats'"),
+			 "[{\"name\": \"rolled oats\", \"unit\": \"g\", \"quantity\": 80},"
+			 " {\"name\": \"milk\", \"unit\": \"cup\", \"quantity\": 0.5},"
+			 " {\"name\": \"eggs\", \"quantity\": 3}, {\"name\": \"lemon\"}, {\"name\": \"salt\"}]");
+	ck_assert_str_eq(on(conninfo, "SELECT body->'diet' FROM content WHERE slug = 'old-oats'"),
+			 "[\"gluten-free\", \"vegan\"]");
+	ck_assert_str_eq(on(conninfo, "SELECT body->'equipment' FROM content WHERE slug = 'old-bands'"),
+			 "[\"dumbbells\", \"mat\", \"resistance-band\"]");
+	ck_assert_str_eq(on(conninfo, "SELECT count(*) FROM content_revision r JOIN content c ON c.id = r.content_id"
+				      " WHERE r.document->'body' = c.body"),
+			 "2");
+	ck_assert_str_eq(
+		on(conninfo, "SELECT diet || ' ' || goals::text || ' ' || equipment::text FROM user_preferences"),
+		"gluten-free {run-5k,eat-healthier} {mat,pull-up-bar}");
+	sql(arena_printf(harness_arena(), "DROP DATABASE %s", db));
+	ck_assert_int_eq(system(arena_printf(harness_arena(), "rm -rf %s", dir)), 0);
 }
 END_TEST
 
@@ -128,6 +203,7 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(tc, NULL, harness_reset);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, two_hosts_migrating_at_once_apply_each_file_once);
+	tcase_add_test(tc, the_one_shape_migration_rewrites_rows_of_the_old_shapes);
 	tcase_add_test(tc, config_check_validates_and_finds_undocumented_settings);
 	tcase_add_test(tc, every_program_says_its_version);
 	return harness_main(argc, argv, s, HARNESS_NO_WEB);

@@ -9,10 +9,10 @@
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
-#define RECIPE_BODY                                                                                                  \
-	"\"body\":{\"meal\":\"dinner\",\"servings\":2,\"ingredients\":[{\"name\":\"salmon\",\"quantity\":250,"       \
-	"\"unit\":\"g\"},{\"name\":\"lemon\",\"quantity\":1,\"unit\":\"piece\"},{\"name\":\"salt\"},\"1 tbsp olive " \
-	"oil\"],\"steps\":[\"Roast it.\",\"Serve.\"],\"nutrition\":{\"kcal\":510,\"protein_g\":38.5},"               \
+#define RECIPE_BODY                                                                                                                              \
+	"\"body\":{\"meal\":\"dinner\",\"servings\":2,\"ingredients\":[{\"name\":\"salmon\",\"quantity\":250,"                                   \
+	"\"unit\":\"g\"},{\"name\":\"lemon\",\"quantity\":1,\"unit\":\"piece\"},{\"name\":\"salt\"},{\"name\":"                                  \
+	"\"olive oil\",\"quantity\":1,\"unit\":\"tbsp\"}],\"steps\":[\"Roast it.\",\"Serve.\"],\"nutrition\":{\"kcal\":510,\"protein_g\":38.5}," \
 	"\"diet\":[\"gluten-free\"]}"
 #define RECIPE(extra)                                                                                                \
 	"{\"slug\":\"salmon-traybake\",\"kind\":\"recipe\",\"title\":\"Salmon traybake\",\"summary\":\"One tray.\"," \
@@ -51,7 +51,7 @@ static const struct {
 	/* Valid documents of each kind. */
 	{RECIPE(""), ""},
 	{RECIPE(",\"image_url\":null,\"required_scope\":null"), ""}, /* JSON null is "not given" */
-	{WORKOUT("{\"level\":\"beginner\",\"equipment\":[\"resistance band\"],\"body_focus\":[\"core\"],"
+	{WORKOUT("{\"level\":\"beginner\",\"equipment\":[\"resistance-band\"],\"body_focus\":[\"core\"],"
 		 "\"video_media_id\":\"" UUID "\"}"),
 	 ""},
 	{WORKOUT("{\"level\":\"advanced\",\"video_url\":\"https://cdn.motus.example/v/core/index.m3u8\"}"), ""},
@@ -91,14 +91,15 @@ static const struct {
 	{RECIPE(",\"body\":[]"), "body invalid"},
 
 	/* Recipes. */
-	{RECIPE(",\"body\":{\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"]}"), "body.meal required"},
-	{RECIPE(",\"body\":{\"meal\":\"brunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"]}"),
+	{RECIPE(",\"body\":{\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"]}"),
+	 "body.meal required"},
+	{RECIPE(",\"body\":{\"meal\":\"brunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"]}"),
 	 "body.meal invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":0,\"ingredients\":[\"x\"],\"steps\":[\"y\"]}"),
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":0,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"]}"),
 	 "body.servings invalid"},
 	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[],\"steps\":[\"y\"]}"),
 	 "body.ingredients invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\",{\"name\":\"y\"},"
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"},{\"name\":\"y\"},"
 		"{\"name\":\"oats\",\"quantity\":80,\"unit\":\"handfuls\"}],\"steps\":[\"y\"]}"),
 	 "body.ingredients[2].unit invalid"},
 	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"oats\",\"unit\":\"g\"}],"
@@ -114,19 +115,20 @@ static const struct {
 	 "body.ingredients[0].brand unknown_field"},
 	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[7],\"steps\":[\"y\"]}"),
 	 "body.ingredients[0] invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"ok\",\"\"]}"),
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"ok\",\"\"]}"),
 	 "body.steps[1] invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"]}"), "body.steps required"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"],"
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}]}"),
+	 "body.steps required"},
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"],"
 		"\"nutrition\":{\"kcal\":\"lots\"}}"),
 	 "body.nutrition.kcal invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"],"
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"],"
 		"\"nutrition\":{\"vitamins\":3}}"),
 	 "body.nutrition.vitamins unknown_field"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"],"
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"],"
 		"\"diet\":[\"Vegan\"]}"),
 	 "body.diet[0] invalid"},
-	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"],"
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"],"
 		"\"duration_s\":60}"),
 	 "body.duration_s unknown_field"},
 
@@ -137,6 +139,15 @@ static const struct {
 	{WORKOUT("{\"level\":\"beginner\",\"video_url\":\"ftp://x/y\"}"), "body.video_url invalid"},
 	{WORKOUT("{\"level\":\"beginner\",\"body_focus\":[\"core\",\"Arms\"]}"), "body.body_focus[1] invalid"},
 	{WORKOUT("{\"level\":\"beginner\",\"equipment\":[\"\"]}"), "body.equipment[0] invalid"},
+	/* One vocabulary: a word it does not have, or one spelt otherwise, is refused; a line of text is no ingredient.
+	 */
+	{WORKOUT("{\"level\":\"beginner\",\"equipment\":[\"mat\",\"yoga_mat\"]}"), "body.equipment[1] invalid"},
+	{WORKOUT("{\"level\":\"beginner\",\"equipment\":[\"rope\"]}"), "body.equipment[0] invalid"},
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"],"
+		"\"diet\":[\"vegan\",\"gluten_free\"]}"),
+	 "body.diet[1] invalid"},
+	{RECIPE(",\"body\":{\"meal\":\"lunch\",\"servings\":2,\"ingredients\":[\"80 g oats\"],\"steps\":[\"y\"]}"),
+	 "body.ingredients[0] invalid"},
 	{WORKOUT("{\"level\":\"beginner\",\"meal\":\"lunch\"}"), "body.meal unknown_field"},
 
 	/* Runs. */
@@ -159,9 +170,10 @@ START_TEST(every_broken_rule_is_reported_at_once)
 {
 	size_t n;
 
-	first_error("{\"slug\":\"Bad Slug\",\"kind\":\"recipe\",\"title\":\"\",\"tags\":[1],\"extra\":true,"
-		    "\"body\":{\"meal\":\"brunch\",\"servings\":2,\"ingredients\":[\"x\"],\"steps\":[\"y\"]}}",
-		    &n);
+	first_error(
+		"{\"slug\":\"Bad Slug\",\"kind\":\"recipe\",\"title\":\"\",\"tags\":[1],\"extra\":true,"
+		"\"body\":{\"meal\":\"brunch\",\"servings\":2,\"ingredients\":[{\"name\":\"x\"}],\"steps\":[\"y\"]}}",
+		&n);
 	ck_assert_uint_eq(n, 5); /* extra, slug, title, tags[0], body.meal */
 }
 END_TEST
@@ -185,6 +197,20 @@ START_TEST(an_unknown_kind_leaves_the_body_unjudged)
 }
 END_TEST
 
+START_TEST(the_stored_form_keeps_the_words_in_one_order)
+{
+	const char *doc = "{\"kind\":\"recipe\",\"title\":\"x\",\"body\":{\"diet\":[\"vegetarian\",\"low-carb\","
+			  "\"gluten-free\"],\"steps\":[\"b\",\"a\"]}}";
+	struct err e = {0};
+	struct json *j = json_parse(arena, doc, strlen(doc), 32, &e);
+	const char *once = content_edit_canonical(arena, j);
+
+	ck_assert_ptr_nonnull(strstr(once, "\"diet\":[\"gluten-free\",\"low-carb\",\"vegetarian\"]"));
+	ck_assert_ptr_nonnull(strstr(once, "\"steps\":[\"b\",\"a\"]")); /* other lists keep their order */
+	ck_assert_str_eq(content_edit_canonical(arena, json_parse(arena, once, strlen(once), 32, &e)), once);
+}
+END_TEST
+
 static Suite *content_edit_suite(void)
 {
 	Suite *s = suite_create("content_edit");
@@ -195,6 +221,7 @@ static Suite *content_edit_suite(void)
 	tcase_add_test(tc, every_broken_rule_is_reported_at_once);
 	tcase_add_test(tc, the_body_is_checked_against_the_kind_it_claims);
 	tcase_add_test(tc, an_unknown_kind_leaves_the_body_unjudged);
+	tcase_add_test(tc, the_stored_form_keeps_the_words_in_one_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
