@@ -140,6 +140,15 @@ START_TEST(sign_up_and_its_verification_email_commit_together_or_not_at_all)
 	ck_assert_int_eq(user_signup_create(&w, op, in, &id, &norm), OP_CONFLICT);
 	ck_assert_str_eq(op->code, "email_taken");
 	ck_assert_str_eq(count_jobs(email), "1");
+	/* A new link asked for: a failed commit writes neither link nor email, a done one both. */
+	const char *links = arena_printf(
+		a, "SELECT count(*) FROM email_token WHERE user_id = '%s' AND purpose = 'verify_email'", id);
+	ck_assert_int_eq(user_signup_resend_verification(&w, op_for(true), email), OP_FAILED);
+	ck_assert_str_eq(sql(links), "1");
+	ck_assert_str_eq(count_jobs(email), "1");
+	ck_assert_int_eq(user_signup_resend_verification(&w, op_for(false), email), OP_DONE);
+	ck_assert_str_eq(sql(links), "2");
+	ck_assert_str_eq(count_jobs(email), "2");
 
 	/* Verifying: a failed commit leaves the link unspent and the address unconfirmed. */
 	const char *token = emailed_token(email, "Confirm");
