@@ -137,3 +137,17 @@ export function loginForm(page) {
   const cookie = (page.headers.get('set-cookie') || '').split(';')[0];
   return { form, cookie };
 }
+
+// A CMS session of a new staff account (role "editor" or "admin"): the `motus_cms` cookie, through
+// the log-in form as a browser would send it.
+export async function staffSession(base, role) {
+  const email = uniqueEmail(`staff-${role}`), password = newPassword();
+  motusctl(['staff', 'add', email, role], `${password}\n`);
+  const page = await send(base, { path: '/admin/login' });
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+  const cookie = (page.headers.get('set-cookie') || '').split(';')[0];
+  const login = await send(base, { method: 'POST', path: '/admin/login', headers: { cookie }, form: { csrf_token: csrf, email, password } });
+  const session = login.headers.getSetCookie().find((c) => c.startsWith('motus_cms='));
+  if (login.status !== 303 || !session) throw new Error(`CMS log-in: ${login.status} ${login.text.slice(0, 200)}`);
+  return { email, password, cookie: session.split(';')[0], loginPage: { csrf, cookie } };
+}
