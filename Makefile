@@ -63,7 +63,7 @@ PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)
 .SECONDARY:
 
 .PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench chaos format \
-	format-check clean fuzz fuzz-targets
+	format-check clean fuzz fuzz-targets contract
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(UNIT_BIN) $(INT_BIN) $(REPLAY_BIN)
@@ -165,19 +165,23 @@ test: deps
 	$(MAKE) -j4 --output-sync=line test-build test-build-asan
 
 # One build's share of make test (make test-build, make test-build-asan): its unit
-# suites beside its integration suites, then its browser specs.
+# suites beside its integration suites, then its browser specs beside the live
+# contract suite (tests/contract: every operation's answers against www/openapi.json).
 TEST_BUILDS := build build-asan
 TEST_UNIT := $(TEST_BUILDS:%=test-unit-%)
 TEST_INTEGRATION := $(TEST_BUILDS:%=test-integration-%)
 TEST_BROWSER := $(TEST_BUILDS:%=test-browser-%)
-.PHONY: $(TEST_UNIT) $(TEST_INTEGRATION) $(TEST_BROWSER)
-test-build test-build-asan: test-%: test-unit-% test-browser-%
+TEST_CONTRACT := $(TEST_BUILDS:%=test-contract-%)
+.PHONY: $(TEST_UNIT) $(TEST_INTEGRATION) $(TEST_BROWSER) $(TEST_CONTRACT)
+test-build test-build-asan: test-%: test-unit-% test-browser-% test-contract-%
 $(TEST_UNIT): test-unit-%:
 	tests/run-unit.sh $*
 $(TEST_INTEGRATION): test-integration-%:
 	tests/integration/run.sh $*
 $(TEST_BROWSER): test-browser-%: test-integration-%
 	tests/browser/run.sh $*
+$(TEST_CONTRACT): test-contract-%: test-integration-%
+	tests/contract/run.sh $*
 
 unit: all
 	tests/run-unit.sh $(BUILD)
@@ -188,6 +192,10 @@ integration: all
 browser: deps
 	$(MAKE) all
 	tests/browser/run.sh $(BUILD)
+
+contract: deps
+	$(MAKE) all
+	tests/contract/run.sh $(BUILD)
 
 run: deps
 	$(MAKE) all
