@@ -115,7 +115,34 @@ async function mediaUrl(ctx) {
   return { path: u.pathname, query: Object.fromEntries(u.searchParams) };
 }
 
-const VALID_PREFS = { diet: 'vegetarian', goals: ['run_5k'], equipment: ['yoga_mat'], units: 'metric' };
+const VALID_PREFS = { diet: 'vegetarian', goals: ['run-5k'], equipment: ['mat'], units: 'metric' };
+
+// An account page's form: its hidden fields (the CSRF token, the link's token) and the cookie they pair with.
+async function accountForm(ctx, path, query) {
+  const page = await send(ctx.base, { path, query });
+  if (page.status !== 200) throw new Error(`${path}: ${page.status} ${page.text.slice(0, 200)}`);
+  return loginForm(page);
+}
+
+// A new account whose confirmation link is unused: { email, token }.
+async function unconfirmed(ctx, who) {
+  const email = uniqueEmail(who);
+  await send(ctx.base, { method: 'POST', path: '/v1/auth/signup', json: { email, password: newPassword() } });
+  return { email, token: await emailedToken(email, '/account/verify-email') };
+}
+
+// A verified account's emailed reset token.
+async function resetToken(ctx) {
+  const who = await account(ctx.base, 'reset-page');
+  await send(ctx.base, { method: 'POST', path: '/v1/auth/password-reset', json: { email: who.email } });
+  return emailedToken(who.email, '/account/reset-password');
+}
+
+// A POST of an account page's form with fields, the page's CSRF token and cookie.
+const pagePost = (path, fields, { page = path, query, headers = {} } = {}) => async (ctx) => {
+  const { form, cookie } = await accountForm(ctx, page, query);
+  return { path, headers: { cookie, ...headers }, form: { ...form, ...(await fields(ctx)) } };
+};
 
 export const recipes = {
   'GET /healthz': [{ name: 'alive', expect: 200, request: () => ({ path: '/healthz' }) }],
@@ -174,6 +201,80 @@ export const recipes = {
         return { path: '/v1/auth/verify-email', json: { token: await emailedToken(email, '/verify-email') } };
       } },
     { name: 'an unknown token', expect: code(400, 'invalid_link'), request: () => ({ path: '/v1/auth/verify-email', json: { token: 'ab'.repeat(32) } }) },
+  ],
+  'POST /v1/auth/verify-email/resend': [
+    { name: 'an address that waits for confirmation', expect: 202,
+      request: async (ctx) => ({ path: '/v1/auth/verify-email/resend', json: { email: (await unconfirmed(ctx, 'resend')).email } }) },
+    { name: 'an address nobody has: the same answer', expect: 202,
+      request: () => ({ path: '/v1/auth/verify-email/resend', json: { email: uniqueEmail('nobody') } }) },
+    { name: 'not an email', expect: code(400, 'validation_failed'), request: () => ({ path: '/v1/auth/verify-email/resend', json: { email: 'nope' } }) },
+    { name: 'too many requests', expect: { status: 429, code: 'rate_limited', headers: ['Retry-After'] },
+      request: (ctx) => untilLimited(ctx, 40, () => ({ method: 'POST', path: '/v1/auth/verify-email/resend', headers: { 'x-forwarded-for': ctx.address(5) },
+        json: { email: uniqueEmail('resend') } })) },
+  ],
+  'GET /v1/vocabularies': [
+    { name: 'the words', expect: 200, request: () => ({ path: '/v1/vocabularies' }) },
+    revalidate('/v1/vocabularies'),
+  ],
+  'GET /account/verify-email': [
+    { name: 'the confirmation page', expect: { status: 200, headers: [['Set-Cookie', /^motus_account_csrf=/]] }, lenientQuery: true,
+      request: async (ctx) => ({ path: '/account/verify-email', query: { token: (await unconfirmed(ctx, 'verify-page')).token } }) },
+    { name: 'a link cut short', expect: 400, request: () => ({ path: '/account/verify-email' }) },
+  ],
+  'POST /account/verify-email': [
+    { name: 'the button', expect: 200, async request(ctx) {
+      const { token } = await unconfirmed(ctx, 'verify-post');
+      return pagePost('/account/verify-email', () => ({}), { query: { token } })(ctx);
+    } },
+    { name: 'a spent link: the page offers a new one', expect: { status: 400, headers: ['Set-Cookie'] },
+      request: pagePost('/account/verify-email', () => ({}), { query: { token: 'ab'.repeat(32) } }) },
+    { name: 'no CSRF cookie', expect: 403, request: () => ({ path: '/account/verify-email', form: { csrf_token: 'x', token: 'ab'.repeat(32) } }) },
+  ],
+  'GET /account/reset-password': [
+    { name: 'the new-password form', expect: { status: 200, headers: [['Set-Cookie', /^motus_account_csrf=/]] }, lenientQuery: true,
+      request: async (ctx) => ({ path: '/account/reset-password', query: { token: await resetToken(ctx) } }) },
+    { name: 'a link cut short', expect: 400, request: () => ({ path: '/account/reset-password' }) },
+  ],
+  'POST /account/reset-password': [
+    { name: 'a new password', expect: 200, async request(ctx) {
+      const token = await resetToken(ctx), password = newPassword();
+      return pagePost('/account/reset-password', () => ({ password, password_again: password }), { query: { token } })(ctx);
+    } },
+    { name: 'two that differ: the form again', expect: { status: 400, headers: ['Set-Cookie'] },
+      request: pagePost('/account/reset-password', () => ({ password: newPassword(), password_again: newPassword() }), { query: { token: 'cd'.repeat(32) } }) },
+  ],
+  'GET /account/forgot-password': [
+    { name: 'the form', expect: { status: 200, headers: [['Set-Cookie', /^motus_account_csrf=/]] }, request: () => ({ path: '/account/forgot-password' }) },
+  ],
+  'POST /account/forgot-password': [
+    { name: 'an address', expect: 200, request: pagePost('/account/forgot-password', (ctx) => ({ email: ctx.user.email })) },
+    { name: 'not an address: the form again', expect: { status: 400, headers: ['Set-Cookie'] },
+      request: pagePost('/account/forgot-password', () => ({ email: 'nope' })) },
+    { name: 'no CSRF cookie', expect: 403, request: () => ({ path: '/account/forgot-password', form: { csrf_token: 'x', email: uniqueEmail('x') } }) },
+    { name: 'too many requests', expect: { status: 429, headers: ['Retry-After'] },
+      request: (ctx) => untilLimited(ctx, 40, () => pagePost('/account/forgot-password', () => ({ email: uniqueEmail('forgot') }),
+        { headers: { 'x-forwarded-for': ctx.address(6) } })(ctx).then((r) => ({ method: 'POST', ...r }))) },
+  ],
+  'POST /account/resend-verification': [
+    { name: 'an address', expect: 200,
+      request: pagePost('/account/resend-verification', async (ctx) => ({ email: (await unconfirmed(ctx, 'resend-page')).email }), { page: '/account/forgot-password' }) },
+    { name: 'not an address: the form again', expect: { status: 400, headers: ['Set-Cookie'] },
+      request: pagePost('/account/resend-verification', () => ({ email: 'nope' }), { page: '/account/forgot-password' }) },
+    { name: 'too many requests', expect: { status: 429, headers: ['Retry-After'] },
+      request: (ctx) => untilLimited(ctx, 40, () => pagePost('/account/resend-verification', () => ({ email: uniqueEmail('resend-page') }),
+        { page: '/account/forgot-password', headers: { 'x-forwarded-for': ctx.address(7) } })(ctx).then((r) => ({ method: 'POST', ...r }))) },
+  ],
+  'GET /account/signup': [
+    { name: 'the form', expect: { status: 200, headers: [['Set-Cookie', /^motus_account_csrf=/]] }, request: () => ({ path: '/account/signup' }) },
+  ],
+  'POST /account/signup': [
+    { name: 'a new account', expect: 200, request: pagePost('/account/signup', () => ({ email: uniqueEmail('page-signup'), password: newPassword() })) },
+    { name: 'a weak password: the form again', expect: { status: 400, headers: ['Set-Cookie'] },
+      request: pagePost('/account/signup', () => ({ email: uniqueEmail('page-signup'), password: 'short' })) },
+    { name: 'a taken address', expect: 409, request: pagePost('/account/signup', (ctx) => ({ email: ctx.user.email, password: newPassword() })) },
+    { name: 'too many sign-ups', expect: { status: 429, headers: ['Retry-After'] },
+      request: (ctx) => untilLimited(ctx, 40, () => pagePost('/account/signup', () => ({ email: uniqueEmail('page-signup'), password: newPassword() }),
+        { headers: { 'x-forwarded-for': ctx.address(8) } })(ctx).then((r) => ({ method: 'POST', ...r }))) },
   ],
   'POST /v1/auth/password-reset': [
     { name: 'an account\'s email', expect: 202, request: (ctx) => ({ path: '/v1/auth/password-reset', json: { email: ctx.user.email } }) },
@@ -247,6 +348,15 @@ export const recipes = {
         const t = await tokens(ctx);
         return { path: '/oauth/token', form: { grant_type: 'refresh_token', client_id: 'motus-cli', refresh_token: t.refresh_token } };
       } },
+    { name: 'a refresh with HTTP Basic and an empty secret, as OAuth libraries send for a public client', expect: 200,
+      async request(ctx) {
+        const t = await tokens(ctx);
+        return { path: '/oauth/token', headers: { authorization: `Basic ${Buffer.from('motus-cli:').toString('base64')}` },
+          form: { grant_type: 'refresh_token', refresh_token: t.refresh_token } };
+      } },
+    { name: 'HTTP Basic with a secret: a public client has none', expect: { status: 401, code: 'invalid_client', headers: [['WWW-Authenticate', /^Basic /]] },
+      request: () => ({ path: '/oauth/token', headers: { authorization: `Basic ${Buffer.from('motus-cli:s3cret').toString('base64')}` },
+        form: { grant_type: 'refresh_token', refresh_token: 'x' } }) },
     { name: 'a spent code', expect: code(400, 'invalid_grant'),
       async request(ctx) {
         const { code: c, verifier } = await authorizationCode(ctx);

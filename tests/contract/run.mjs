@@ -146,9 +146,13 @@ for (const { key, method, path, op } of operations(doc)) {
   const baseReq = first;
   if (!baseReq) continue;
   const s = schemesOf(op);
+  // The pipeline's refusals: problems, or on an operation marked x-motus-errors: rfc6749 (the token and
+  // revocation endpoints) RFC 6749 errors, invalid_request, 400 (413 stays 413).
+  const oauth = op['x-motus-errors'] === 'rfc6749';
+  const refused = (status, c) => (oauth ? { status: status === 413 ? 413 : 400, code: 'invalid_request' } : { status, code: c });
   if (!recipe.lenientQuery) {
     await run(key, op, 'an unknown query parameter is refused', withQuery(baseReq, { zz_unknown: '1' }),
-      { status: 400, code: 'unknown_parameter' });
+      refused(400, 'unknown_parameter'));
   }
   if (s.bearer && !s.anonymous) {
     await run(key, op, 'no token', withoutAuth(baseReq),
@@ -174,13 +178,13 @@ for (const { key, method, path, op } of operations(doc)) {
     const json = bodyTypes.includes('application/json');
     const bare = { ...baseReq, json: undefined, form: undefined };
     await run(key, op, 'a body of another media type', { ...bare, body: 'x=1', contentType: 'text/plain' },
-      { status: 415, code: 'unsupported_media_type' });
+      refused(415, 'unsupported_media_type'));
     await run(key, op, 'a malformed body', json
       ? { ...bare, body: '{"a":', contentType: 'application/json' }
       : { ...bare, body: 'a=%zz', contentType: 'application/x-www-form-urlencoded' },
-    { status: 400, code: json ? 'malformed_json' : 'malformed_form' });
+    refused(400, json ? 'malformed_json' : 'malformed_form'));
     await run(key, op, 'a body over the limit', { ...bare, body: 'x'.repeat(1100000), contentType: bodyTypes[0] },
-      { status: 413, code: 'payload_too_large' });
+      refused(413, 'payload_too_large'));
   }
 }
 
