@@ -14,7 +14,9 @@
 struct web_origins {
 	char **origins;
 	size_t n;
-	uint64_t loaded_us, tried_us; /* monotonic; 0: never */
+	uint64_t loaded_us, failed_us; /* monotonic; 0: never */
+	uint64_t miss_window_us;       /* the current second of the unknown-origin budget */
+	int misses;                    /* re-reads spent from it */
 };
 
 /* Every http(s) redirect URI; their origins are taken in C, by the same rule as the Origin header's. */
@@ -48,6 +50,7 @@ static int load(struct worker *w, struct web_origins *o)
 
 	if (!r) {
 		log_warn("web client origins not read: %s", e.msg);
+		o->failed_us = clock_now_us();
 		return -1;
 	}
 	list = xcalloc(db_rows(r) + 1, sizeof(*list));
@@ -64,6 +67,7 @@ static int load(struct worker *w, struct web_origins *o)
 	o->origins = list;
 	o->n = n;
 	o->loaded_us = clock_now_us();
+	o->failed_us = 0;
 	return 0;
 }
 
@@ -88,10 +92,18 @@ bool web_origin_registered(struct worker *w, const char *origin)
 	stale = !o->loaded_us || now - o->loaded_us >= (uint64_t)WEB_ORIGIN_REFRESH_S * 1000000u;
 	if (!stale && listed(o, origin))
 		return true;
-	/* Stale, or an origin the copy lacks: read again, unless the last try was moments ago. */
-	if (o->tried_us && now - o->tried_us < (uint64_t)WEB_ORIGIN_MISS_MS * 1000u)
-		return listed(o, origin);
-	o->tried_us = now;
+	if (o->failed_us && now - o->failed_us < (uint64_t)WEB_ORIGIN_RETRY_MS * 1000u)
+		return listed(o, origin); /* the database failed moments ago */
+	if (!stale) {
+		/* An origin the copy lacks: a client registered since, or a stranger. Look, within a budget. */
+		if (now - o->miss_window_us >= 1000000u) {
+			o->miss_window_us = now;
+			o->misses = 0;
+		}
+		if (o->misses >= WEB_ORIGIN_MISSES_PER_S)
+			return false;
+		o->misses++;
+	}
 	if (load(w, o) < 0)
 		log_warn("CORS answers from the last copy of the web client origins");
 	return listed(o, origin);
