@@ -15,9 +15,15 @@
 
 #include <string.h>
 
+/* Pages people navigate to, never fetched by a script: the CMS, the account pages and the log-in page. */
+static bool page_path(const char *path)
+{
+	return str_starts_with(path, "/admin") || str_starts_with(path, "/account") || str_eq(path, "/oauth/authorize");
+}
+
 bool cors_path(const char *path)
 {
-	return path && !str_starts_with(path, "/admin") && !str_eq(path, "/oauth/authorize");
+	return path && !page_path(path);
 }
 
 /* Whether cors_origins has a "*" entry: every origin is allowed, and answered "*". */

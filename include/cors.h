@@ -6,9 +6,9 @@
  * origins get their own origin back in Access-Control-Allow-Origin, never
  * with Access-Control-Allow-Credentials: the API takes bearer tokens, not
  * cookies, so a browser needs no credentialed mode. Others get no CORS
- * header at all, and the browser refuses them. The CMS (/admin) and the
- * log-in page (/oauth/authorize, navigated to, never fetched) never answer
- * cross-origin.
+ * header at all, and the browser refuses them. Pages people navigate to,
+ * never fetched by a script, never answer cross-origin: the CMS (/admin),
+ * the account pages (/account/...) and the log-in page (/oauth/authorize).
  */
 #ifndef MOTUS_CORS_H
 #define MOTUS_CORS_H

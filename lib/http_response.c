@@ -81,7 +81,7 @@ void http_response_etag_from_body(struct http_response *resp)
 	resp->etag = http_etag(resp->arena, resp->body, resp->body_len);
 }
 
-/* The weak comparison of RFC 9110 8.8.3.2; *weak: the matching entry was W/ (or "*"). */
+/* The weak comparison of RFC 9110 8.8.3.2; *weak: whether the entry that matched was a W/ one. */
 static bool etag_match(const char *inm, const char *etag, bool *weak)
 {
 	size_t n;

@@ -201,9 +201,10 @@ START_TEST(a_newly_registered_web_client_is_allowed_at_once)
 }
 END_TEST
 
-START_TEST(the_cms_never_answers_cross_origin)
+START_TEST(pages_people_navigate_to_never_answer_cross_origin)
 {
-	static const char *const paths[] = {"/admin/login", "/admin", "/admin/content", "/oauth/authorize"};
+	static const char *const paths[] = {"/admin/login", "/admin", "/admin/content", "/oauth/authorize",
+					    "/account/signup"};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct reply *r = preflight(paths[i], WEB_ORIGIN, "GET");
@@ -245,12 +246,12 @@ END_TEST
 /* --- compression ------------------------------------------------------------------- */
 
 /*
- * The opaque part of the reply's ETag, the same for every representation of
+ * The opaque part of an ETag, the same for every representation of
  * one body: "x" of "x", W/"x" (nginx) and "x-gzip", "x-br" (Apache). "" for none.
  */
-static const char *etag_core(const struct reply *r)
+static const char *tag_core(const char *t)
 {
-	const char *t = reply_header(r, "ETag"), *q;
+	const char *q;
 	size_t n;
 
 	if (!t)
@@ -266,6 +267,11 @@ static const char *etag_core(const struct reply *r)
 	else if (n > 3 && strncmp(q - 3, "-br", 3) == 0)
 		n -= 3;
 	return arena_printf(a, "%.*s", (int)n, t + 1);
+}
+
+static const char *etag_core(const struct reply *r)
+{
+	return tag_core(reply_header(r, "ETag"));
 }
 
 /* GETs path as identity and as each encoding; the decoded bodies must be the identity bytes. */
@@ -333,31 +339,48 @@ START_TEST(html_and_metrics_are_compressed)
 }
 END_TEST
 
-/* Revalidates path with the ETag each encoding got: 304, and the tag still one the client can send again. */
+/*
+ * A revalidation with tag: its reply, when it is the 304 it must be; else
+ * NULL after checking that the 200 has another tag (the list changed
+ * meanwhile: a like elsewhere), so the caller starts over.
+ */
+static struct reply *revalidated(const char *path, const char *auth, const char *encoding, const char *tag)
+{
+	const char *h[] = {auth ? auth : arena_printf(a, "If-None-Match: %s", tag),
+			   auth ? arena_printf(a, "If-None-Match: %s", tag) : NULL, NULL};
+	struct reply *r = http_request_decoded("GET", path, h, encoding);
+
+	if (r->status == 200) {
+		ck_assert_msg(!str_eq(etag_core(r), tag_core(tag)), "%s via %s as %s with %s: 200 with that very tag",
+			      path, harness_web(), encoding, tag);
+		return NULL;
+	}
+	ck_assert_msg(r->status == 304, "%s via %s as %s with %s: %ld", path, harness_web(), encoding, tag, r->status);
+	ck_assert_uint_eq(r->len, 0);
+	ck_assert(varies_on(r, "Authorization"));
+	return r;
+}
+
+/* Revalidates path with the ETag each encoding got: 304, and the tag of that 304 gets one too. */
 static void revalidates_in_every_encoding(const char *path, const char *auth)
 {
 	static const char *const encodings[] = {"identity", "gzip", "br"};
 
 	for (size_t i = 0; i < 3; i++) {
-		const char *h[] = {auth, NULL, NULL};
-		struct reply *r = http_request_decoded("GET", path, auth ? h : NULL, encodings[i]);
-		const char *etag = reply_header(r, "ETag");
+		bool done = false;
 
-		ck_assert_int_eq(r->status, 200);
-		ck_assert_msg(etag, "%s via %s as %s: no ETag", path, harness_web(), encodings[i]);
-		etag = arena_strdup(a, etag);
-		h[auth ? 1 : 0] = arena_printf(a, "If-None-Match: %s", etag);
-		r = http_request_decoded("GET", path, h, encodings[i]);
-		ck_assert_msg(r->status == 304, "%s via %s as %s with %s: %ld", path, harness_web(), encodings[i], etag,
-			      r->status);
-		ck_assert_uint_eq(r->len, 0);
-		ck_assert(varies_on(r, "Authorization"));
-		/* Whatever the 304 says, sending it back is another 304. */
-		etag = arena_strdup(a, reply_header(r, "ETag"));
-		h[auth ? 1 : 0] = arena_printf(a, "If-None-Match: %s", etag);
-		r = http_request_decoded("GET", path, h, encodings[i]);
-		ck_assert_msg(r->status == 304, "%s via %s as %s with the 304's %s: %ld", path, harness_web(),
-			      encodings[i], etag, r->status);
+		for (int attempt = 0; attempt < 5 && !done; attempt++) {
+			const char *h[] = {auth, NULL};
+			struct reply *r = http_request_decoded("GET", path, auth ? h : NULL, encodings[i]);
+			const char *etag = reply_header(r, "ETag");
+
+			ck_assert_int_eq(r->status, 200);
+			ck_assert_msg(etag, "%s via %s as %s: no ETag", path, harness_web(), encodings[i]);
+			r = revalidated(path, auth, encodings[i], arena_strdup(a, etag));
+			/* Whatever the 304 says, sending it back is another 304. */
+			done = r && revalidated(path, auth, encodings[i], arena_strdup(a, reply_header(r, "ETag")));
+		}
+		ck_assert_msg(done, "%s via %s as %s: the list kept changing", path, harness_web(), encodings[i]);
 	}
 }
 
@@ -437,7 +460,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, other_origins_get_no_cors_headers);
 	tcase_add_test(tc, answers_to_a_web_client_carry_its_origin);
 	tcase_add_test(tc, a_newly_registered_web_client_is_allowed_at_once);
-	tcase_add_test(tc, the_cms_never_answers_cross_origin);
+	tcase_add_test(tc, pages_people_navigate_to_never_answer_cross_origin);
 	tcase_add_test(tc, answers_that_depend_on_the_token_vary_on_authorization);
 	tcase_add_test(tc, compressed_answers_decode_to_the_identity_bytes);
 	tcase_add_test(tc, html_and_metrics_are_compressed);
