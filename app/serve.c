@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "clock.h"
 #include "cms.h"
+#include "cors.h"
 #include "fcgi.h"
 #include "http_problem.h"
 #include "http_request.h"
@@ -185,7 +186,9 @@ static size_t route_of(struct http_request *req, struct http_response *resp)
 	case HTTP_MATCH_BAD_METHOD:
 		http_problem(resp, 405, "method_not_allowed",
 			     "see the Allow header for the methods this resource answers");
-		if (http_response_header(resp, "Allow", arena_strdup(req->arena, allow)) < 0)
+		if (http_response_header(resp, "Allow",
+					 cors_path(req->path) ? arena_printf(req->arena, "%s, OPTIONS", allow)
+							      : arena_strdup(req->arena, allow)) < 0)
 			log_error("Allow header refused");
 		return routes_count;
 	case HTTP_MATCH_FOUND:
@@ -194,10 +197,16 @@ static size_t route_of(struct http_request *req, struct http_response *resp)
 	return row;
 }
 
-/* The route's Cache-Control (see struct route), and an ETag for a private answer that has none. */
+/*
+ * The route's Cache-Control (see struct route), an ETag for a private answer
+ * that has none, and Vary: Authorization wherever a token decides the answer.
+ */
 static void apply_cache_policy(const struct route *rt, const struct http_request *req, struct http_response *resp)
 {
 	const char *policy = routes_cache_policy(rt, resp->status, req->principal.subject != NULL);
+
+	if (rt && (rt->flags & (ROUTE_BEARER | ROUTE_BEARER_OPTIONAL | ROUTE_SERVICE_TOKEN)))
+		resp->vary |= HTTP_VARY_AUTHORIZATION;
 
 	if (!policy)
 		return;
@@ -235,6 +244,8 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	head_ok = http_request_parse_head(&req, w->arena, fcgi_env(x), &e) == 0;
 	if (!head_ok)
 		field_problem(&resp, 400, parse_error_code(&e), &e);
+	else if (str_eq(req.method, "OPTIONS") && cors_path(req.path))
+		cors_options(w, &req, &resp); /* no route answers OPTIONS: the table's methods do */
 	else
 		row = route_of(&req, &resp);
 	rt = row < routes_count ? &routes[row] : NULL;
@@ -260,6 +271,8 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	apply_cache_policy(rt, &req, &resp);
 	if (cms_path(req.path))
 		cms_finish(w, &req, &resp);
+	if (head_ok)
+		cors_finish(w, &req, &resp);
 	bytes = http_response_send(&resp, &req, fcgi_write, x);
 
 	struct log_request line = {

@@ -10,6 +10,7 @@
 #include "routes.h"
 #include "signing_key.h"
 #include "tmpl_set.h"
+#include "web_origin.h"
 
 #include <string.h>
 
@@ -51,6 +52,7 @@ void worker_release(struct worker *w)
 {
 	tmpl_set_free(w->templates);
 	signing_keys_free(w->keys);
+	web_origins_free(w->web_origins);
 	jwt_cache_free(w->verified_tokens);
 	cache_free(w->cache);
 	db_free(w->db);

@@ -148,6 +148,10 @@
 	X(MEDIA_URL_SECRET, "media_url_secret", CONF_STR, "", 0, 0, true,                                             \
 	  "HMAC-SHA256 key of signed media URLs; at least 32 characters, motus-fcgi refuses to start without it")     \
 	X(MEDIA_URL_TTL_S, "media_url_ttl_s", CONF_INT, "300", 10, 86400, false, "lifetime of a signed media URL")    \
+	X(CORS_ORIGINS, "cors_origins", CONF_STR, "", 0, 0, false,                                                    \
+	  "web origins allowed by CORS besides those of the registered redirect URIs; * for any")                     \
+	X(CORS_MAX_AGE_S, "cors_max_age_s", CONF_INT, "600", 0, 86400, false,                                         \
+	  "how long a browser may keep a CORS preflight answer")                                                      \
 	X(TEST_CLOCK_FILE, "test_clock_file", CONF_STR, "", 0, 0, false,                                              \
 	  "test stacks only: a file of whole seconds added to the wall clock (empty: the system clock)")
 

@@ -2,7 +2,7 @@
  * http_response: the only writer of response headers. Handlers describe the
  * response (status, type, cache policy, body, a few extra headers) and
  * http_response_send() writes it once: security headers, Content-Length,
- * ETag with If-None-Match -> 304, HEAD without a body.
+ * ETag with If-None-Match -> 304, Vary, HEAD without a body.
  */
 #ifndef MOTUS_HTTP_RESPONSE_H
 #define MOTUS_HTTP_RESPONSE_H
@@ -34,6 +34,12 @@ typedef ssize_t (*http_write_fn)(void *ctx, const char *p, size_t n);
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'"
 
+/* What an answer depends on besides method and URL: the request headers its Vary names. */
+enum http_vary {
+	HTTP_VARY_AUTHORIZATION = 1 << 0, /* the bearer token decides the answer (ROUTE_BEARER*) */
+	HTTP_VARY_ORIGIN = 1 << 1,        /* the CORS headers depend on the Origin */
+};
+
 struct http_response {
 	struct arena *arena;
 	int status;
@@ -44,6 +50,7 @@ struct http_response {
 	const char *referrer;      /* Referrer-Policy; NULL means no-referrer */
 	const char *body;          /* body_len bytes, owned by the arena or static */
 	size_t body_len;
+	unsigned vary; /* enum http_vary bits: one Vary header, written on every status (304 too) */
 	const char *names[HTTP_MAX_EXTRA_HEADERS], *values[HTTP_MAX_EXTRA_HEADERS];
 	size_t nheaders;
 	bool sent;
@@ -79,7 +86,9 @@ bool http_response_etag_matches(const char *if_none_match, const char *etag);
 
 /*
  * Writes the response. A 200 to GET/HEAD whose ETag matches If-None-Match
- * becomes 304. Returns the body bytes written (0 for HEAD and 304).
+ * becomes 304, whose ETag is weak (W/"...") when the tag that matched was:
+ * the client holds a representation a web server compressed and weakened.
+ * Returns the body bytes written (0 for HEAD and 304).
  */
 size_t http_response_send(struct http_response *resp, const struct http_request *req, http_write_fn wr, void *ctx);
 

@@ -4,7 +4,8 @@
  * database connection, the cache client and the shared metrics slot. The
  * exceptions are the copy of the token signing keys, which signing_key.c
  * loads on first use and refreshes in place, the verified tokens
- * (jwt_cache) and the replica's pause (replica.c).
+ * (jwt_cache), the web clients' origins (web_origin.c) and the replica's
+ * pause (replica.c).
  */
 #ifndef MOTUS_WORKER_H
 #define MOTUS_WORKER_H
@@ -21,6 +22,7 @@ struct db;
 struct metrics;
 struct tmpl_set;
 struct signing_keys;
+struct web_origins;
 
 struct worker {
 	struct conf conf;
@@ -33,6 +35,7 @@ struct worker {
 	struct tmpl_set *templates;
 	struct signing_keys *keys;         /* the token signing keys, loaded on first use (signing_key.h) */
 	struct jwt_cache *verified_tokens; /* NULL when token_cache_entries is 0 */
+	struct web_origins *web_origins;   /* the web clients' origins for CORS, loaded on first use (web_origin.h) */
 };
 
 /* What a program needs beyond settings, database and cache. */

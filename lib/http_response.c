@@ -39,8 +39,8 @@ static bool safe_value(const char *s)
 int http_response_header(struct http_response *resp, const char *name, const char *value)
 {
 	static const char *const owned[] = {
-		"status",       "content-length",          "content-type",   "etag", "cache-control",
-		"x-request-id", "content-security-policy", "referrer-policy"};
+		"status",       "content-length",          "content-type",    "etag", "cache-control",
+		"x-request-id", "content-security-policy", "referrer-policy", "vary"};
 
 	if (!is_token(name) || !safe_value(value) || resp->nheaders == HTTP_MAX_EXTRA_HEADERS)
 		return -1;
@@ -81,7 +81,8 @@ void http_response_etag_from_body(struct http_response *resp)
 	resp->etag = http_etag(resp->arena, resp->body, resp->body_len);
 }
 
-bool http_response_etag_matches(const char *inm, const char *etag)
+/* The weak comparison of RFC 9110 8.8.3.2; *weak: whether the entry that matched was a W/ one. */
+static bool etag_match(const char *inm, const char *etag, bool *weak)
 {
 	size_t n;
 
@@ -91,9 +92,12 @@ bool http_response_etag_matches(const char *inm, const char *etag)
 	for (const char *p = inm; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
 			p++;
-		if (*p == '*')
+		if (*p == '*') {
+			*weak = false;
 			return true;
-		if (p[0] == 'W' && p[1] == '/')
+		}
+		*weak = p[0] == 'W' && p[1] == '/';
+		if (*weak)
 			p += 2;
 		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
 			return true;
@@ -101,6 +105,13 @@ bool http_response_etag_matches(const char *inm, const char *etag)
 			p++;
 	}
 	return false;
+}
+
+bool http_response_etag_matches(const char *inm, const char *etag)
+{
+	bool weak = false;
+
+	return etag_match(inm, etag, &weak);
 }
 
 const char *http_status_reason(int status)
@@ -167,16 +178,20 @@ size_t http_response_send(struct http_response *resp, const struct http_request 
 {
 	bool get = str_eq(req->method, "GET"), head = str_eq(req->method, "HEAD");
 	int status = resp->status;
-	bool no_body = head || status == 304 || status == 204;
+	bool no_body = head || status == 304 || status == 204, weak = false;
+	const char *etag = resp->etag;
 	struct buf h;
 
 	if (resp->sent)
 		return 0;
 	resp->sent = true;
-	if (status == 200 && (get || head) && resp->etag &&
-	    http_response_etag_matches(http_request_header(req, "If-None-Match"), resp->etag)) {
+	if (status == 200 && (get || head) && etag &&
+	    etag_match(http_request_header(req, "If-None-Match"), etag, &weak)) {
 		status = 304;
 		no_body = true;
+		/* The client holds a weak tag (a web server's compressed answer): the 304 confirms that one. */
+		if (weak)
+			etag = arena_printf(resp->arena, "W/%s", etag);
 	}
 	resp->status = status; /* what the access log and metrics record */
 
@@ -187,8 +202,12 @@ size_t http_response_send(struct http_response *resp, const struct http_request 
 	if (status != 304 && status != 204)
 		buf_printf(&h, "Content-Length: %zu\r\n", resp->body_len);
 	line(&h, "Cache-Control", resp->cache_control ? resp->cache_control : HTTP_CACHE_NO_STORE);
-	if (resp->etag)
-		line(&h, "ETag", resp->etag);
+	if (etag)
+		line(&h, "ETag", etag);
+	if (resp->vary)
+		buf_printf(&h, "Vary: %s%s%s\r\n", resp->vary & HTTP_VARY_AUTHORIZATION ? "Authorization" : "",
+			   resp->vary == (HTTP_VARY_AUTHORIZATION | HTTP_VARY_ORIGIN) ? ", " : "",
+			   resp->vary & HTTP_VARY_ORIGIN ? "Origin" : "");
 	if (req->id)
 		line(&h, "X-Request-Id", req->id);
 	line(&h, "X-Content-Type-Options", "nosniff");

@@ -12,7 +12,7 @@ packages=(
     memcached libmemcached-dev
     libjson-c-dev libssl-dev openssl libcurl4-openssl-dev curl
     check libsubunit-dev
-    nginx-light apache2 libapache2-mod-xsendfile
+    nginx-light libnginx-mod-http-brotli-filter apache2 libapache2-mod-xsendfile
     wrk prometheus
     chromium
 )

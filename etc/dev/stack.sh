@@ -490,6 +490,7 @@ nginx_conf() {
     cat > "$var/etc/nginx.conf" <<EOF
 # Written by etc/dev/stack.sh.
 $user
+load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
 worker_processes 1;
 pid $var/run/nginx.pid;
 error_log $var/log/nginx-error.log warn;
@@ -564,6 +565,9 @@ LoadModule reqtimeout_module $mods/mod_reqtimeout.so
 LoadModule rewrite_module $mods/mod_rewrite.so
 LoadModule remoteip_module $mods/mod_remoteip.so
 LoadModule xsendfile_module $mods/mod_xsendfile.so
+LoadModule filter_module $mods/mod_filter.so
+LoadModule deflate_module $mods/mod_deflate.so
+LoadModule brotli_module $mods/mod_brotli.so
 TypesConfig /etc/mime.types
 ErrorLog $var/log/apache-error.log
 LogLevel warn

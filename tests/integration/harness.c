@@ -293,6 +293,19 @@ struct reply *http_request(const char *method, const char *path, const char *con
 	return finish(&p);
 }
 
+struct reply *http_request_decoded(const char *method, const char *path, const char *const *headers,
+				   const char *encodings)
+{
+	struct pending p;
+	CURLcode rc;
+
+	prepare(&p, method, path, headers, NULL, 0);
+	curl_easy_setopt(p.h, CURLOPT_ACCEPT_ENCODING, encodings);
+	rc = curl_easy_perform(p.h);
+	ck_assert_msg(rc == CURLE_OK, "%s %s (%s): %s", method, path, encodings, curl_easy_strerror(rc));
+	return finish(&p);
+}
+
 struct reply *http_get(const char *path)
 {
 	return http_request("GET", path, NULL, NULL, 0);

@@ -96,6 +96,13 @@ const char *harness_env(const char *name);
 struct reply *http_request(const char *method, const char *path, const char *const *headers, const char *body,
 			   size_t len);
 struct reply *http_get(const char *path);
+/*
+ * http_request with Accept-Encoding: encodings ("gzip", "br", "br, gzip"),
+ * the answer decoded by libcurl: body holds the identity bytes, headers what
+ * the server sent (Content-Encoding names what came over the wire).
+ */
+struct reply *http_request_decoded(const char *method, const char *path, const char *const *headers,
+				   const char *encodings);
 /* The header's value (case-insensitive name) or NULL. */
 const char *reply_header(const struct reply *r, const char *name);
 /* Top-level string / boolean members of the JSON body. */

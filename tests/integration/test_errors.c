@@ -50,7 +50,7 @@ START_TEST(wrong_method_is_405_with_allow)
 	struct reply *r = http_request("DELETE", "/v1/config", NULL, NULL, 0);
 
 	assert_problem(r, 405, "method_not_allowed");
-	ck_assert_str_eq(reply_header(r, "Allow"), "GET, HEAD");
+	ck_assert_str_eq(reply_header(r, "Allow"), "GET, HEAD, OPTIONS");
 }
 END_TEST
 

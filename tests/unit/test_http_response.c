@@ -186,6 +186,73 @@ START_TEST(response_etag_with_matching_if_none_match_is_304_without_body)
 }
 END_TEST
 
+START_TEST(response_vary_names_what_the_answer_depends_on_on_every_status)
+{
+	static const struct {
+		unsigned vary;
+		const char *want;
+	} cases[] = {
+		{0, NULL},
+		{HTTP_VARY_AUTHORIZATION, "Authorization"},
+		{HTTP_VARY_ORIGIN, "Origin"},
+		{HTTP_VARY_AUTHORIZATION | HTTP_VARY_ORIGIN, "Authorization, Origin"},
+	};
+	char *env[] = {"HTTP_IF_NONE_MATCH=\"v1\"", NULL};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct http_response resp;
+		struct sent s;
+
+		/* A 304 says what the 200 would have said (RFC 9110 15.4.5), and so does an error. */
+		http_response_init(&resp, arena);
+		http_response_body(&resp, 200, "application/json", "{}", 2);
+		resp.etag = "\"v1\"";
+		resp.vary = cases[i].vary;
+		s = send(&resp, req_of("GET", env));
+		ck_assert(strncmp(s.head, "Status: 304", 11) == 0);
+		if (cases[i].want)
+			ck_assert_str_eq(header(s.head, "Vary"), cases[i].want);
+		else
+			ck_assert_ptr_null(header(s.head, "Vary"));
+		http_response_init(&resp, arena);
+		http_response_body(&resp, 401, "application/json", "{}", 2);
+		resp.vary = cases[i].vary;
+		s = send(&resp, req_of("GET", NULL));
+		if (cases[i].want)
+			ck_assert_str_eq(header(s.head, "Vary"), cases[i].want);
+		else
+			ck_assert_ptr_null(header(s.head, "Vary"));
+	}
+}
+END_TEST
+
+START_TEST(response_304_to_a_weak_tag_confirms_the_weak_tag)
+{
+	static const struct {
+		const char *inm, *want;
+	} cases[] = {
+		{"W/\"v1\"", "W/\"v1\""},       /* a web server weakened it when it compressed the answer */
+		{"\"v1\"", "\"v1\""},           /* the identity answer's own */
+		{"W/\"v0\", \"v1\"", "\"v1\""}, /* the entry that matched decides */
+		{"\"v0\", W/\"v1\"", "W/\"v1\""},
+		{"*", "\"v1\""},
+	};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		char *env[] = {arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", cases[i].inm), NULL};
+		struct http_response resp;
+		struct sent s;
+
+		http_response_init(&resp, arena);
+		http_response_body(&resp, 200, "application/json", "{}", 2);
+		resp.etag = "\"v1\"";
+		s = send(&resp, req_of("GET", env));
+		ck_assert_msg(strncmp(s.head, "Status: 304", 11) == 0, "%s", cases[i].inm);
+		ck_assert_str_eq(header(s.head, "ETag"), cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(response_etag_without_match_sends_the_body)
 {
 	char *env[] = {"HTTP_IF_NONE_MATCH=\"v0\"", NULL};
@@ -364,6 +431,7 @@ static const struct {
 	{"Status", "200", -1},
 	{"Content-Type", "text/html", -1},
 	{"ETag", "\"x\"", -1},
+	{"Vary", "Origin", -1},
 	{"Cache-Control", "public", -1},
 	{"X-Request-Id", "forged", -1},
 };
@@ -483,6 +551,8 @@ static Suite *http_response_suite(void)
 	tcase_add_test(tc, response_etag_with_matching_if_none_match_is_304_without_body);
 	tcase_add_test(tc, response_etag_without_match_sends_the_body);
 	tcase_add_test(tc, response_304_only_for_200_to_get_or_head);
+	tcase_add_test(tc, response_vary_names_what_the_answer_depends_on_on_every_status);
+	tcase_add_test(tc, response_304_to_a_weak_tag_confirms_the_weak_tag);
 	tcase_add_loop_test(tc, response_etag_matches_table, 0, N(etag_cases));
 	tcase_add_test(tc, response_head_has_content_length_but_no_body);
 	tcase_add_test(tc, response_204_has_no_length_and_no_body);
