@@ -188,6 +188,9 @@ for (const { key, method, path, op } of operations(doc)) {
   }
 }
 
+// Whether path answers CORS, preflights included (the document's x-motus-pipeline-responses.x-cors).
+const corsPath = (path) => !(doc['x-motus-pipeline-responses']?.['x-cors']?.pages ?? []).some((p) => path.startsWith(p));
+
 // The pipeline's own answers, for every path: a method it does not answer, and a path nobody serves.
 for (const [path, item] of Object.entries(doc.paths)) {
   if (only && !only.test(path)) continue;
@@ -198,6 +201,7 @@ for (const [path, item] of Object.entries(doc.paths)) {
   const req = { ...(await some.request(ctx)), method: other.toUpperCase(), json: undefined, form: undefined };
   const allow = new Set(documented.map((m) => m.toUpperCase()));
   if (allow.has('GET')) allow.add('HEAD');
+  if (corsPath(path)) allow.add('OPTIONS');
   await run(`${other.toUpperCase()} ${path}`, null, 'a method the path does not answer', req, { status: 405, code: 'method_not_allowed' }, {
     spec: deref(doc, pipeline['405']),
     then: (a) => {
