@@ -26,6 +26,7 @@
 #                    $var/etc/test-clock, which tests move (harness_clock_advance)
 #   MOTUS_WORKER_GROUPS  queue groups, one motus-worker each (default: "email email_attachments outbound scheduled")
 #   MOTUS_<SETTING>  any setting of etc/motus.conf (MOTUS_HTTP_PORT, MOTUS_WORKERS, ...)
+# What a stack was started with is remembered in $var/stack.env; what a run is given wins (and is said).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,6 +35,11 @@ mkdir -p "$var"
 var=$(cd "$var" && pwd)
 build=${MOTUS_BUILD:-build}
 web=${MOTUS_WEB:-nginx}
+# What this run was given: it wins over what an earlier run of the stack remembered (load_settings).
+given_web=${MOTUS_WEB:-} given_build=${MOTUS_BUILD:-} given_workers=${MOTUS_WORKERS:-}
+given_http_port=${MOTUS_HTTP_PORT:-} given_apache_port=${MOTUS_APACHE_PORT:-}
+given_memcached_port=${MOTUS_MEMCACHED_PORT:-} given_smtp_sink_port=${MOTUS_SMTP_SINK_PORT:-}
+given_test_clock=${MOTUS_TEST_CLOCK:-} given_pg_replica=${MOTUS_PG_REPLICA:-}
 # Queue groups to run workers for; only a list given here is remembered by the
 # stack, so a stack started before a new group existed picks it up on restart.
 default_worker_groups="email email_attachments outbound scheduled"
@@ -75,8 +81,16 @@ free_port() {
 ctl() { MOTUS_CONFIG="$var/etc/motus.conf" "$repo/$build/motusctl" "$@"; }
 setting() { MOTUS_CONFIG="$repo/etc/motus.conf" "$repo/$build/motusctl" config get "$1"; }
 
+# A value given for this run (MOTUS_<NAME>, non-empty) replaces the one the stack remembered, and the run
+# says so: `MOTUS_WEB=both make run` after a plain `make run` serves through both.
+take_given() {
+    local label=$1 name=$2 value=$3
+    [ -n "$value" ] && [ "${!name}" != "$value" ] || return 0
+    say "stack: $label=$value given; this stack had ${!name:-none}"
+    printf -v "$name" '%s' "$value"
+}
+
 load_settings() {
-    [ -x "$repo/$build/motusctl" ] || die "$build/motusctl is missing: run make first"
     if [ -f "$var/stack.env" ]; then
         # shellcheck disable=SC1091
         . "$var/stack.env"
@@ -85,10 +99,25 @@ load_settings() {
         smtp_sink_port=${smtp_sink_port:-$(setting smtp_sink_port)}
         test_clock=${test_clock:-}
         pg_replica=${pg_replica:-}
+        if [ "${1:-}" = start ]; then
+            take_given MOTUS_WEB web "$given_web"
+            take_given MOTUS_BUILD build "$given_build"
+            take_given MOTUS_WORKERS workers "$given_workers"
+            take_given MOTUS_HTTP_PORT http_port "$given_http_port"
+            take_given MOTUS_APACHE_PORT apache_port "$given_apache_port"
+            take_given MOTUS_MEMCACHED_PORT memcached_port "$given_memcached_port"
+            take_given MOTUS_SMTP_SINK_PORT smtp_sink_port "$given_smtp_sink_port"
+            take_given MOTUS_TEST_CLOCK test_clock "$given_test_clock"
+            take_given MOTUS_PG_REPLICA pg_replica "$given_pg_replica"
+        fi
+        [ -x "$repo/$build/motusctl" ] || die "$build/motusctl is missing: run make first"
         return
     fi
+    [ -x "$repo/$build/motusctl" ] || die "$build/motusctl is missing: run make first"
     if [ "${MOTUS_PORTS:-}" = auto ]; then
-        http_port=$(free_port); apache_port=$(free_port); memcached_port=$(free_port); smtp_sink_port=$(free_port)
+        # Free ports, but a port given for this run is that port (and ports_free checks it).
+        http_port=${given_http_port:-$(free_port)}; apache_port=${given_apache_port:-$(free_port)}
+        memcached_port=${given_memcached_port:-$(free_port)}; smtp_sink_port=${given_smtp_sink_port:-$(free_port)}
     else
         http_port=$(setting http_port); apache_port=$(setting apache_port); memcached_port=$(setting memcached_port)
         smtp_sink_port=$(setting smtp_sink_port)
@@ -207,8 +236,45 @@ EOF
     } > "$var/etc/motus.conf.new"
     chmod 0640 "$var/etc/motus.conf.new"
     ((root)) && chgrp motus "$var/etc/motus.conf.new"
-    mv -f "$var/etc/motus.conf.new" "$var/etc/motus.conf"
+    install_conf
     write_env
+}
+
+# The generated etc/motus.conf.new replaces etc/motus.conf, unless that was edited by hand since the stack
+# wrote it (its digest is not the one kept in etc/motus.conf.sha256): then it stays, the generated one is
+# left beside it as etc/motus.conf.generated, and the run says so.
+install_conf() {
+    local conf="$var/etc/motus.conf" digest="$var/etc/motus.conf.sha256"
+    if [ -f "$conf" ] && [ -f "$digest" ] && ! (cd "$var/etc" && sha256sum --status -c motus.conf.sha256 2>/dev/null); then
+        if cmp -s "$conf.new" "$conf"; then
+            rm -f "$conf.new"
+        else
+            mv -f "$conf.new" "$conf.generated"
+            say "stack: $conf was edited by hand, so it is kept; what this run would have written is in $conf.generated"
+        fi
+        return
+    fi
+    mv -f "$conf.new" "$conf"
+    rm -f "$conf.generated"
+    (cd "$var/etc" && sha256sum motus.conf > "$digest")
+}
+
+# Every port the stack listens on is free or already its own; otherwise one line names the port, before
+# anything is started, so a taken port leaves nothing running.
+ports_free() {
+    local name port pidfile
+    for name in http_port apache_port memcached_port smtp_sink_port; do
+        port=${!name}
+        case $name in
+        http_port) wants nginx || continue; pidfile=nginx.pid ;;
+        apache_port) wants apache || continue; pidfile=apache.pid ;;
+        memcached_port) pidfile=memcached.pid ;;
+        smtp_sink_port) pidfile=smtp-sink.pid ;;
+        esac
+        alive "$var/run/$pidfile" && ! port_free "$port" && continue
+        port_free "$port" ||
+            die "port $port ($name) is taken by another program: stop it, or give the stack another (MOTUS_${name^^}=PORT)"
+    done
 }
 
 # --- Postgres -----------------------------------------------------------------
@@ -305,7 +371,11 @@ SQL
 # --- memcached ----------------------------------------------------------------
 
 memcached_start() {
-    alive "$var/run/memcached.pid" && return
+    # Running, and on its port (a run given another port starts it there).
+    if alive "$var/run/memcached.pid"; then
+        port_free "$memcached_port" || return 0
+        memcached_stop
+    fi
     local user=()
     ((root)) && user=(-u motus)
     memcached -d -l 127.0.0.1 -p "$memcached_port" -U 0 -m 64 -c 1024 "${user[@]}" -P "$var/run/memcached.pid" \
@@ -376,6 +446,7 @@ stale() { [ -f "$1" ] && readlink "/proc/$(cat "$1")/exe" 2>/dev/null | grep -q 
 
 sink_start() {
     stale "$var/run/smtp-sink.pid" && sink_stop
+    alive "$var/run/smtp-sink.pid" && port_free "$smtp_sink_port" && sink_stop
     alive "$var/run/smtp-sink.pid" && return
     local user=()
     ((root)) && user=(-u motus)
@@ -618,7 +689,8 @@ wants() { [ "$web" = both ] || [ "$web" = "$1" ]; }
 
 start() {
     [ -n "$pgbin" ] || die "PostgreSQL server binaries not found: run etc/dev/deps.sh"
-    load_settings
+    load_settings start
+    ports_free
     prepare
     pg_start
     pg_test_clock
@@ -632,8 +704,8 @@ start() {
     pool_start
     sink_start
     workers_start
-    wants nginx && nginx_start
-    wants apache && apache_start
+    if wants nginx; then nginx_start; else nginx_stop; fi
+    if wants apache; then apache_start; else apache_stop; fi
     report
 }
 
