@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 promtool check config etc/prometheus/motus.yml >/dev/null
 promtool check rules etc/prometheus/motus-rules.yml >/dev/null
+promtool test rules etc/prometheus/motus-rules.test.yml >/dev/null
 for f in www/openapi.json www/openapi-admin.json etc/grafana/motus-dashboard.json www/errors/*.json tests/oauth/package.json \
     tests/browser/package.json tests/contract/package.json; do
     node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$f" || { echo "lint: $f is not JSON"; exit 1; }
