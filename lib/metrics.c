@@ -16,10 +16,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC   0x6d6f7475736d3032ULL /* "motusm02": a new layout gets a new file */
-#define SLOTS   512
-#define CLASSES 5 /* 1xx .. 5xx */
-#define ROWS    (METRICS_MAX_ROUTES + 1)
+#define MAGIC 0x6d6f7475736d3033ULL /* "motusm03": a new layout gets a new file */
+#define SLOTS 512
+#define ROWS  (METRICS_MAX_ROUTES + 1)
+
+/*
+ * The status label: each code the server sends is its own series (401 and 429
+ * apart), and any other code counts under its class ("4xx"), so the label
+ * stays bounded whatever a handler answers.
+ */
+static const int status_codes[] = {200, 201, 202, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 405, 406,
+				   409, 410, 412, 413, 414, 415, 416, 422, 428, 429, 431, 500, 501, 502, 503, 504};
+#define CODES    (sizeof(status_codes) / sizeof(*status_codes))
+#define STATUSES (CODES + 5) /* then 1xx .. 5xx for the others */
 
 /* Upper bounds of the latency buckets, in microseconds. */
 static const uint64_t bucket_us[] = {250,   500,    1000,   2500,   5000,    10000,  25000,
@@ -47,7 +56,7 @@ static const char *const counter_text[METRICS_COUNTERS][3] = {
 struct slot {
 	_Atomic int pid;
 	_Atomic uint64_t counters[METRICS_COUNTERS];
-	_Atomic uint64_t requests[ROWS][CLASSES];
+	_Atomic uint64_t requests[ROWS][STATUSES];
 	_Atomic uint64_t buckets[ROWS][BUCKETS + 1]; /* last: +Inf */
 	_Atomic uint64_t sum_us[ROWS];
 	_Atomic uint64_t held_bytes; /* request memory the worker holds between requests */
@@ -164,9 +173,18 @@ static void bump(_Atomic uint64_t *v, uint64_t by)
 	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + by, memory_order_relaxed);
 }
 
+/* The index of status's series: its own code, else its class (a status that is none is a server error). */
+static size_t status_index(int status)
+{
+	for (size_t i = 0; i < CODES; i++)
+		if (status_codes[i] == status)
+			return i;
+	return CODES + (status >= 100 && status < 600 ? (size_t)(status / 100 - 1) : 4);
+}
+
 void metrics_request(struct metrics *m, size_t route, int status, uint64_t micros)
 {
-	size_t cls = status >= 100 && status < 600 ? (size_t)(status / 100 - 1) : 4, b = 0;
+	size_t cls = status_index(status), b = 0;
 
 	if (!m)
 		return;
@@ -198,8 +216,8 @@ static uint64_t load(_Atomic uint64_t *v)
 
 void metrics_render(struct metrics *m, struct buf *out)
 {
-	static const char *const class_names[CLASSES] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-	uint64_t counters[METRICS_COUNTERS] = {0}, req[ROWS][CLASSES] = {{0}}, hist[ROWS][BUCKETS + 1] = {{0}},
+	static const char *const class_names[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+	uint64_t counters[METRICS_COUNTERS] = {0}, req[ROWS][STATUSES] = {{0}}, hist[ROWS][BUCKETS + 1] = {{0}},
 		 sum[ROWS] = {0}, held = 0;
 	size_t rows = m->nroutes + 1;
 	unsigned workers = 0;
@@ -217,7 +235,7 @@ void metrics_render(struct metrics *m, struct buf *out)
 		for (size_t c = 0; c < METRICS_COUNTERS; c++)
 			counters[c] += load(&s->counters[c]);
 		for (size_t r = 0; r < rows; r++) {
-			for (size_t c = 0; c < CLASSES; c++)
+			for (size_t c = 0; c < STATUSES; c++)
 				req[r][c] += load(&s->requests[r][c]);
 			for (size_t b = 0; b <= BUCKETS; b++)
 				hist[r][b] += load(&s->buckets[r][b]);
@@ -228,10 +246,16 @@ void metrics_render(struct metrics *m, struct buf *out)
 	buf_puts(out, "# HELP motus_http_requests_total Requests answered by the worker pool.\n"
 		      "# TYPE motus_http_requests_total counter\n");
 	for (size_t r = 0; r < rows; r++)
-		for (size_t c = 0; c < CLASSES; c++)
-			if (req[r][c])
+		for (size_t c = 0; c < STATUSES; c++) {
+			if (!req[r][c])
+				continue;
+			if (c < CODES)
+				buf_printf(out, "motus_http_requests_total{%s,code=\"%d\"} %llu\n", m->labels[r],
+					   status_codes[c], (unsigned long long)req[r][c]);
+			else
 				buf_printf(out, "motus_http_requests_total{%s,code=\"%s\"} %llu\n", m->labels[r],
-					   class_names[c], (unsigned long long)req[r][c]);
+					   class_names[c - CODES], (unsigned long long)req[r][c]);
+		}
 
 	buf_puts(out, "# HELP motus_http_request_duration_seconds Time from accept to the last byte written.\n"
 		      "# TYPE motus_http_request_duration_seconds histogram\n");

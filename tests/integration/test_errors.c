@@ -18,8 +18,9 @@ static double server_errors(void)
 	for (const char *line = r->body; line && *line;) {
 		const char *end = strchr(line, '\n');
 
-		if (strncmp(line, five_xx, strlen(five_xx)) == 0 && strstr(line, "code=\"5xx\"") &&
-		    (!end || strstr(line, "code=\"5xx\"") < end))
+		const char *code = strncmp(line, five_xx, strlen(five_xx)) == 0 ? strstr(line, "code=\"5") : NULL;
+
+		if (code && (!end || code < end))
 			sum += strtod(strrchr(line, ' ') + 1, NULL);
 		line = end ? end + 1 : NULL;
 	}
