@@ -235,6 +235,7 @@ void serve_request(void *app, struct fcgi_exchange *x)
 	const struct route *rt;
 	bool head_ok, refused = false;
 
+	metrics_set_busy(w->metrics, true);
 	http_response_init(&resp, w->arena);
 	/*
 	 * Route before the body is read: the route decides the body's cap
@@ -295,4 +296,5 @@ void serve_finished(void *app)
 
 	arena_reset(w->arena);
 	metrics_set_held(w->metrics, arena_held(w->arena));
+	metrics_set_busy(w->metrics, false);
 }

@@ -8,6 +8,7 @@
 #ifndef MOTUS_METRICS_H
 #define MOTUS_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,8 @@ void metrics_detach(struct metrics *m);
 /* Records one request (route in [0, nroutes]). No-op on a NULL m. */
 void metrics_request(struct metrics *m, size_t route, int status, uint64_t micros);
 void metrics_count(struct metrics *m, enum metrics_counter c);
+/* Whether this worker is between accepting a request and finishing it (motus_workers_busy, _idle). */
+void metrics_set_busy(struct metrics *m, bool busy);
 /* What this worker keeps of request memory once a response is finished (its arena's retained blocks). */
 void metrics_set_held(struct metrics *m, uint64_t bytes);
 

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC 0x6d6f7475736d3033ULL /* "motusm03": a new layout gets a new file */
+#define MAGIC 0x6d6f7475736d3034ULL /* "motusm04": a new layout gets a new file */
 #define SLOTS 512
 #define ROWS  (METRICS_MAX_ROUTES + 1)
 
@@ -60,6 +60,7 @@ struct slot {
 	_Atomic uint64_t buckets[ROWS][BUCKETS + 1]; /* last: +Inf */
 	_Atomic uint64_t sum_us[ROWS];
 	_Atomic uint64_t held_bytes; /* request memory the worker holds between requests */
+	_Atomic int busy;            /* between accepting a request and finishing it */
 };
 
 struct shared {
@@ -203,6 +204,12 @@ void metrics_count(struct metrics *m, enum metrics_counter c)
 		bump(&m->mine->counters[c], 1);
 }
 
+void metrics_set_busy(struct metrics *m, bool busy)
+{
+	if (m)
+		atomic_store_explicit(&m->mine->busy, busy, memory_order_relaxed);
+}
+
 void metrics_set_held(struct metrics *m, uint64_t bytes)
 {
 	if (m)
@@ -220,7 +227,7 @@ void metrics_render(struct metrics *m, struct buf *out)
 	uint64_t counters[METRICS_COUNTERS] = {0}, req[ROWS][STATUSES] = {{0}}, hist[ROWS][BUCKETS + 1] = {{0}},
 		 sum[ROWS] = {0}, held = 0;
 	size_t rows = m->nroutes + 1;
-	unsigned workers = 0;
+	unsigned workers = 0, busy = 0;
 
 	for (size_t i = 0; i < SLOTS; i++) {
 		struct slot *s = &m->shm->slots[i];
@@ -230,6 +237,7 @@ void metrics_render(struct metrics *m, struct buf *out)
 			continue;
 		if (alive(pid)) {
 			workers++;
+			busy += atomic_load_explicit(&s->busy, memory_order_relaxed) != 0;
 			held += load(&s->held_bytes);
 		}
 		for (size_t c = 0; c < METRICS_COUNTERS; c++)
@@ -297,6 +305,13 @@ void metrics_render(struct metrics *m, struct buf *out)
 		   "# HELP motus_workers Worker processes of the pool that are alive.\n"
 		   "# TYPE motus_workers gauge\nmotus_workers %u\n",
 		   workers);
+	buf_printf(out,
+		   "# HELP motus_workers_busy Workers between accepting a request and finishing it (the one answering "
+		   "this scrape too).\n"
+		   "# TYPE motus_workers_busy gauge\nmotus_workers_busy %u\n"
+		   "# HELP motus_workers_idle Workers waiting for a request.\n"
+		   "# TYPE motus_workers_idle gauge\nmotus_workers_idle %u\n",
+		   busy, workers - busy);
 	buf_printf(out,
 		   "# HELP motus_worker_held_bytes Request memory the live workers keep between requests.\n"
 		   "# TYPE motus_worker_held_bytes gauge\nmotus_worker_held_bytes %llu\n",

@@ -398,7 +398,8 @@ double metric_sum(const char *prefix)
 	for (const char *line = r->body; *line;) {
 		const char *end = strchr(line, '\n');
 
-		if (strncmp(line, prefix, n) == 0) {
+		/* The prefix, then no more of a metric's name: "motus_workers" is not "motus_workers_busy". */
+		if (strncmp(line, prefix, n) == 0 && !isalnum((unsigned char)line[n]) && line[n] != '_') {
 			const char *sp = memchr(line, ' ', end ? (size_t)(end - line) : strlen(line));
 			/* a label set after the prefix, or the value directly */
 			if (sp)

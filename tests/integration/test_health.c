@@ -1,4 +1,5 @@
 /* Integration: liveness, readiness and pool-wide metrics through the web server. */
+#include "arena.h"
 #include "harness.h"
 #include "json.h"
 
@@ -44,6 +45,28 @@ START_TEST(metrics_pass_promtool)
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s", path);
 	ck_assert_int_eq(system(cmd), 0);
 	unlink(path);
+}
+END_TEST
+
+/* The value of an unlabelled sample of a /metrics answer; -1 when it is not there. */
+static double sample(const char *body, const char *name)
+{
+	char *needle = arena_printf(harness_arena(), "\n%s ", name);
+	const char *p = strstr(body, needle);
+
+	return p ? strtod(p + strlen(needle), NULL) : -1;
+}
+
+START_TEST(metrics_say_how_many_workers_are_busy)
+{
+	struct reply *r = http_get("/metrics");
+
+	ck_assert_int_eq(r->status, 200);
+	/* The worker answering the scrape is busy with it; together they are the pool. */
+	ck_assert_double_ge(sample(r->body, "motus_workers_busy"), 1);
+	ck_assert_double_ge(sample(r->body, "motus_workers_idle"), 0);
+	ck_assert_double_eq(sample(r->body, "motus_workers_busy") + sample(r->body, "motus_workers_idle"),
+			    sample(r->body, "motus_workers"));
 }
 END_TEST
 
@@ -103,6 +126,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, healthz_answers_ok_and_is_never_cached);
 	tcase_add_test(tc, readyz_reports_db_and_cache_up);
 	tcase_add_test(tc, metrics_pass_promtool);
+	tcase_add_test(tc, metrics_say_how_many_workers_are_busy);
 	tcase_add_checked_fixture(metrics, NULL, harness_reset);
 	tcase_set_timeout(metrics, 60);
 	tcase_add_test(metrics, metrics_move_with_requests_and_sum_all_workers);

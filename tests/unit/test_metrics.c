@@ -226,6 +226,14 @@ START_TEST(metrics_counters_and_worker_gauge_render)
 	assert_line(text, "motus_worker_starts_total 1");
 	assert_line(text, "motus_workers 1");
 	assert_line(text, "# TYPE motus_workers gauge");
+	assert_line(text, "motus_workers_busy 0");
+	assert_line(text, "motus_workers_idle 1");
+	/* A worker between accepting a request and finishing it is busy. */
+	metrics_set_busy(m, true);
+	assert_line(render(m), "motus_workers_busy 1");
+	assert_line(render(m), "motus_workers_idle 0");
+	metrics_set_busy(m, false);
+	assert_line(render(m), "motus_workers_busy 0");
 	/* One HELP/TYPE pair per family, even with several label sets. */
 	const char *first = strstr(text, "# TYPE motus_cache_requests_total");
 	ck_assert_ptr_nonnull(first);
