@@ -185,6 +185,7 @@ host_conf() {
 db_conninfo = host=$net.2 dbname=motus user=motus
 db_read_conninfo = host=$net.3 dbname=motus user=motus
 db_connect_timeout_s = 1
+db_read_retry_s = 1
 memcached_servers = $net.4:11211,$net.5:11211
 metrics_shm_path = $d/run/metrics
 fcgi_socket = $d/run/motus.sock
@@ -373,7 +374,20 @@ producer_pid=$!
 fault_none() { :; }
 fault_pool() { pool_kill app1; sleep 3; pool_start app1; }
 fault_memcached() { stop_pidfile "$var/run/mc1.pid"; sleep 3; memcached_start mc1 "$net.4"; }
-fault_replica() { replica_stop; sleep 3; replica_start; }
+# Both memcached flushed every 0.5 s meanwhile, or the catalogue reads would all be answered from the
+# cache and never ask the replica.
+flush_caches() {
+    local a
+    for a in "$net.4" "$net.5"; do
+        (exec 3<>"/dev/tcp/$a/11211" && printf 'flush_all\r\n' >&3 && read -r -t 1 _ <&3) 2>/dev/null || true
+    done
+}
+fault_replica() {
+    replica_stop
+    for _ in 1 2 3 4 5 6; do flush_caches; sleep 0.5; done
+    replica_start
+    flush_caches
+}
 # With a job in the middle of its send: the sinks hold their answer to MAIL FROM, so a worker is
 # waiting on one when app1's is killed. The job app1's worker held is taken over when its lease ends.
 fault_worker() {
@@ -393,15 +407,30 @@ phases=(
     "baseline:fault_none"
     "app1's pool SIGKILLed, started 3 s later:fault_pool"
     "mc1 stopped, started 3 s later:fault_memcached"
-    "replica stopped, started 3 s later:fault_replica"
+    "replica stopped (caches flushed), started 3 s later:fault_replica"
     "app1's queue worker SIGKILLed mid-send:fault_worker"
     "after:fault_none"
 )
 
+# Where each phase begins in the front's access log and the hosts' logs, to tell what each phase did.
+logs="front-access app1-fcgi app2-fcgi"
+marks() {
+    local l
+    for l in $logs; do echo "$(wc -l < "$var/log/$l.log")"; done > "$var/marks-$1"
+}
+# The lines log L got during phase I.
+phase_lines() {
+    local k from to
+    k=$(($(tr ' ' '\n' <<<"$logs" | grep -nx "$1" | cut -d: -f1)))
+    from=$(sed -n "${k}p" "$var/marks-$2")
+    to=$(sed -n "${k}p" "$var/marks-$(($2 + 1))")
+    sed -n "$((from + 1)),${to}p" "$var/log/$1.log"
+}
 t0=$SECONDS
 i=0
 for p in "${phases[@]}"; do
     i=$((i + 1))
+    marks "$i"
     MOTUS_CHAOS_OUT=$var/phase-$i.out in_ns front wrk -t"$conns" -c"$conns" -d"${seconds}s" --timeout 5s --latency \
         -s tests/chaos/mixed.lua "$base" > "$var/phase-$i.wrk" &
     load=$!
@@ -409,6 +438,7 @@ for p in "${phases[@]}"; do
     "${p#*:}" >/dev/null
     wait "$load"
 done
+marks $((i + 1))
 
 # --- the jobs: all delivered, each once? -------------------------------------------------------
 
@@ -437,7 +467,7 @@ done
 
 # --- the report -------------------------------------------------------------------------------
 
-printf '\n%-46s %8s %7s  %-44s %8s\n' phase requests failed "failed by kind (cached/bearer/list/me/like)" "p99 ms"
+printf '\n%-52s %8s %7s  %-44s %8s\n' phase requests failed "failed by kind (cached/bearer/list/me/like)" "p99 ms"
 bad=0
 i=0
 for p in "${phases[@]}"; do
@@ -451,14 +481,22 @@ for p in "${phases[@]}"; do
     failed=$(awk '$1 == "count" { f += $5 } END { print f + 0 }' "$out")
     sockets=$((e_connect + e_read + e_write + e_timeout))
     [ "$sockets" -gt 0 ] && by_kind="$by_kind + $sockets socket errors"
-    printf '%-46s %8s %7s  %-44s %8.1f\n' "${p%%:*}" "$total" "$((failed + sockets))" "$by_kind" \
+    printf '%-52s %8s %7s  %-44s %8.1f\n' "${p%%:*}" "$total" "$((failed + sockets))" "$by_kind" \
         "$(awk -v u="$p99" 'BEGIN { print u / 1000 }')"
+    # What the phase did: which host the front sent requests to, how many it sent on to the other one
+    # (a 502 or a refused connection from the first), and what the hosts logged.
+    phase_lines front-access "$i" | awk -v a="$net.11:8080" -v b="$net.12:8080" '
+        { u = substr($0, index($0, "upstream="))
+          if (index(u, ", ")) r++; else if (index(u, a ":")) n1++; else if (index(u, b ":")) n2++ }
+        END { printf "    front: app1 answered %d, app2 %d, passed on to the other host %d", n1, n2, r }'
+    printf '; hosts logged: replica failed %d, memcached failed %d\n' \
+        "$( (phase_lines app1-fcgi "$i"; phase_lines app2-fcgi "$i") | grep -c 'read replica failed' || true)" \
+        "$( (phase_lines app1-fcgi "$i"; phase_lines app2-fcgi "$i") | grep -c 'memcached .* failed' || true)"
     [ "$((failed + sockets))" -gt 0 ] || continue
     grep '^failure' "$out" | sort | uniq -c | sort -rn | head -3 | sed 's/^ */    /'
     bad=1
 done
 echo
-echo "the front passed on to the other host: $(grep -c 'upstream=[^ ]*, ' "$var/log/front-access.log" || true) requests"
 
 # Likes: the last acknowledged write of every (user, item) against the primary.
 expected=$var/likes-expected
