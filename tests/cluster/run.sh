@@ -514,4 +514,9 @@ echo "jobs queued (acknowledged to the producer, from both hosts): $queued; deli
     "delivered more than once: $twice; lost: $lost; dead: $dead; sent by host:$by_host"
 echo "app1's queue worker SIGKILLed with $(cat "$var/in-flight") job(s) running; jobs run again after their lease ran out: $again"
 echo "2 app hosts; $conns connections (one user each); ${seconds} s per phase; load and faults took $((SECONDS - t0)) s."
-[ "$missing" = 0 ] && [ "$resurrected" = 0 ] && [ "$twice" = 0 ] && [ "$lost" = 0 ] && [ "$bad" = 0 ]
+if [ "$missing" = 0 ] && [ "$resurrected" = 0 ] && [ "$twice" = 0 ] && [ "$lost" = 0 ] && [ "$bad" = 0 ]; then
+    echo "cluster-test: passed"
+else
+    echo "cluster-test: FAILED (failed requests, or a write or a job lost or duplicated: see above)"
+    exit 1
+fi
