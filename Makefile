@@ -62,7 +62,7 @@ PROGRAMS := $(BUILD)/motus-fcgi $(BUILD)/motusctl $(BUILD)/motus-worker $(BUILD)
 # suite on every make.
 .SECONDARY:
 
-.PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench chaos format \
+.PHONY: FORCE all asan deps check test test-build test-build-asan unit integration browser run stop bench chaos cluster-test format \
 	format-check clean fuzz fuzz-targets contract
 .DEFAULT_GOAL := all
 
@@ -212,6 +212,12 @@ bench: deps
 chaos: deps
 	$(MAKE) all
 	tests/chaos/run.sh
+
+# Two app hosts, a replica, two memcached and a front nginx in network namespaces, faults under load
+# (tests/cluster/run.sh; root only): not part of make test either.
+cluster-test: deps
+	$(MAKE) all
+	tests/cluster/run.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) app/main_*.c include/*.h tests/unit/*.c tests/integration/*.[ch] tests/support/*.c \

@@ -13,7 +13,7 @@ for f in www/openapi.json www/openapi-admin.json etc/grafana/motus-dashboard.jso
     tests/browser/package.json tests/contract/package.json; do
     node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$f" || { echo "lint: $f is not JSON"; exit 1; }
 done
-for f in etc/dev/*.sh etc/pool/motus-pool tests/*.sh tests/fuzz/*.sh tests/support/*.sh tests/integration/run.sh tests/bench/run.sh tests/chaos/run.sh tests/browser/run.sh tests/contract/*.sh .ci/run; do
+for f in etc/dev/*.sh etc/pool/motus-pool tests/*.sh tests/fuzz/*.sh tests/support/*.sh tests/integration/run.sh tests/bench/run.sh tests/chaos/run.sh tests/cluster/run.sh tests/browser/run.sh tests/contract/*.sh .ci/run; do
     bash -n "$f"
 done
 for f in tests/oauth/*.mjs tests/browser/*.mjs tests/contract/*.mjs; do
