@@ -6,7 +6,7 @@
 // case: make it a success. A new operation needs an entry here, or the suite fails.
 // `prepare` makes what the cases share: accounts, tokens, a media file.
 import { createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,6 +24,8 @@ export async function prepare(base) {
   const file = join(tmpdir(), `motus-contract-${process.pid}.png`);
   writeFileSync(file, PNG);
   const mediaId = motusctl(['media', 'add', file]).split(/\s+/)[0];
+  rmSync(file); // the library has its copy
+
   return {
     base,
     user,
