@@ -11,6 +11,7 @@
 #define MOTUS_EMAIL_TOKEN_H
 
 #include "err.h"
+#include "op.h"
 
 struct op;
 struct worker;
@@ -36,6 +37,16 @@ struct email_token_to {
  */
 int email_token_send_tx(struct worker *w, struct op *op, enum email_token_purpose purpose,
 			const struct email_token_to *to) MOTUS_MUSTCHECK;
+
+/*
+ * The operation `name` behind "email me a link" (a password reset, a new
+ * confirmation link): a link of purpose for the account of email (normalised;
+ * NULL: nothing) when it exists, is not disabled and, for
+ * EMAIL_TOKEN_VERIFY_AGAIN, waits for confirmation. Done in every such case,
+ * so nobody learns who has an account.
+ */
+enum op_outcome email_token_request(struct worker *w, struct op *op, const char *name, enum email_token_purpose purpose,
+				    const char *email) MOTUS_MUSTCHECK;
 
 /*
  * Inside an operation's step: spends the token plain of purpose. 1 and

@@ -8,6 +8,7 @@
 #include "op.h"
 #include "tmpl_set.h"
 #include "token.h"
+#include "user.h"
 #include "worker.h"
 
 static const struct {
@@ -90,4 +91,41 @@ int email_token_consume_tx(struct op *op, const char *plain, enum email_token_pu
 			      " WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
 			      " RETURNING user_id",
 			      2, params, user_id, &op->err);
+}
+
+struct request {
+	struct worker *w;
+	enum email_token_purpose purpose;
+	const char *email;
+};
+
+static enum op_outcome request_step(struct op *op, void *arg)
+{
+	const struct request *r = arg;
+	struct user u;
+
+	switch (user_find_by_email(op->db, op->arena, r->email, &u, &op->err)) {
+	case 1:
+		break;
+	case 0:
+		return OP_DONE; /* nobody to tell: the same answer */
+	default:
+		return op_fail(op);
+	}
+	if (u.disabled || (r->purpose == EMAIL_TOKEN_VERIFY_AGAIN && u.verified))
+		return OP_DONE;
+	struct email_token_to to = {u.id, u.email, u.display_name};
+	if (email_token_send_tx(r->w, op, r->purpose, &to) < 0)
+		return op_fail(op);
+	return OP_DONE;
+}
+
+enum op_outcome email_token_request(struct worker *w, struct op *op, const char *name, enum email_token_purpose purpose,
+				    const char *email)
+{
+	struct request r = {w, purpose, email};
+
+	if (!email)
+		return OP_DONE;
+	return op_run(op, name, request_step, &r);
 }

@@ -9,39 +9,9 @@
 #include "user.h"
 #include "worker.h"
 
-struct request {
-	struct worker *w;
-	const char *email;
-};
-
-static enum op_outcome request_step(struct op *op, void *arg)
-{
-	const struct request *r = arg;
-	struct user u;
-
-	switch (user_find_by_email(op->db, op->arena, r->email, &u, &op->err)) {
-	case 1:
-		break;
-	case 0:
-		return OP_DONE; /* nobody to tell: the same answer */
-	default:
-		return op_fail(op);
-	}
-	if (u.disabled)
-		return OP_DONE;
-	struct email_token_to to = {u.id, u.email, u.display_name};
-	if (email_token_send_tx(r->w, op, EMAIL_TOKEN_RESET, &to) < 0)
-		return op_fail(op);
-	return OP_DONE;
-}
-
 enum op_outcome user_password_reset_request(struct worker *w, struct op *op, const char *email)
 {
-	struct request r = {w, email};
-
-	if (!email)
-		return OP_DONE;
-	return op_run(op, "user.password_reset_request", request_step, &r);
+	return email_token_request(w, op, "user.password_reset_request", EMAIL_TOKEN_RESET, email);
 }
 
 static enum op_outcome invalid_link(struct op *op)

@@ -90,37 +90,7 @@ enum op_outcome user_signup_verify_email(struct worker *w, struct op *op, const 
 	return op_run(op, "user.verify_email", verify_step, (void *)token);
 }
 
-struct resend {
-	struct worker *w;
-	const char *email;
-};
-
-static enum op_outcome resend_step(struct op *op, void *arg)
-{
-	const struct resend *r = arg;
-	struct user u;
-
-	switch (user_find_by_email(op->db, op->arena, r->email, &u, &op->err)) {
-	case 1:
-		break;
-	case 0:
-		return OP_DONE; /* nobody to tell: the same answer */
-	default:
-		return op_fail(op);
-	}
-	if (u.verified || u.disabled)
-		return OP_DONE;
-	struct email_token_to to = {u.id, u.email, u.display_name};
-	if (email_token_send_tx(r->w, op, EMAIL_TOKEN_VERIFY_AGAIN, &to) < 0)
-		return op_fail(op);
-	return OP_DONE;
-}
-
 enum op_outcome user_signup_resend_verification(struct worker *w, struct op *op, const char *email)
 {
-	struct resend r = {w, email};
-
-	if (!email)
-		return OP_DONE;
-	return op_run(op, "user.verify_email_resend", resend_step, &r);
+	return email_token_request(w, op, "user.verify_email_resend", EMAIL_TOKEN_VERIFY_AGAIN, email);
 }
